@@ -1,0 +1,14 @@
+// Types for `cloudflare:workers` env/exports inside the test pool.
+import type { D1Migration } from "cloudflare:test";
+import type { Env as WorkerEnv } from "../../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../../src/index");
+    }
+  }
+}

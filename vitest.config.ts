@@ -1,0 +1,42 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig, defineProject } from "vitest/config";
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+export default defineConfig({
+  test: {
+    projects: [
+      // Worker code, inside workerd with a real local D1 and queue.
+      defineProject({
+        plugins: [
+          cloudflareTest(async () => ({
+            main: "./src/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
+                HUBSPOT_CLIENT_SECRET: "test-client-secret",
+                HUBSPOT_ACCESS_TOKEN: "test-access-token",
+                HUBSPOT_APP_ID: "9393361",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/worker/**/*.test.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
+        },
+      }),
+      // Node-only tools: simulator, CLIs, browser tests.
+      defineProject({
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["sim/**/*.test.ts", "tools/**/*.test.ts", "test/node/**/*.test.ts"],
+        },
+      }),
+    ],
+  },
+});
