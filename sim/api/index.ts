@@ -1,0 +1,22 @@
+// The simulated HubSpot CRM API (/crm/v3, /crm/v4) with HubSpot's request and response shapes.
+// It must never know about the control API or the engine: it only serves what a real portal would.
+import { Hono } from "hono";
+import type { PortalRegistry } from "../portal/registry";
+import { associationRoutes } from "./associations";
+import type { CrmEnv } from "./context";
+import { crmEdge } from "./edge";
+import { errorBody } from "./errors";
+import { objectRoutes } from "./objects";
+import { ownerRoutes } from "./owners";
+import { pipelineRoutes } from "./pipelines";
+
+export function crmRoutes(registry: PortalRegistry, closing: AbortSignal): Hono<CrmEnv> {
+  const app = new Hono<CrmEnv>();
+  app.use("/crm/*", crmEdge(registry, closing));
+  app.route("/crm/v3/objects", objectRoutes());
+  app.route("/crm/v3/pipelines", pipelineRoutes());
+  app.route("/crm/v3/owners", ownerRoutes());
+  app.route("/crm/v4", associationRoutes());
+  app.notFound((c) => c.json(errorBody("OBJECT_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, c.get("correlationId") ?? ""), 404));
+  return app;
+}

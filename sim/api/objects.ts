@@ -1,0 +1,212 @@
+// /crm/v3/objects/{type}: get, list, batch read, create, batch create, update, batch update, archive, search.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Portal } from "../portal/portal";
+import type { AssocType } from "../portal/store";
+import type { ChangeActor, CrmObject, ObjectType, WriteProblem } from "../portal/types";
+import { CREATE_TYPES, DEAL_TO_NAME, resolveObjectType } from "./association-types";
+import { parseBody } from "./body";
+import type { CrmEnv } from "./context";
+import { errorBody, notFoundBody, validationBody } from "./errors";
+import { runSearch, SEARCH_RESULT_CAP, SearchSchema, unknownSearchProperties } from "./search";
+import { serializeObject, splitList } from "./serialize";
+import { BatchCreateSchema, BatchReadSchema, BatchUpdateSchema, CreateSchema, toStringProperties, UpdateSchema, type AssociationInput } from "./write-input";
+
+/** The engine's own writes: HubSpot records them as INTEGRATION with the app id as sourceId. */
+export function integrationActor(portal: Portal): ChangeActor {
+  return { sourceType: "INTEGRATION", sourceId: String(portal.identity.appId), sourceLabel: "Private app" };
+}
+
+function knownFor(portal: Portal, type: ObjectType) {
+  const defs = portal.store.defs.get(type);
+  return (name: string) => defs?.has(name) === true;
+}
+
+export function objectRoutes(): Hono<CrmEnv> {
+  const app = new Hono<CrmEnv>();
+
+  app.use("*", async function resolveType(c, next) {
+    const name = /\/objects\/([^/]+)/.exec(c.req.path)?.[1] ?? "";
+    if (!resolveObjectType(name)) return c.json(errorBody("OBJECT_NOT_FOUND", `Unable to infer object type from: ${name}`, c.get("correlationId")), 400);
+    await next();
+  });
+
+  app.post("/:type/batch/read", async (c) => {
+    const type = typeOf(c);
+    const body = await parseBody(c, BatchReadSchema);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    const results = [];
+    const missing: string[] = [];
+    for (const { id } of body.value.inputs) {
+      const obj = portal.store.get(type, String(id));
+      if (obj) results.push(serializeObject(obj, body.value, knownFor(portal, type)));
+      else missing.push(String(id));
+    }
+    return batchAnswer(c, results, missing, 200);
+  });
+
+  app.post("/:type/batch/create", async (c) => {
+    const type = typeOf(c);
+    const body = await parseBody(c, BatchCreateSchema);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    // HubSpot validates the whole batch first: one invalid input fails all.
+    for (const input of body.value.inputs) {
+      const problem = checkAssociations(portal, type, input.associations ?? []);
+      if (problem) return c.json(validationBody([problem], c.get("correlationId")), 400);
+    }
+    const created: CrmObject[] = [];
+    for (const input of body.value.inputs) {
+      const result = createOne(portal, type, toStringProperties(input.properties), input.associations ?? []);
+      if (!result.ok) return c.json(validationBody(result.error, c.get("correlationId")), 400);
+      created.push(result.value);
+    }
+    return batchAnswer(c, created.map((o) => serializeObject(o, {}, knownFor(portal, type))), [], 201);
+  });
+
+  app.post("/:type/batch/update", async (c) => {
+    const type = typeOf(c);
+    const body = await parseBody(c, BatchUpdateSchema);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    const results = [];
+    for (const input of body.value.inputs) {
+      const result = portal.store.update(type, String(input.id), toStringProperties(input.properties), integrationActor(portal), { checkRequired: true });
+      if (!result.ok) return writeFailure(c, String(input.id), result.error);
+      results.push(serializeObject(result.value.obj, { properties: Object.keys(input.properties) }, knownFor(portal, type)));
+    }
+    return batchAnswer(c, results, [], 200);
+  });
+
+  app.post("/:type/search", async (c) => {
+    const type = typeOf(c);
+    const body = await parseBody(c, SearchSchema);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    const defs = portal.store.defs.get(type) ?? new Map();
+    const unknown = unknownSearchProperties(body.value, defs);
+    if (unknown.length > 0) {
+      return c.json(errorBody("VALIDATION_ERROR", `There was a problem with the request. Unknown properties: ${unknown.join(", ")}`, c.get("correlationId")), 400);
+    }
+    if ((Number(body.value.after ?? 0) || 0) + body.value.limit > SEARCH_RESULT_CAP) {
+      return c.json(errorBody("VALIDATION_ERROR", `Search can page through at most ${SEARCH_RESULT_CAP} results`, c.get("correlationId")), 400);
+    }
+    const { total, page, nextAfter } = runSearch(portal.store.list(type), body.value, defs);
+    const results = page.map((o) => serializeObject(o, { properties: body.value.properties ?? [] }, knownFor(portal, type)));
+    return c.json({ total, results, ...(nextAfter !== null ? { paging: { next: { after: nextAfter, link: "" } } } : {}) });
+  });
+
+  app.get("/:type/:id", (c) => {
+    const type = typeOf(c);
+    const portal = c.get("portal");
+    const id = c.req.param("id");
+    const archived = c.req.query("archived") === "true";
+    const obj = portal.store.get(type, id, archived);
+    if (!obj || (archived && !obj.archived)) return c.json(notFoundBody(id, c.get("correlationId")), 404);
+    const out = serializeObject(obj, { properties: splitList(c.req.queries("properties")), propertiesWithHistory: splitList(c.req.queries("propertiesWithHistory")) }, knownFor(portal, type));
+    const assoc = splitList(c.req.queries("associations"));
+    if (type === "deals" && assoc) return c.json({ ...out, associations: dealAssociations(portal, id, assoc) });
+    return c.json(out);
+  });
+
+  app.get("/:type", (c) => {
+    const type = typeOf(c);
+    const portal = c.get("portal");
+    const limit = Math.min(100, Number(c.req.query("limit") ?? 10) || 10);
+    const start = Number(c.req.query("after") ?? 0) || 0;
+    const all = portal.store.list(type, c.req.query("archived") === "true").filter((o) => o.archived === (c.req.query("archived") === "true"));
+    const page = all.slice(start, start + limit).map((o) => serializeObject(o, { properties: splitList(c.req.queries("properties")) }, knownFor(portal, type)));
+    return c.json({ results: page, ...(start + limit < all.length ? { paging: { next: { after: String(start + limit), link: "" } } } : {}) });
+  });
+
+  app.post("/:type", async (c) => {
+    const type = typeOf(c);
+    const body = await parseBody(c, CreateSchema);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    const problem = checkAssociations(portal, type, body.value.associations ?? []);
+    if (problem) return c.json(validationBody([problem], c.get("correlationId")), 400);
+    const result = createOne(portal, type, toStringProperties(body.value.properties), body.value.associations ?? []);
+    if (!result.ok) return c.json(validationBody(result.error, c.get("correlationId")), 400);
+    return c.json(serializeObject(result.value, { properties: Object.keys(body.value.properties) }, knownFor(portal, type)), 201);
+  });
+
+  app.patch("/:type/:id", async (c) => {
+    const type = typeOf(c);
+    const body = await parseBody(c, UpdateSchema);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    const id = c.req.param("id");
+    const result = portal.store.update(type, id, toStringProperties(body.value.properties), integrationActor(portal), { checkRequired: true });
+    if (!result.ok) return writeFailure(c, id, result.error);
+    return c.json(serializeObject(result.value.obj, { properties: Object.keys(body.value.properties) }, knownFor(portal, type)));
+  });
+
+  app.delete("/:type/:id", (c) => {
+    const type = typeOf(c);
+    const portal = c.get("portal");
+    // HubSpot answers 204 even when the object is already gone.
+    portal.store.archive(type, c.req.param("id"), integrationActor(portal));
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+function typeOf(c: Context<CrmEnv>): ObjectType {
+  return resolveObjectType(c.req.param("type") ?? "") ?? "deals";
+}
+
+function writeFailure(c: Context<CrmEnv>, id: string, problems: WriteProblem[]): Response {
+  if (problems.some((p) => p.code === "NOT_FOUND")) return c.json(notFoundBody(id, c.get("correlationId")), 404);
+  return c.json(validationBody(problems, c.get("correlationId")), 400);
+}
+
+function batchAnswer(c: Context<CrmEnv>, results: unknown[], missing: string[], okStatus: 200 | 201): Response {
+  const now = new Date().toISOString();
+  const base = { status: "COMPLETE", results, startedAt: now, completedAt: now };
+  if (missing.length === 0) return c.json(base, okStatus);
+  const errors = [{ status: "error", category: "OBJECT_NOT_FOUND", message: "Could not get some objects, they may be deleted or not exist. Check that ids are valid.", context: { ids: missing } }];
+  return c.json({ ...base, numErrors: errors.length, errors }, 207);
+}
+
+function checkAssociations(portal: Portal, type: ObjectType, inputs: AssociationInput[]): WriteProblem | null {
+  for (const a of inputs) {
+    for (const t of a.types) {
+      const target = CREATE_TYPES[type]?.[t.associationTypeId];
+      if (!target || t.associationCategory !== "HUBSPOT_DEFINED") return { code: "INVALID_VALUE", name: "associations", message: `associationTypeId ${t.associationTypeId} is not valid for ${type}` };
+      if (!portal.store.get(target, String(a.to.id))) return { code: "INVALID_VALUE", name: "associations", message: `One or more associations are invalid: ${target} ${a.to.id} does not exist` };
+    }
+  }
+  return null;
+}
+
+function createOne(portal: Portal, type: ObjectType, props: Record<string, string | null>, associations: AssociationInput[]) {
+  const actor = integrationActor(portal);
+  if (type === "tasks" && (props.hs_timestamp ?? "") === "") {
+    return { ok: false as const, error: [{ code: "REQUIRED_PROPERTY" as const, name: "hs_timestamp", message: "Property \"hs_timestamp\" is required" }] };
+  }
+  if (type === "tasks" && props.hs_task_status === undefined) props.hs_task_status = "NOT_STARTED";
+  const result = portal.store.create(type, props, actor, { checkRequired: true });
+  if (!result.ok) return result;
+  for (const a of associations) {
+    for (const t of a.types) {
+      const target = CREATE_TYPES[type]?.[t.associationTypeId];
+      if (target === "deals") portal.store.associate(String(a.to.id), type as AssocType, result.value.id, actor);
+      else if (target && type === "deals") portal.store.associate(result.value.id, target, String(a.to.id), actor);
+    }
+  }
+  return result;
+}
+
+function dealAssociations(portal: Portal, dealId: string, names: string[]) {
+  const out: Record<string, { results: Array<{ id: string; type: string }> }> = {};
+  for (const name of names) {
+    const type = resolveObjectType(name);
+    if (type === "contacts" || type === "companies" || type === "line_items" || type === "tasks") {
+      out[type] = { results: portal.store.associatedIds(dealId, type).map((id) => ({ id, type: DEAL_TO_NAME[type] })) };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+// Optional persistence of a portal's CRM data to a JSON file (`--persist`), so a demo survives restarts.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Portal } from "./portal";
+import type { AssocType } from "./store";
+import type { CrmObject, ObjectType, Owner, Pipeline, RequiredRule, Team } from "./types";
+
+interface Snapshot {
+  version: 1;
+  objects: CrmObject[];
+  associations: Array<[string, Record<AssocType, string[]>]>;
+  pipelines: Pipeline[];
+  owners: Owner[];
+  teams: Team[];
+  counters: Record<ObjectType, number>;
+  requiredRules: RequiredRule[];
+}
+
+export function snapshotPortal(portal: Portal): Snapshot {
+  const s = portal.store;
+  return {
+    version: 1,
+    objects: [...s.objects.values()].flatMap((m) => [...m.values()]),
+    associations: [...s.associations.entries()].map(([id, a]) => [id, { contacts: [...a.contacts], companies: [...a.companies], line_items: [...a.line_items], tasks: [...a.tasks] }]),
+    pipelines: s.pipelines, owners: s.owners, teams: s.teams, counters: s.counters, requiredRules: s.requiredRules,
+  };
+}
+
+/** Loads a snapshot into an empty portal. Returns false when the file doesn't exist. Throws on a corrupt file. */
+export function loadPortal(portal: Portal, file: string): boolean {
+  if (!existsSync(file)) return false;
+  const snap = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
+  if (snap.version !== 1) throw new Error(`${file}: unsupported snapshot version`);
+  const s = portal.store;
+  for (const obj of snap.objects) s.objects.get(obj.type)?.set(obj.id, obj);
+  for (const [id, a] of snap.associations) {
+    s.associations.set(id, { contacts: new Set(a.contacts), companies: new Set(a.companies), line_items: new Set(a.line_items), tasks: new Set(a.tasks) });
+  }
+  s.pipelines = snap.pipelines;
+  s.owners = snap.owners;
+  s.teams = snap.teams;
+  s.counters = snap.counters;
+  s.requiredRules = snap.requiredRules;
+  return true;
+}
+
+/** Saves atomically (write + rename). */
+export function savePortal(portal: Portal, file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(snapshotPortal(portal)));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Saves at most once a second after changes. Returns a flush function for shutdown. */
+export function persistOnChange(portal: Portal, file: string): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  portal.onChange = () => {
+    if (timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      savePortal(portal, file);
+    }, 1000);
+  };
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    savePortal(portal, file);
+  };
+}
