@@ -1,0 +1,249 @@
+// The individual checks a rule is made of: trigger, scope, actor, exceptions, transition, requirements, associations,
+// CEL. Each returns its verdict and, when a trace array is passed, records a step with the values it saw.
+import type { ChangeContext } from "./context";
+import type { ActorMatcher, CelPlan, ExceptionPlan, PolicyPlan, RequirementPlan, RulePlan, StageSet, TransitionPlan } from "./plan";
+import type { StageInfo } from "./portal-index";
+import { readRaw } from "./template";
+import type { TraceStep } from "./types";
+import { convertValue } from "./values";
+
+export type Trace = TraceStep[] | null;
+
+const inSet = (set: StageSet, id: string | null): boolean => set === "any" || (set !== null && id !== null && set.has(id));
+
+/** Does this change fire the rule? scan changes fire only `scan` rules; creation counts as entering its stage. */
+export function checkTrigger(rule: RulePlan, ctx: ChangeContext, trace: Trace): boolean {
+  const t = rule.triggers;
+  const { change } = ctx;
+  let why = "";
+  if (change.kind === "scan") {
+    if (t.scan) why = "scan";
+  } else if (change.kind === "created") {
+    if (t.created) why = "created";
+    else if (inSet(t.entered, change.toStage)) why = "created in a watched stage";
+    else if (t.properties !== null && intersectsList(t.properties, ctx.change.changedProperties)) why = "property set on create";
+  } else if (ctx.stageChanged && inSet(t.entered, change.toStage)) why = "stage entered";
+  else if (ctx.stageChanged && inSet(t.exited, change.fromStage)) why = "stage exited";
+  else if (ctx.stageChanged && t.changed) why = "stage changed";
+  else if (t.properties !== null && intersectsList(t.properties, ctx.change.changedProperties)) why = "property changed";
+  const fired = why !== "" && (rule.inStages === null || (change.toStage !== null && rule.inStages.has(change.toStage)));
+  trace?.push({
+    check: "trigger",
+    passed: fired,
+    values: { kind: change.kind, fromStage: change.fromStage, toStage: change.toStage, changedProperties: change.changedProperties },
+    detail: fired ? `fired: ${why}` : why === "" ? "no trigger matched" : "current stage not in inStages",
+  });
+  return fired;
+}
+
+/** Is the deal inside the policy's scope (pipelines, owners, teams, condition)? */
+export function checkScope(policy: PolicyPlan, ctx: ChangeContext, trace: Trace): boolean {
+  const s = policy.scope;
+  const { change } = ctx;
+  if (s.pipelines !== null && (change.pipelineId === null || !s.pipelines.has(change.pipelineId))) {
+    return failScope(trace, "scope.pipelines", { pipelineId: change.pipelineId, pipelines: [...s.pipelines] }, "deal is in another pipeline");
+  }
+  if (s.ownersInclude !== null && (change.ownerId === null || !s.ownersInclude.has(change.ownerId))) {
+    return failScope(trace, "scope.owners", { ownerId: change.ownerId }, "owner not included");
+  }
+  if (s.ownersExclude !== null && change.ownerId !== null && s.ownersExclude.has(change.ownerId)) {
+    return failScope(trace, "scope.owners", { ownerId: change.ownerId }, "owner excluded");
+  }
+  if (s.teamsInclude !== null && !intersects(change.ownerTeamIds, s.teamsInclude)) {
+    return failScope(trace, "scope.teams", { ownerTeamIds: change.ownerTeamIds }, "owner's teams not included");
+  }
+  if (s.teamsExclude !== null && intersects(change.ownerTeamIds, s.teamsExclude)) {
+    return failScope(trace, "scope.teams", { ownerTeamIds: change.ownerTeamIds }, "owner's team excluded");
+  }
+  if (s.when !== null && runCel(s.when, ctx, "scope.when", trace) !== true) return false;
+  trace?.push({ check: "scope", passed: true, values: { pipelineId: change.pipelineId, ownerId: change.ownerId }, detail: "in scope" });
+  return true;
+}
+
+function failScope(trace: Trace, check: string, values: Record<string, unknown>, detail: string): false {
+  trace?.push({ check, passed: false, values, detail });
+  return false;
+}
+
+function intersectsList(a: readonly string[], b: readonly string[]): boolean {
+  for (const item of a) if (b.includes(item)) return true;
+  return false;
+}
+
+function intersects(items: readonly string[], set: ReadonlySet<string>): boolean {
+  for (const item of items) if (set.has(item)) return true;
+  return false;
+}
+
+export function matchesActor(m: ActorMatcher, ctx: ChangeContext): boolean {
+  const a = ctx.change.actor;
+  if (m.users !== null && (a.userId === null || !m.users.has(a.userId))) return false;
+  if (m.teams !== null && !intersects(a.teamIds, m.teams)) return false;
+  if (m.sources !== null && !m.sources.has(ctx.source)) return false;
+  if (m.managers !== null && a.isManager !== m.managers) return false;
+  if (m.owner !== null && a.isDealOwner !== m.owner) return false;
+  return true;
+}
+
+/** appliesTo (must match one) and exempt (must match none). */
+export function checkActor(rule: RulePlan, ctx: ChangeContext, trace: Trace): boolean {
+  if (rule.appliesTo !== null && !matchesAny(rule.appliesTo, ctx)) {
+    trace?.push({ check: "appliesTo", passed: false, values: actorValues(ctx), detail: `applies only to ${rule.appliesTo.map((m) => m.text).join(" | ")}` });
+    return false;
+  }
+  for (const m of rule.exempt) {
+    if (!matchesActor(m, ctx)) continue;
+    trace?.push({ check: "exempt", passed: false, values: actorValues(ctx), detail: `exempt: ${m.text}` });
+    return false;
+  }
+  return true;
+}
+
+function matchesAny(matchers: readonly ActorMatcher[], ctx: ChangeContext): boolean {
+  for (const m of matchers) if (matchesActor(m, ctx)) return true;
+  return false;
+}
+
+function actorValues(ctx: ChangeContext): Record<string, unknown> {
+  const a = ctx.change.actor;
+  return { userId: a.userId, source: ctx.source, changeSource: a.changeSource, isManager: a.isManager, isDealOwner: a.isDealOwner };
+}
+
+/** Returns the active exception covering this change, if any (expired ones are noted in the trace and ignored). */
+export function findException(rule: RulePlan, ctx: ChangeContext, trace: Trace): ExceptionPlan | null {
+  const { change } = ctx;
+  for (const e of rule.exceptions) {
+    const covers =
+      (e.users !== null && change.actor.userId !== null && e.users.has(change.actor.userId)) ||
+      (e.teams !== null && [...change.actor.teamIds, ...change.ownerTeamIds].some((t) => e.teams?.has(t))) ||
+      (e.deals !== null && e.deals.has(change.dealId));
+    if (!covers) continue;
+    const active = ctx.now < e.expiresAt;
+    trace?.push({
+      check: "exception",
+      passed: !active,
+      values: { reason: e.reason, expires: e.expires, now: ctx.now },
+      detail: active ? `excepted until ${e.expires}: ${e.reason}` : `exception expired ${e.expires} (${e.reason}) — no longer applies`,
+    });
+    if (active) return e;
+  }
+  return null;
+}
+
+export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: Trace): boolean | Error {
+  let result: unknown;
+  try {
+    result = plan.run(ctx.cel());
+  } catch (error) {
+    result = error instanceof Error ? error : new Error(String(error));
+  }
+  const passed = result === true;
+  if (trace !== null) {
+    const vars = ctx.cel();
+    const values: Record<string, unknown> = {};
+    for (const path of plan.paths) values[path] = readPath(vars, path);
+    if (result instanceof Error) values.error = result.message.split("\n")[0];
+    trace.push({
+      check,
+      expression: plan.source,
+      passed,
+      values,
+      detail: result instanceof Error ? `could not be evaluated: ${String(values.error)}` : passed ? "true" : "false",
+    });
+  }
+  return result instanceof Error ? result : passed;
+}
+
+/** Reads a dotted path from the CEL variables as a JSON-safe value (BigInt → number, absent → null). */
+export function readPath(vars: Record<string, unknown>, path: string): unknown {
+  let node: unknown = vars;
+  for (const key of path.split(".")) {
+    if (typeof node !== "object" || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return null;
+    node = (node as Record<string, unknown>)[key];
+  }
+  if (typeof node === "bigint") return Number(node);
+  if (Array.isArray(node)) return [...(node as unknown[])];
+  return typeof node === "object" ? null : node;
+}
+
+export interface Failure {
+  detail: string;
+  missing: string[];
+}
+
+export function matchesRequirement(req: RequirementPlan, raw: string | null): boolean {
+  const typed = convertValue(req.type, raw);
+  if (req.equals === null) return typed !== undefined;
+  if (typed === undefined) return false;
+  switch (req.type) {
+    case "bool":
+      return typed === (req.equals === true || String(req.equals).toLowerCase() === "true");
+    case "number":
+    case "date":
+    case "datetime":
+      return typed === Number(req.equals);
+    case "string":
+    case "enumeration":
+      return raw === String(req.equals);
+  }
+}
+
+export function checkRequirements(rule: RulePlan, ctx: ChangeContext, trace: Trace, failures: Failure[]): void {
+  for (const req of rule.require) {
+    const raw = readRaw(ctx.change.new, req.property);
+    const ok = matchesRequirement(req, raw);
+    const wanted = req.equals === null ? "non-empty" : `= ${String(req.equals)}`;
+    trace?.push({ check: "require", expression: `${req.property} ${wanted}`, passed: ok, values: { property: req.property, value: raw, expected: req.equals }, detail: ok ? "satisfied" : `${req.property} must be ${wanted}, is ${raw === null || raw.trim() === "" ? "empty" : JSON.stringify(raw)}` });
+    if (!ok) failures.push({ detail: `${req.property} must be ${wanted}`, missing: [req.property] });
+  }
+  for (const a of rule.associations) {
+    const have = ctx.change.associations[a.kind];
+    const ok = have >= a.min;
+    trace?.push({ check: "associations", expression: `${a.kind} >= ${a.min}`, passed: ok, values: { kind: a.kind, count: have, min: a.min }, detail: ok ? "satisfied" : `needs at least ${a.min} associated ${a.kind}, has ${have}` });
+    if (!ok) failures.push({ detail: `needs at least ${a.min} associated ${a.kind}`, missing: [`association:${a.kind}`] });
+  }
+}
+
+/** Number of open stages strictly between two stages of the same pipeline (closed stages are not steps). */
+export function countSkipped(stages: readonly StageInfo[], from: StageInfo, to: StageInfo): number {
+  let n = 0;
+  for (const s of stages) if (s.index > from.index && s.index < to.index && !s.isClosed) n++;
+  return n;
+}
+
+export function checkTransition(plan: TransitionPlan, ordered: readonly StageInfo[], ctx: ChangeContext, trace: Trace, failures: Failure[]): void {
+  const { from, to } = ctx;
+  if (!ctx.stageChanged || from === null || to === null || from.pipelineId !== to.pipelineId) {
+    trace?.push({ check: "transition", passed: true, values: { fromStage: ctx.change.fromStage, toStage: ctx.change.toStage }, detail: "not a move within one pipeline" });
+    return;
+  }
+  const fail = (check: string, detail: string, extra: Record<string, unknown> = {}): void => {
+    trace?.push({ check, passed: false, values: { ...transitionValues(ctx, from, to), ...extra }, detail });
+    failures.push({ detail, missing: [] });
+  };
+  const before = failures.length;
+  for (const t of plan.terminal) {
+    if (!t.stages.has(from.id)) continue;
+    if (!t.allowedTo.has(to.id)) fail("transition.terminal", `${from.label} is terminal: it may only move to ${[...t.allowedTo].map((id) => labelOf(ordered, id)).join(", ") || "nothing"}`, { allowedTo: [...t.allowedTo] });
+    else if (t.by !== null && !matchesActor(t.by, ctx)) fail("transition.terminal", `only ${t.by.text} may move a deal out of ${from.label}`, { allowedTo: [...t.allowedTo] });
+  }
+  const allowed = plan.allowed.get(from.id);
+  if (allowed !== undefined && !allowed.has(to.id)) fail("transition.allowed", `${from.label} → ${to.label} is not an allowed transition`, { allowedTo: [...allowed] });
+  if (to.index < from.index && plan.backward === "deny" && !plan.backwardAllowedTo.has(to.id)) {
+    fail("transition.backward", `moved backward from ${from.label} to ${to.label}`);
+  }
+  if (plan.maxSkip !== null && to.index > from.index && !(to.isClosed && plan.allowSkipToClosed)) {
+    const skipped = countSkipped(ordered, from, to);
+    if (skipped > plan.maxSkip) fail("transition.skip", `skipped ${skipped} stage${skipped === 1 ? "" : "s"} from ${from.label} to ${to.label} (at most ${plan.maxSkip} allowed)`, { skipped, maxSkip: plan.maxSkip });
+  }
+  if (failures.length === before) trace?.push({ check: "transition", passed: true, values: transitionValues(ctx, from, to), detail: "allowed move" });
+}
+
+function transitionValues(ctx: ChangeContext, from: StageInfo, to: StageInfo): Record<string, unknown> {
+  const a = ctx.change.actor;
+  return { from: from.label, to: to.label, fromId: from.id, toId: to.id, fromIndex: from.index, toIndex: to.index, userId: a.userId, teamIds: a.teamIds, source: ctx.source, isManager: a.isManager, isDealOwner: a.isDealOwner };
+}
+
+function labelOf(ordered: readonly StageInfo[], id: string): string {
+  return ordered.find((s) => s.id === id)?.label ?? id;
+}

@@ -1,0 +1,110 @@
+// Evaluation: one change against every compiled rule → violations (and, for explain, every rule's verdict + trace).
+// Synchronous and pure; never throws — any input shape is sanitised first, and CEL errors become values.
+import { planActions } from "./actions";
+import { checkActor, checkRequirements, checkScope, checkTransition, checkTrigger, findException, runCel, type Failure, type Trace } from "./checks";
+import { createChangeContext, sanitizeChange, type ChangeContext } from "./context";
+import { isInternalSet, type InternalPolicySet, type PolicyPlan, type RulePlan } from "./plan";
+import { renderTemplate } from "./template";
+import type { CompiledPolicySet, DealChange, Evaluation, EvaluateOptions, RuleOutcome, RuleVerdict, Violation } from "./types";
+
+/** Evaluates one deal change against every policy in the set. Returns the violations; never throws. */
+export function evaluateChange(set: CompiledPolicySet, change: DealChange, options: EvaluateOptions): Evaluation {
+  const evaluation: Evaluation = { violations: [], evaluated: [] };
+  if (!isInternalSet(set)) return evaluation;
+  const ctx = createChangeContext(set, sanitizeChange(change), sanitizeNow(options));
+  for (const policy of set.plans) {
+    let inScope: boolean | null = null;
+    for (const rule of policy.rules) {
+      try {
+        if (!checkTrigger(rule, ctx, null)) continue;
+        inScope ??= checkScope(policy, ctx, null);
+        if (!inScope) continue;
+        const outcome = judgeRule(set, policy, rule, ctx, null);
+        if (outcome.outcome === "violated") {
+          // Re-run with tracing on: only violations pay for the explanation.
+          const trace: NonNullable<Trace> = [];
+          checkTrigger(rule, ctx, trace);
+          checkScope(policy, ctx, trace);
+          const traced = judgeRule(set, policy, rule, ctx, trace);
+          if (traced.violation !== null) evaluation.violations.push(traced.violation);
+          evaluation.evaluated.push({ policyId: policy.id, ruleId: rule.id, passed: false });
+        } else if (outcome.outcome !== "not-triggered") {
+          evaluation.evaluated.push({ policyId: policy.id, ruleId: rule.id, passed: true });
+        }
+      } catch (error) {
+        // Inputs are sanitised and CEL errors are values, so this is a bug; report it as a value, keep evaluating.
+        (evaluation.errors ??= []).push({ policyId: policy.id, ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+  return evaluation;
+}
+
+/** Every rule's verdict with its full trace, for `policies explain`. Never throws. */
+export function explainChange(set: CompiledPolicySet, change: DealChange, options: EvaluateOptions): RuleVerdict[] {
+  if (!isInternalSet(set)) return [];
+  const verdicts: RuleVerdict[] = [];
+  const ctx = createChangeContext(set, sanitizeChange(change), sanitizeNow(options));
+  for (const policy of set.plans) {
+    for (const rule of policy.rules) {
+      const trace: NonNullable<Trace> = [];
+      let result: { outcome: RuleOutcome; violation: Violation | null };
+      try {
+        if (!checkTrigger(rule, ctx, trace)) result = { outcome: "not-triggered", violation: null };
+        else if (!checkScope(policy, ctx, trace)) result = { outcome: "out-of-scope", violation: null };
+        else result = judgeRule(set, policy, rule, ctx, trace);
+      } catch (error) {
+        trace.push({ check: "internal", passed: false, values: {}, detail: String(error) });
+        result = { outcome: "error", violation: null };
+      }
+      verdicts.push({ policyId: policy.id, policyVersion: policy.version, ruleId: rule.id, outcome: result.outcome, trace, violation: result.violation });
+    }
+  }
+  return verdicts;
+}
+
+function sanitizeNow(options: EvaluateOptions): number {
+  const now = typeof options === "object" && options !== null ? options.now : NaN;
+  return typeof now === "number" && Number.isFinite(now) ? now : 0;
+}
+
+/** A triggered, in-scope rule: actor filters, exceptions, `when`, then the checks. */
+export function judgeRule(set: InternalPolicySet, policy: PolicyPlan, rule: RulePlan, ctx: ChangeContext, trace: Trace): { outcome: RuleOutcome; violation: Violation | null } {
+  if (!checkActor(rule, ctx, trace)) return { outcome: "exempt", violation: null };
+  if (findException(rule, ctx, trace) !== null) return { outcome: "excepted", violation: null };
+  if (rule.when !== null && runCel(rule.when, ctx, "when", trace) !== true) return { outcome: "not-triggered", violation: null };
+  const failures: Failure[] = [];
+  if (rule.transition !== null) {
+    const pipeline = ctx.to === null ? undefined : set.index.pipelines.get(ctx.to.pipelineId);
+    checkTransition(rule.transition, pipeline?.ordered ?? [], ctx, trace, failures);
+  }
+  checkRequirements(rule, ctx, trace, failures);
+  if (rule.assert !== null) {
+    const result = runCel(rule.assert, ctx, "assert", trace);
+    if (result !== true) {
+      failures.push({ detail: result instanceof Error ? `condition could not be evaluated (${rule.assert.source})` : `condition not met: ${rule.assert.source}`, missing: [] });
+    }
+  }
+  if (failures.length === 0) return { outcome: "passed", violation: null };
+  if (trace === null) return { outcome: "violated", violation: null };
+  const missing = [...new Set(failures.flatMap((f) => f.missing))];
+  const input = {
+    change: ctx.change, from: ctx.from, to: ctx.to, missing, failures: failures.map((f) => f.detail),
+    policyId: policy.id, ruleId: rule.id, severity: rule.severity, mode: rule.mode, now: ctx.now, index: set.index,
+  };
+  const message = renderTemplate(rule.message, input);
+  return {
+    outcome: "violated",
+    violation: {
+      policyId: policy.id,
+      policyVersion: policy.version,
+      ruleId: rule.id,
+      severity: rule.severity,
+      mode: rule.mode,
+      message,
+      missing,
+      actions: planActions(rule, ctx, input, message),
+      trace,
+    },
+  };
+}

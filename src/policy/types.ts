@@ -1,0 +1,237 @@
+// The policy core's public types: the portal schema it resolves against, the change it evaluates, and what it returns.
+// Pure data shapes only — no behaviour, no imports from env/hubspot/store (they depend on us, never the reverse).
+
+/** `{ ok: true, value } | { ok: false, error }` — expected failures are values, never thrown. */
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export type Mode = "audit" | "enforce";
+export type Severity = "info" | "warning" | "critical";
+export type ActionType = "task" | "revert" | "log" | "notify-manager";
+export type AssociationKind = "contacts" | "companies" | "line_items";
+
+// ---- Portal schema (from GET /crm/v3/pipelines/deals and GET /crm/v3/properties/deals, or policies/portal.yaml) ----
+
+export interface PortalStage {
+  id: string;
+  label: string;
+  displayOrder: number;
+  isClosed: boolean;
+  /** 0..1; a closed stage with probability 1 is "won", with 0 is "lost". null when unknown. */
+  probability: number | null;
+}
+export interface PortalPipeline {
+  id: string;
+  label: string;
+  displayOrder: number;
+  stages: PortalStage[];
+}
+export type PortalPropertyType = "string" | "number" | "date" | "datetime" | "enumeration" | "bool";
+export interface PortalProperty {
+  name: string;
+  type: PortalPropertyType;
+  label?: string;
+}
+export interface PortalSchema {
+  pipelines: PortalPipeline[];
+  properties: PortalProperty[];
+}
+
+// ---- The change being evaluated ----
+
+/**
+ * HubSpot's `changeSource` normalised into the categories a policy can name.
+ * CRM_UI → "ui", CRM_UI_BULK_ACTION → "bulk", IMPORT → "import", WORKFLOW/AUTOMATION → "workflow",
+ * INTEGRATION → "integration", API → "api", HUBSPOT_INTERNAL → "internal", anything else → "other".
+ * See `normalizeChangeSource` in source.ts.
+ */
+export type ChangeSourceKind = "ui" | "bulk" | "import" | "workflow" | "integration" | "api" | "internal" | "other";
+
+export interface Actor {
+  /** HubSpot user id without the "userId:" prefix (e.g. "9911"); null when the change had no user (workflow, import). */
+  userId: string | null;
+  /** The owner record of that user, when known. */
+  ownerId: string | null;
+  teamIds: string[];
+  isDealOwner: boolean;
+  isManager: boolean;
+  /** Raw HubSpot changeSource, e.g. "CRM_UI", "WORKFLOW", "INTEGRATION". */
+  changeSource: string;
+  sourceId: string | null;
+}
+
+export interface DealChange {
+  dealId: string;
+  kind: "created" | "updated" | "scan";
+  /** Pipeline after the change. */
+  pipelineId: string | null;
+  /** Pipeline before (differs on a pipeline switch). */
+  fromPipelineId: string | null;
+  /** Stage id before the change (null: created, or no stage change). */
+  fromStage: string | null;
+  /** Stage id after the change (the current stage). */
+  toStage: string | null;
+  /** Property names that changed in this change (`dealstage` included if it moved). */
+  changedProperties: string[];
+  /** HubSpot raw string values before the change. */
+  old: Record<string, string | null>;
+  /** HubSpot raw string values after the change. */
+  new: Record<string, string | null>;
+  ownerId: string | null;
+  ownerTeamIds: string[];
+  actor: Actor;
+  associations: { contacts: number; companies: number; line_items: number };
+  /** Epoch ms. */
+  occurredAt: number;
+}
+
+/** Options for every evaluation: the clock is passed in (epoch ms); the core never reads it. */
+export interface EvaluateOptions {
+  now: number;
+}
+
+// ---- Output ----
+
+export interface TaskSpec {
+  subject: string;
+  body: string;
+  assignee: { kind: "owner" | "manager" | "owner-id"; ownerId?: string };
+  dueInBusinessDays: number;
+  priority: "LOW" | "MEDIUM" | "HIGH";
+}
+
+export interface PlannedAction {
+  type: ActionType;
+  /** Present for `task`. */
+  task?: TaskSpec;
+  /** Present for `revert`: where the deal should go back to (the change's from-pipeline/from-stage). */
+  revertTo?: { pipelineId: string | null; stageId: string };
+  /** Present for `notify-manager` and `log`: the rendered message to send/record. */
+  note?: string;
+}
+
+/** One step of a rule's explanation: which check ran, on which values, and whether it passed. */
+export interface TraceStep {
+  /** e.g. "scope.pipelines", "trigger", "exception", "when", "assert", "require", "transition", "associations". */
+  check: string;
+  /** The CEL source or the declarative check it came from. */
+  expression?: string;
+  passed: boolean;
+  /** The values the check saw (JSON-safe). */
+  values: Record<string, unknown>;
+  detail: string;
+}
+
+export interface Violation {
+  policyId: string;
+  /** Content hash of the policy file's text (see version.ts). */
+  policyVersion: string;
+  ruleId: string;
+  severity: Severity;
+  mode: Mode;
+  message: string;
+  /** Property names (or "association:contacts" etc.) that are missing. */
+  missing: string[];
+  /** The actions to take (enforce) or that would have been taken (audit). */
+  actions: PlannedAction[];
+  trace: TraceStep[];
+}
+
+/** Why a rule did not produce a violation — or that it did. */
+export type RuleOutcome =
+  | "violated"
+  | "passed"
+  | "out-of-scope"
+  | "not-triggered"
+  | "excepted"
+  | "exempt"
+  | "error";
+
+export interface Evaluation {
+  violations: Violation[];
+  /** Every rule the change triggered in scope (exempt/excepted ones count as passed); `passed` is false for violations. */
+  evaluated: Array<{ policyId: string; ruleId: string; passed: boolean }>;
+  /** Rules that failed internally (a bug, never expected): reported as values so evaluation itself never throws. */
+  errors?: Array<{ policyId: string; ruleId: string; message: string }>;
+}
+
+/** Per-rule verdict with full trace, for `explain` (CLI) and debugging. */
+export interface RuleVerdict {
+  policyId: string;
+  policyVersion: string;
+  ruleId: string;
+  outcome: RuleOutcome;
+  trace: TraceStep[];
+  violation: Violation | null;
+}
+
+// ---- Errors ----
+
+export type PolicyErrorCode =
+  | "yaml-syntax"
+  | "schema"
+  | "unknown-field"
+  | "duplicate-id"
+  | "unknown-pipeline"
+  | "unknown-stage"
+  | "unknown-property"
+  | "cel-syntax"
+  | "cel-type"
+  | "template"
+  | "invalid-date";
+
+/** A check-time error, positioned in its file: `file:line:col path: message (did you mean "x"?)`. */
+export interface PolicyError {
+  code: PolicyErrorCode;
+  file: string;
+  /** 1-based; 0 when unknown. */
+  line: number;
+  /** 1-based; 0 when unknown. */
+  column: number;
+  /** Field path, e.g. `rules[2].require[1]`; "" for the whole document. */
+  path: string;
+  message: string;
+  suggestion?: string;
+}
+
+// ---- Compiled set (opaque; create with loadPolicySet) ----
+
+export interface RuleInfo {
+  id: string;
+  mode: Mode;
+  severity: Severity;
+  actions: ActionType[];
+  description?: string;
+}
+
+export interface PolicyInfo {
+  id: string;
+  version: string;
+  file: string;
+  mode: Mode;
+  rules: RuleInfo[];
+}
+
+/**
+ * A compiled, ready-to-evaluate policy set. Build it once per isolate with `loadPolicySet`; read the summary fields;
+ * pass it to `evaluateChange` etc. The compiled plans live behind it and are not part of the contract.
+ */
+export interface CompiledPolicySet {
+  readonly kind: "CompiledPolicySet";
+  /** Hash over all policy versions in the set. */
+  readonly version: string;
+  readonly portal: PortalSchema;
+  readonly policies: readonly PolicyInfo[];
+}
+
+export interface PolicyFile {
+  path: string;
+  text: string;
+}
+
+/** Identifies the violation being re-checked (from the stored violation row). */
+export interface ViolationRef {
+  policyId: string;
+  ruleId: string;
+  /** The stage the deal entered when it violated (violations.to_stage); null when the rule was not about a stage. */
+  toStage: string | null;
+}
