@@ -6,11 +6,13 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 
 export default defineConfig({
   test: {
+    // One HubSpot simulator for the run; its URL is provided as "simUrl" (and SIM_URL in workerd).
+    globalSetup: ["./test/global-setup.ts"],
     projects: [
       // Worker code, inside workerd with a real local D1 and queue.
       defineProject({
         plugins: [
-          cloudflareTest(async () => ({
+          cloudflareTest(async ({ inject }) => ({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
@@ -19,6 +21,7 @@ export default defineConfig({
                 HUBSPOT_CLIENT_SECRET: "test-client-secret",
                 HUBSPOT_ACCESS_TOKEN: "test-access-token",
                 HUBSPOT_APP_ID: "9393361",
+                SIM_URL: inject("simUrl"),
               },
             },
           })),

@@ -19,7 +19,10 @@ export interface Env {
   MANAGER_MAP?: string;
 }
 
-/** What the ingress puts on the queue: a chunk of verified, parsed events. */
+/**
+ * What the ingress puts on the queue: a chunk of verified, schema-checked events with their content as HubSpot
+ * sent it (the inbox stores this raw event). The consumer normalises them with `normaliseEvent`.
+ */
 export interface QueueMessageBody {
   kind: "events";
   receivedAt: number;
@@ -64,4 +67,17 @@ export function parseConfig(env: Env): ConfigResult {
   if (parsed.success) return { ok: true, config: parsed.data };
   const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`);
   return { ok: false, problems };
+}
+
+// workerd hands every request the same env object per isolate: parse it once, not on every webhook.
+const configCache = new WeakMap<Env, ConfigResult>();
+
+/** `parseConfig`, memoised per env object. Never throws. */
+export function readConfig(env: Env): ConfigResult {
+  let result = configCache.get(env);
+  if (!result) {
+    result = parseConfig(env);
+    configCache.set(env, result);
+  }
+  return result;
 }

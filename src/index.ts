@@ -1,14 +1,30 @@
 // The Worker's handlers — fetch (HTTP), queue (event processing), scheduled (cron). Wiring only.
 import { createApp } from "./app";
-import type { Env, QueueMessageBody } from "./env";
+import { readConfig, type Env, type QueueMessageBody } from "./env";
+import { consumeEvents } from "./jobs/consume-events";
+import { consumeDeadLetters } from "./jobs/dead-letter";
+import { processDealEvents } from "./jobs/process-deal-events";
+import { enforceInboxRetention } from "./jobs/retention";
+import { runScheduledJobs, type ScheduledJob } from "./jobs/scheduled";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<QueueMessageBody>, env: Env, ctx: ExecutionContext): Promise<void> {
-    void env;
-    void ctx;
-    for (const message of batch.messages) message.ack();
+
+  async queue(batch: MessageBatch<QueueMessageBody>, env: Env): Promise<void> {
+    // The dead-letter queue is named after its source with a "-dlq" suffix (wrangler.toml).
+    if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env, Date.now);
+    return consumeEvents(batch, env, { processDealEvents, now: Date.now });
+  },
+
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    const now = controller.scheduledTime;
+    const config = readConfig(env);
+    if (!config.ok) throw new Error(`configuration incomplete: ${config.problems.join("; ")}`);
+    const jobs: ScheduledJob[] = [
+      { name: "inbox-retention", run: () => enforceInboxRetention(env.DB, config.config.INBOX_RETENTION_DAYS, now) },
+    ];
+    await runScheduledJobs(jobs);
   },
 } satisfies ExportedHandler<Env, QueueMessageBody>;

@@ -1,25 +1,33 @@
-// GET /healthz: no auth; says whether configuration and D1 are usable, never why in secret detail.
+// GET /healthz: no auth; says whether configuration and D1 (with migrations applied) are usable.
+// It names missing variables but never prints a secret's value.
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
-import { parseConfig } from "../env";
+import { readConfig } from "../env";
 import { VERSION } from "../version";
+import { rejectOtherMethods } from "./method-not-allowed";
 
 export function healthRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get("/healthz", async (c) => {
-    const config = parseConfig(c.env);
-    let d1: { ok: boolean; error?: string };
-    try {
-      await c.env.DB.prepare("SELECT 1").first();
-      d1 = { ok: true };
-    } catch (err) {
-      d1 = { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
+  routes.get("/healthz", async function reportHealth(c) {
+    const config = readConfig(c.env);
+    const d1 = await probeD1(c.env.DB);
     const ok = config.ok && d1.ok;
     return c.json(
       { ok, version: VERSION, config: config.ok ? { ok: true } : { ok: false, problems: config.problems }, d1 },
       ok ? 200 : 503,
     );
   });
+  routes.all("/healthz", rejectOtherMethods(["GET", "HEAD"]));
   return routes;
+}
+
+async function probeD1(db: D1Database | undefined): Promise<{ ok: true } | { ok: false; error: string }> {
+  if (!db) return { ok: false, error: "DB binding is missing" };
+  try {
+    // Reading the inbox proves both the binding and that migrations were applied.
+    await db.prepare("SELECT 1 FROM inbox_events LIMIT 1").first();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
 }

@@ -6,6 +6,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** The test run's HubSpot simulator (test/global-setup.ts); create an isolated portal on it per test file. */
+      SIM_URL: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../../src/index");

@@ -1,0 +1,193 @@
+// The EVENTS queue consumer: stores each event in the inbox exactly once, then hands the still-unprocessed deal
+// events to enforcement. A message is acked only when that work is done; failures retry with exponential delay.
+// It never answers HubSpot (the ingress did) and never drops a message without a dead_letters row.
+import { z } from "zod";
+import type { Config, Env } from "../env";
+import { readConfig } from "../env";
+import { isDealEvent, normaliseEvent, type HubSpotEvent, type RawEvent } from "../hubspot/events";
+import { recordDeadLetter } from "../store/dead-letters";
+import { hashEvent } from "../store/event-hash";
+import { markInboxProcessed, noteInboxFailure, storeInboxEvents, utcDay, type InboxRow } from "../store/inbox";
+import type { ProcessDeps, ProcessOutcome } from "./process-deal-events";
+
+// Only the envelope is checked here: the ingress validated every event with RawEventSchema before enqueueing
+// (parse at the edge, trust inside), and re-validating 5,000 events a second would double the CPU per event.
+export const QueueMessageSchema = z.object({
+  kind: z.literal("events"),
+  receivedAt: z.number().int().nonnegative(),
+  events: z.array(z.custom<RawEvent>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an event object")),
+});
+type QueueMessage = z.infer<typeof QueueMessageSchema>;
+
+const RETRY_BASE_SECONDS = 2;
+const RETRY_CAP_SECONDS = 15 * 60;
+
+/** min(2^attempts × base, cap): 4 s, 8 s, 16 s … 15 min. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(2 ** Math.max(1, attempts) * RETRY_BASE_SECONDS, RETRY_CAP_SECONDS);
+}
+
+export interface ConsumeDeps {
+  processDealEvents: (events: HubSpotEvent[], deps: ProcessDeps) => Promise<ProcessOutcome>;
+  now: () => number;
+}
+
+interface Decoded {
+  message: Message<unknown>;
+  body: QueueMessage;
+}
+
+/**
+ * Handles one batch from the EVENTS queue. The events of all its messages are stored together (a few D1 calls
+ * of ~100 rows, not several per message); then each message's still-pending deal events go to enforcement, and
+ * each message is acked or retried on its own outcome — never left undecided. Never throws.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps: ConsumeDeps): Promise<void> {
+  const decoded: Decoded[] = [];
+  for (const message of batch.messages) {
+    // Yield between messages: a big batch must not hold the isolate (the ingress shares it locally).
+    await yieldToEventLoop();
+    const parsed = QueueMessageSchema.safeParse(message.body);
+    if (parsed.success) {
+      decoded.push({ message, body: parsed.data });
+      continue;
+    }
+    // Retrying can't fix a malformed body: record it and move on.
+    const recorded = await settle(
+      recordDeadLetter(env.DB, {
+        id: message.id,
+        queue: batch.queue,
+        attempts: message.attempts,
+        body: JSON.stringify(message.body) ?? "null",
+        error: `malformed queue message: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        failedAt: deps.now(),
+      }),
+    );
+    if (recorded.ok) message.ack();
+    else retry(message, recorded.error);
+  }
+  if (decoded.length === 0) return;
+
+  const config = readConfig(env);
+  if (!config.ok) {
+    for (const d of decoded) retry(d.message, `configuration incomplete: ${config.problems.join("; ")}`);
+    return;
+  }
+  const prepared = await prepareBatch(decoded, config.config);
+  const stored = await settle(storeInboxEvents(env.DB, [...prepared.rows.values()].map((p) => p.row)));
+  if (!stored.ok) {
+    for (const d of decoded) retry(d.message, stored.error);
+    return;
+  }
+
+  const done: Array<{ message: Message<unknown>; hashes: string[] }> = [];
+  for (const { message } of decoded) {
+    const pending = (prepared.owned.get(message.id) ?? [])
+      .filter((p) => p.row.status === "pending" && stored.value.get(p.row.hash) === "pending")
+      .map((p) => p.event)
+      .sort((a, b) => a.occurredAt - b.occurredAt);
+    if (pending.length === 0) {
+      done.push({ message, hashes: [] });
+      continue;
+    }
+    const outcome = await settle(deps.processDealEvents(pending, { env, config: config.config, now: deps.now }));
+    const failure = !outcome.ok ? { error: outcome.error } : !outcome.value.ok ? outcome.value : null;
+    if (failure === null) {
+      done.push({ message, hashes: hashesOf(pending) });
+      continue;
+    }
+    await settle(noteInboxFailure(env.DB, hashesOf(pending), failure.error));
+    retry(message, failure.error, "retryAfterSeconds" in failure ? failure.retryAfterSeconds : undefined);
+  }
+
+  const marked = await settle(markInboxProcessed(env.DB, done.flatMap((d) => d.hashes), deps.now()));
+  for (const { message } of done) {
+    if (marked.ok) message.ack();
+    else retry(message, marked.error);
+  }
+}
+
+function retry(message: Message<unknown>, error: string, retryAfterSeconds?: number): void {
+  console.error(`queue message ${message.id} attempt ${message.attempts} failed: ${error}`);
+  message.retry({ delaySeconds: retryAfterSeconds ?? retryDelaySeconds(message.attempts) });
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Turns a rejection into a value, so one failure decides its own messages' fate and nothing else. */
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+interface PreparedEvent {
+  row: InboxRow;
+  event: HubSpotEvent;
+}
+
+/**
+ * Hashes and classifies every event of the batch. Duplicates (inside a message or across messages) collapse
+ * into one row with `copies`; each distinct event is owned by the first message that carried it.
+ */
+async function prepareBatch(decoded: Decoded[], config: Config) {
+  const rows = new Map<string, PreparedEvent>();
+  const owned = new Map<string, PreparedEvent[]>();
+  for (const { message, body } of decoded) {
+    const receivedDay = utcDay(body.receivedAt);
+    const hashes = await Promise.all(body.events.map((raw) => hashEvent(raw)));
+    const mine: PreparedEvent[] = [];
+    for (const [i, raw] of body.events.entries()) {
+      const hash = hashes[i] ?? "";
+      const existing = rows.get(hash);
+      if (existing) {
+        existing.row.copies += 1;
+        existing.row.countDeliveries &&= message.attempts <= 1;
+        continue;
+      }
+      const event: HubSpotEvent = { ...normaliseEvent(raw), inboxHash: hash };
+      const reason = ignoreReason(event, config);
+      const prepared: PreparedEvent = {
+        event,
+        row: {
+          hash,
+          eventId: event.eventId,
+          portalId: event.portalId,
+          subscriptionType: event.subscriptionType,
+          objectId: event.objectId,
+          propertyName: event.propertyName,
+          occurredAt: event.occurredAt,
+          receivedAt: body.receivedAt,
+          receivedDay,
+          attemptNumber: event.attemptNumber,
+          copies: 1,
+          countDeliveries: message.attempts <= 1,
+          status: reason === null ? "pending" : "ignored",
+          reason,
+          payload: raw,
+        },
+      };
+      rows.set(hash, prepared);
+      mine.push(prepared);
+    }
+    owned.set(message.id, mine);
+  }
+  return { rows, owned };
+}
+
+/** Why an event is accepted but not processed; null when it is processed. */
+export function ignoreReason(event: HubSpotEvent, config: Pick<Config, "HUBSPOT_PORTAL_ID">): string | null {
+  if (config.HUBSPOT_PORTAL_ID !== undefined && event.portalId !== config.HUBSPOT_PORTAL_ID) return "other_portal";
+  if (!isDealEvent(event)) return "unhandled_type";
+  return null;
+}
+
+function hashesOf(events: HubSpotEvent[]): string[] {
+  return events.flatMap((e) => (e.inboxHash === undefined ? [] : [e.inboxHash]));
+}
