@@ -1,14 +1,21 @@
 // The Hono app: every route, the 404/405 answers and the one error handler. Wiring only.
 import { Hono } from "hono";
-import type { Env } from "./env";
+import type { Config, Env } from "./env";
 import { errorBody, handleError } from "./errors";
+import { apiRoutes } from "./http/api";
+import { dashboardRoutes } from "./http/dashboard";
 import { healthRoutes } from "./http/health";
+import { webhookRoutes } from "./http/webhooks";
 
-export type AppEnv = { Bindings: Env };
+/** `config` is set by the requireConfig middleware on routes that need it. */
+export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.route("/", healthRoutes());
+  app.route("/", webhookRoutes());
+  app.route("/api", apiRoutes());
+  app.route("/dashboard", dashboardRoutes());
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError(handleError);
   return app;

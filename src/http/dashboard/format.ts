@@ -1,0 +1,49 @@
+// Display helpers for the dashboard: durations, shares, dates (UTC), and links to HubSpot records.
+
+/** "3 d 4 h", "45 min", "—" for null. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60 ? `${minutes % 60} min` : ""}`.trim();
+  const days = Math.floor(hours / 24);
+  return `${days} d ${hours % 24 ? `${hours % 24} h` : ""}`.trim();
+}
+
+export function formatShare(share: number | null): string {
+  return share === null ? "—" : `${Math.round(share * 1000) / 10}%`;
+}
+
+/** "2026-11-20 14:03 UTC" */
+export function formatTime(iso: string | null): string {
+  return iso === null ? "—" : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export function formatDate(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/**
+ * Link to a deal in HubSpot. HUBSPOT_PORTAL_UI_URL may be a base (https://app-eu1.hubspot.com) or a template
+ * with {portalId} and {dealId}; default https://app.hubspot.com/contacts/{portalId}/record/0-3/{dealId}.
+ */
+export function buildDealUrl(uiBase: string | undefined, portalId: number, dealId: string): string {
+  const base = uiBase && uiBase.trim() !== "" ? uiBase.trim() : "https://app.hubspot.com";
+  if (base.includes("{dealId}")) {
+    return base.replace("{portalId}", encodeURIComponent(String(portalId))).replace("{dealId}", encodeURIComponent(dealId));
+  }
+  return `${base.replace(/\/+$/, "")}/contacts/${encodeURIComponent(String(portalId))}/record/0-3/${encodeURIComponent(dealId)}`;
+}
+
+/** A query string from a record, dropping empty values. */
+export function toQueryString(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : "";
+}

@@ -1,0 +1,162 @@
+// The OpenAPI 3.1 description of /api, hand-written to match query-schemas.ts (the API's contract tests
+// check that every documented parameter is accepted). Served at /api/openapi.json and rendered at /api/docs.
+import { VERSION } from "../version";
+
+type Schema = Record<string, unknown>;
+interface Param {
+  name: string;
+  in: "query" | "path";
+  required?: boolean;
+  description: string;
+  schema: Schema;
+}
+
+const str = (description: string, extra: Schema = {}): Schema => ({ type: "string", description, ...extra });
+const q = (name: string, description: string, schema: Schema = { type: "string" }): Param => ({ name, in: "query", description, schema });
+const timeDoc = "YYYY-MM-DD, ISO-8601 datetime with zone, or epoch milliseconds";
+
+export const WINDOW_PARAMS: Param[] = [
+  q("from", `Start of the window (inclusive) on occurred_at: ${timeDoc}. Default: 12 weeks before \`to\`.`),
+  q("to", `End of the window (exclusive; a bare date includes that whole day): ${timeDoc}. Default: now.`),
+];
+
+export const VIOLATION_FILTER_PARAMS: Param[] = [
+  q("status", "open or resolved", { type: "string", enum: ["open", "resolved"] }),
+  q("owner", "Deal owner id (HubSpot owner id)"),
+  q("team", "Owner's team id. Team-limited tokens get 403 for a team outside their list."),
+  q("policy", "Policy id"),
+  q("rule", "Rule id (combine with policy: rule ids are unique per policy)"),
+  q("severity", "info, warning or critical", { type: "string", enum: ["info", "warning", "critical"] }),
+  q("mode", "audit or enforce", { type: "string", enum: ["audit", "enforce"] }),
+  q("pipeline", "Pipeline id"),
+  q("stage", "Stage id the deal moved to"),
+  q("deal", "Deal id"),
+  ...WINDOW_PARAMS,
+];
+
+const error = { $ref: "#/components/schemas/Error" };
+const errors = (codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      {
+        description: { 400: "Invalid query (details name each bad field)", 401: "Missing, unknown, expired or revoked credential", 403: "Role or team not allowed", 404: "Not found" }[code] ?? "Error",
+        content: { "application/json": { schema: error } },
+      },
+    ]),
+  );
+const json = (description: string, schema: Schema) => ({ description, content: { "application/json": { schema } } });
+const obj = (description: string): Schema => ({ type: "object", description });
+
+/** Returns the OpenAPI 3.1 document. Pure. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Deal governance — managers' API",
+      version: VERSION,
+      description:
+        "Read the violation log, summaries and rep records. Authenticate with `Authorization: Bearer dg_…` (create tokens with `npm run tokens -- create`). " +
+        "Manager tokens may be limited to teams: their results only ever contain those teams, and asking for another team's data is 403.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token (dg_…)." } },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: { error: { type: "object", required: ["code", "message"], properties: { code: str("Error code, e.g. INVALID_QUERY"), message: str("Human-readable"), details: { description: "For INVALID_QUERY: [{ field, message }]" } } } },
+        },
+        Violation: {
+          type: "object",
+          properties: {
+            id: str("Violation id"), portalId: { type: "integer" }, dealId: str("HubSpot deal id"), dealName: str("Deal name", { type: ["string", "null"] }),
+            pipelineId: str("Pipeline id"), fromStage: str("Stage before"), toStage: str("Stage after"), fromStageLabel: str("Label"), toStageLabel: str("Label"),
+            policyId: str("Policy"), policyVersion: str("Content hash of the policy"), ruleId: str("Rule"),
+            severity: { enum: ["info", "warning", "critical"] }, mode: { enum: ["audit", "enforce"] }, message: str("What the rule says"),
+            missing: { type: "array", items: { type: "string" } }, ownerId: str("Deal owner"), teamId: str("Owner's team"), actorUserId: str("Who made the change"),
+            changeSource: str("HubSpot change source"), taskId: str("Corrective task id"), reverted: { type: "boolean" }, status: { enum: ["open", "resolved"] },
+            occurredAt: str("ISO time of the change", { format: "date-time" }), detectedAt: str("ISO", { format: "date-time" }),
+            resolvedAt: str("ISO or null", { format: "date-time" }), timeToFixMs: { type: ["integer", "null"] },
+          },
+        },
+      },
+    },
+    paths: {
+      "/api/violations": {
+        get: {
+          summary: "List violations",
+          description:
+            "Newest first by default. Pagination is keyset on (occurred_at, id): pass `nextCursor` back as `cursor`; pages stay stable while new violations arrive. " +
+            "`format=csv` streams every matching row (from the cursor on) as CSV with the same fields as the JSON items.",
+          parameters: [
+            ...VIOLATION_FILTER_PARAMS,
+            q("sort", "-occurred_at (newest first, default) or occurred_at", { type: "string", enum: ["-occurred_at", "occurred_at"] }),
+            q("limit", "Page size 1–500 (default 50)", { type: "integer", minimum: 1, maximum: 500 }),
+            q("cursor", "Opaque cursor from a previous page's nextCursor"),
+            q("format", "json (default) or csv", { type: "string", enum: ["json", "csv"] }),
+          ],
+          responses: {
+            200: {
+              description: "A page",
+              content: {
+                "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Violation" } }, nextCursor: { type: ["string", "null"] } } } },
+                "text/csv": { schema: { type: "string" } },
+              },
+            },
+            ...errors([400, 401, 403]),
+          },
+        },
+      },
+      "/api/violations/{id}": {
+        get: {
+          summary: "One violation with its trace, actions and outcomes, and source events",
+          parameters: [{ name: "id", in: "path", required: true, description: "Violation id", schema: { type: "string" } }],
+          responses: { 200: json("The violation", obj("Violation plus trace, actions, sourceEvents, resolvedBy…")), ...errors([400, 401, 403, 404]) },
+        },
+      },
+      "/api/summary": {
+        get: {
+          summary: "Counts by owner, team, rule, stage and week; open vs resolved; median time-to-fix; share of compliant stage changes",
+          parameters: [q("team", "Team id"), q("owner", "Owner id"), q("policy", "Policy id"), q("rule", "Rule id"), ...WINDOW_PARAMS],
+          responses: { 200: json("The summary", obj("totals, medianTimeToFixMs, stageChanges, byOwner, byTeam, byRule, byStage, byWeek")), ...errors([400, 401, 403]) },
+        },
+      },
+      "/api/reps/{ownerId}": {
+        get: {
+          summary: "A rep's violations, compliance rate, stage-to-stage conversion, median time in stage, close-date pushes",
+          parameters: [{ name: "ownerId", in: "path", required: true, description: "HubSpot owner id", schema: { type: "string" } }, ...WINDOW_PARAMS],
+          responses: { 200: json("The rep's record", obj("violations, byRule, stageChanges, stages, closeDatePushes, trend, openViolations")), ...errors([400, 401, 403, 404]) },
+        },
+      },
+      "/api/policies/{policyId}": {
+        get: {
+          summary: "A policy's hits per rule and mode, and what enforce would have done for audit-mode hits",
+          parameters: [{ name: "policyId", in: "path", required: true, description: "Policy id", schema: { type: "string" } }, ...WINDOW_PARAMS],
+          responses: { 200: json("Policy statistics", obj("rules, wouldHaveDone, versions")), ...errors([400, 401, 403]) },
+        },
+      },
+      "/api/me": { get: { summary: "Who the credential belongs to", responses: { 200: json("The principal", obj("tokenId, name, role, teams")), ...errors([401]) } } },
+      "/api/tokens": {
+        get: { summary: "List tokens (admin)", responses: { 200: json("Tokens without hashes", obj("tokens")), ...errors([401, 403]) } },
+        post: {
+          summary: "Create a token (admin); the token is in the response once",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { type: "object", required: ["name", "role"], properties: { name: str("Unique name"), role: { enum: ["admin", "manager"] }, teams: { type: ["array", "null"], items: { type: "string" } }, expiresAt: str("ISO datetime or null", { format: "date-time" }) } } } },
+          },
+          responses: { 201: json("The new token", obj("token, id, name, role, teams, expiresAt")), ...errors([400, 401, 403]) },
+        },
+      },
+      "/api/tokens/{idOrName}/revoke": {
+        post: {
+          summary: "Revoke a token and its browser sessions (admin)",
+          parameters: [{ name: "idOrName", in: "path", required: true, description: "Token id or name", schema: { type: "string" } }],
+          responses: { 200: json("Revoked", obj("revoked")), ...errors([401, 403, 404]) },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,185 @@
+// Browser tests of the dashboard in headless Chromium (Debian's package, driven by playwright-core): seed a local
+// D1, create tokens with the CLI, start the Worker with `wrangler dev` on a free port, sign in, filter, open a
+// violation, check team limits and the no-JavaScript tables. Screenshots go to test-results/dashboard/.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedLocalDatabase } from "../../tools/seed/cli";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
+const shots = path.join(root, "test-results", "dashboard");
+const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+let persistDir = "";
+let worker: ChildProcess | undefined;
+let browser: Browser | undefined;
+let base = "";
+let adminToken = "";
+let eastToken = "";
+let sampleViolationId = "";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Creates a token through the real CLI and returns the printed token (its last output line). */
+function createTokenWithCli(args: string[]): string {
+  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", ...args, "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: quietEnv });
+  if (res.status !== 0) throw new Error(`tokens CLI failed: ${res.stderr}`);
+  const token = res.stdout.trim().split("\n").pop() ?? "";
+  if (!token.startsWith("dg_")) throw new Error(`unexpected CLI output: ${res.stdout}`);
+  return token;
+}
+
+async function waitForWorker(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/dashboard/assets/app.css`);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch (err) {
+      // Not listening yet; the deadline bounds the wait.
+      void err;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error("wrangler dev did not become ready in 90 s");
+}
+
+async function newPage(opts: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  if (!browser) throw new Error("browser not started");
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, javaScriptEnabled: opts.javaScriptEnabled ?? true });
+  return context.newPage();
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.goto(`${base}/dashboard`);
+  await page.fill("#token", token);
+  await Promise.all([page.waitForURL(`${base}/dashboard`), page.click("button[type=submit]")]);
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  persistDir = mkdtempSync(path.join(tmpdir(), "dg-dashboard-"));
+  sampleViolationId = seedLocalDatabase({ persistTo: persistDir }).sampleViolationId;
+  adminToken = createTokenWithCli(["--name", "browser-admin", "--role", "admin"]);
+  eastToken = createTokenWithCli(["--name", "east-manager", "--role", "manager", "--teams", "team-east"]);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const vars = { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" };
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", persistDir, "--show-interactive-dev-session=false", "--log-level", "error"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  worker = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  await waitForWorker(base, worker);
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (worker?.pid !== undefined && worker.exitCode === null) process.kill(-worker.pid, "SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+});
+
+describe("dashboard in Chromium", () => {
+  it("asks for a token, signs in, and shows the overview with a chart", async () => {
+    const page = await newPage();
+    const res = await page.goto(`${base}/dashboard`);
+    expect(res?.status()).toBe(401);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Sign in");
+    await page.screenshot({ path: path.join(shots, "01-sign-in.png"), fullPage: true });
+    await page.fill("#token", "dg_wrong");
+    await page.click("button[type=submit]");
+    await expect(page.locator(".alert").textContent()).resolves.toContain("not recognised");
+    await signIn(page, adminToken);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Pipeline discipline");
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === "dg_session");
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.secure).toBe(true);
+    // The chart script turned the weekly table into an SVG chart.
+    await page.waitForSelector("figure.chart svg rect");
+    const kpi = await page.locator(".kpi .value").first().textContent();
+    expect(Number(kpi?.replace(/,/g, ""))).toBeGreaterThan(0);
+    await expect(page.locator("text=Open violations by rep").count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(shots, "02-overview.png"), fullPage: true });
+  }, 60_000);
+
+  it("filters violations and opens one", async () => {
+    const page = await newPage();
+    await signIn(page, adminToken);
+    await page.goto(`${base}/dashboard/violations`);
+    await page.selectOption("select[name=status]", "open");
+    await page.selectOption("select[name=severity]", "critical");
+    await Promise.all([page.waitForURL(/status=open/), page.click("form.filters button[type=submit]")]);
+    expect(page.url()).toContain("severity=critical");
+    const statuses = await page.locator("#violations tbody tr td:nth-child(8)").allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(["open"]));
+    const severities = await page.locator("#violations tbody tr td:nth-child(6)").allTextContents();
+    expect(new Set(severities)).toEqual(new Set(["critical"]));
+    await page.screenshot({ path: path.join(shots, "03-violations-filtered.png"), fullPage: true });
+    await Promise.all([page.waitForURL(/\/dashboard\/violations\/vio-/), page.locator("#violations tbody tr td:nth-child(2) a").first().click()]);
+    await expect(page.locator("#story").textContent()).resolves.toMatch(/moved this deal from .* to Contract sent/);
+    await expect(page.locator("#trace li").count()).resolves.toBeGreaterThan(1);
+    await expect(page.locator("a", { hasText: "Open the deal in HubSpot" }).getAttribute("href")).resolves.toMatch(/^https:\/\/app\.hubspot\.com\/contacts\/555\/record\/0-3\/\d+$/);
+    await page.screenshot({ path: path.join(shots, "04-violation.png"), fullPage: true });
+  }, 60_000);
+
+  it("shows a rep's batting average and a policy's audit-mode effect", async () => {
+    const page = await newPage();
+    await signIn(page, adminToken);
+    await page.goto(`${base}/dashboard/violations/${sampleViolationId}`);
+    await Promise.all([page.waitForURL(/\/dashboard\/reps\//), page.locator("dd a[href^='/dashboard/reps/']").click()]);
+    await expect(page.locator("h2", { hasText: "Batting average" }).count()).resolves.toBe(1);
+    await expect(page.locator("#stages tbody tr").count()).resolves.toBeGreaterThan(2);
+    await page.waitForSelector("figure.chart svg");
+    await page.screenshot({ path: path.join(shots, "05-rep.png"), fullPage: true });
+    await page.goto(`${base}/dashboard/policies/forecast-hygiene`);
+    await expect(page.locator("#would-have-done").textContent()).resolves.toContain("created a task for the rep");
+    await page.screenshot({ path: path.join(shots, "06-policy.png"), fullPage: true });
+  }, 60_000);
+
+  it("keeps a team-limited manager inside their team", async () => {
+    const page = await newPage();
+    await signIn(page, eastToken);
+    const reps = await page.locator("table a[href^='/dashboard/reps/']").allTextContents();
+    expect(reps.length).toBeGreaterThan(0);
+    for (const name of ["Elena Rossi", "Felix Wagner", "Grace Kim", "Hugo Silva"]) expect(reps).not.toContain(name);
+    const res = await page.goto(`${base}/dashboard/reps/201`);
+    expect(res?.status()).toBe(403);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Not allowed");
+    await page.screenshot({ path: path.join(shots, "07-team-limit.png"), fullPage: true });
+  }, 60_000);
+
+  it("tables work without JavaScript, and sign-out ends the session", async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await signIn(page, adminToken);
+    await page.goto(`${base}/dashboard/violations?status=open`);
+    await expect(page.locator("#violations tbody tr").count()).resolves.toBeGreaterThan(0);
+    await page.goto(`${base}/dashboard`);
+    await expect(page.locator("table[data-chart] tbody tr").count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, "08-overview-no-js.png"), fullPage: true });
+    await Promise.all([page.waitForURL(/\/dashboard\/login/), page.click(".signout button")]);
+    const res = await page.goto(`${base}/dashboard`);
+    expect(res?.status()).toBe(401);
+  }, 60_000);
+});

@@ -1,0 +1,109 @@
+// `npm run tokens -- create --name <n> --role admin|manager [--teams a,b] [--expires 2027-01-01]`, `list`,
+// `revoke <id|name>`. Local D1 by default (migrations applied first), `--remote` for the deployed database,
+// `--persist-to <dir>` for a specific local state dir. Prints a new token once; only its hash is stored.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { generateId, generateSecret, hashSecret } from "../../src/http/auth/secrets";
+import { buildInsertTokenSql, buildRevokeSql, CreateArgsSchema, LIST_TOKENS_SQL, parseExpiry } from "./token-sql";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
+const DATABASE = "deal-governance";
+
+interface Target {
+  remote: boolean;
+  persistTo?: string;
+}
+
+function runWrangler(args: string[]): string {
+  const res = spawnSync(wrangler, args, {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" },
+  });
+  if (res.status !== 0) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed:\n${res.stderr || res.stdout}`);
+  return res.stdout;
+}
+
+function targetArgs(t: Target): string[] {
+  return t.remote ? ["--remote"] : ["--local", ...(t.persistTo ? ["--persist-to", t.persistTo] : [])];
+}
+
+/** Runs SQL through `wrangler d1 execute … --json` and returns the rows of the last statement. */
+export function executeSql(sql: string, t: Target): Array<Record<string, unknown>> {
+  const out = runWrangler(["d1", "execute", DATABASE, ...targetArgs(t), "--json", "--command", sql]);
+  const start = out.indexOf("[");
+  const parsed: unknown = JSON.parse(start >= 0 ? out.slice(start) : "[]");
+  const last = Array.isArray(parsed) ? (parsed[parsed.length - 1] as { results?: Array<Record<string, unknown>> } | undefined) : undefined;
+  return last?.results ?? [];
+}
+
+function applyLocalMigrations(t: Target): void {
+  if (!t.remote) runWrangler(["d1", "migrations", "apply", DATABASE, ...targetArgs(t)]);
+}
+
+const iso = (v: unknown) => (typeof v === "number" ? new Date(v).toISOString().slice(0, 16).replace("T", " ") : "—");
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      role: { type: "string" },
+      teams: { type: "string" },
+      expires: { type: "string" },
+      remote: { type: "boolean", default: false },
+      local: { type: "boolean", default: false },
+      "persist-to": { type: "string" },
+    },
+  });
+  const target: Target = { remote: values.remote ?? false, persistTo: values["persist-to"] };
+  const [command, arg] = positionals;
+  switch (command) {
+    case "create": {
+      const expiresAt = values.expires === undefined ? null : parseExpiry(values.expires);
+      if (values.expires !== undefined && expiresAt === null) throw new Error("--expires must be YYYY-MM-DD or an ISO datetime");
+      const parsed = CreateArgsSchema.safeParse({ name: values.name, role: values.role, teams: values.teams ? values.teams.split(",").map((s) => s.trim()).filter(Boolean) : null, expiresAt });
+      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("\n"));
+      applyLocalMigrations(target);
+      const token = generateSecret("dg_");
+      const id = generateId("tok_");
+      executeSql(buildInsertTokenSql({ ...parsed.data, id, tokenHash: await hashSecret(token), createdAt: Date.now() }), target);
+      console.log(`Created ${parsed.data.role} token "${parsed.data.name}" (${id})${parsed.data.teams ? ` for teams ${parsed.data.teams.join(", ")}` : ""}.`);
+      console.log("Copy it now; it is not stored and cannot be shown again:\n");
+      console.log(token);
+      return 0;
+    }
+    case "list": {
+      applyLocalMigrations(target);
+      const rows = executeSql(LIST_TOKENS_SQL, target);
+      if (rows.length === 0) console.log("No tokens yet. Create one with: npm run tokens -- create --name <name> --role admin");
+      for (const r of rows) {
+        const state = r.revoked_at ? "revoked" : typeof r.expires_at === "number" && r.expires_at <= Date.now() ? "expired" : "active";
+        console.log([String(r.id).padEnd(22), String(r.name).padEnd(20), String(r.role).padEnd(8), String(r.teams ?? "all teams").padEnd(16), state.padEnd(8), `created ${iso(r.created_at)}`, `expires ${iso(r.expires_at)}`, `last used ${iso(r.last_used_at)}`].join("  "));
+      }
+      return 0;
+    }
+    case "revoke": {
+      if (!arg) throw new Error("usage: npm run tokens -- revoke <id|name>");
+      executeSql(buildRevokeSql(arg, Date.now()), target);
+      const rows = executeSql(`SELECT id, revoked_at FROM api_tokens WHERE id = '${arg.replace(/'/g, "''")}' OR name = '${arg.replace(/'/g, "''")}';`, target);
+      if (rows.length === 0) throw new Error(`no token with id or name "${arg}"`);
+      console.log(`Revoked ${rows.map((r) => String(r.id)).join(", ")}; its browser sessions are ended too.`);
+      return 0;
+    }
+    default:
+      console.log("usage: npm run tokens -- create --name <n> --role admin|manager [--teams a,b] [--expires 2027-01-01] [--remote]\n       npm run tokens -- list [--remote]\n       npm run tokens -- revoke <id|name> [--remote]");
+      return command ? 1 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);
