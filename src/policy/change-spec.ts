@@ -59,8 +59,10 @@ export function buildDealChange(input: unknown, portal: PortalSchema): Result<De
     return hit === undefined ? { ok: false, error: `change: unknown stage "${name}" in pipeline ${p.label}` } : { ok: true, value: hit.id };
   };
   const kind = spec.kind ?? (spec.from === undefined && spec.to !== undefined && spec.old === undefined ? "created" : "updated");
-  const to = stageId(pipeline, spec.to);
-  const from = stageId(fromPipeline, spec.from);
+  // A stage given as a property (`old.dealstage` / `new.dealstage`) means the same as `from` / `to`.
+  const stageText = (v: string | number | boolean | null | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+  const to = stageId(pipeline, spec.to !== undefined ? spec.to : stageText(spec.new?.dealstage));
+  const from = stageId(fromPipeline, spec.from !== undefined ? spec.from : stageText(spec.old?.dealstage));
   if (!to.ok) return to;
   if (!from.ok) return from;
   const old: Record<string, string | null> = {};

@@ -27,6 +27,16 @@ describe("the shipped policy set", () => {
   });
 });
 
+describe("change specs", () => {
+  it("read a stage given as old/new dealstage like from/to", () => {
+    const byProperty = buildDealChange({ old: { dealstage: "Appointment Scheduled" }, new: { dealstage: "Contract Sent" } }, PORTAL_SNAPSHOT);
+    const byField = buildDealChange({ from: "Appointment Scheduled", to: "Contract Sent" }, PORTAL_SNAPSHOT);
+    expect(byProperty.ok && byProperty.value.fromStage).toBe("appointmentscheduled");
+    expect(byProperty.ok && byProperty.value.toStage).toBe("contractsent");
+    expect(byProperty.ok && byProperty.value.changedProperties).toEqual(byField.ok && byField.value.changedProperties);
+  });
+});
+
 describe("pure helpers", () => {
   it("sha256 matches the standard vectors", () => {
     expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

@@ -1,5 +1,5 @@
 // `policies check [dir] [--portal <url> --token <t>]`: schema, names and CEL type-check; non-zero exit on any error.
-import { formatPolicyError, loadPolicySet, type CompiledPolicySet, type PortalSchema } from "../../src/policy/index";
+import { formatPolicyError, loadPolicySet, neededAssociations, requiredProperties, type CompiledPolicySet, type PortalSchema } from "../../src/policy/index";
 import { readPolicyDir, readPortalSnapshot } from "./files";
 import type { CliIO } from "./io";
 import { fetchPortal } from "./portal-fetch";
@@ -60,5 +60,10 @@ export async function checkPolicies(options: CheckOptions, io: CliIO): Promise<C
   }
   const rules = loaded.value.policies.reduce((n, p) => n + p.rules.length, 0);
   io.out(`✓ ${loaded.value.policies.length} policies, ${rules} rules checked against ${portalName} (set ${loaded.value.version})`);
+  // The admin configures HubSpot's webhook subscriptions by hand: say which ones this policy set depends on.
+  io.out(`  webhook subscriptions needed: deal.propertyChange for ${requiredProperties(loaded.value).join(", ")}`);
+  if (neededAssociations(loaded.value).length > 0) {
+    io.out(`  and deal.associationChange (policies count ${neededAssociations(loaded.value).join(", ")})`);
+  }
   return { set: loaded.value, portal, errors: 0 };
 }
