@@ -17,6 +17,8 @@ export interface Env {
   METADATA_TTL_SECONDS?: string;
   HUBSPOT_PORTAL_UI_URL?: string;
   MANAGER_MAP?: string;
+  /** "enforce" | "audit": switches every policy's mode (benchmarks, demos); unset = as the policies say. */
+  POLICY_MODE_OVERRIDE?: string;
 }
 
 /**

@@ -1,0 +1,320 @@
+// Enforcement benchmark (`npm run bench:enforce`): starts the HubSpot simulator (in process) and the Worker
+// (`wrangler dev` on a free 127.0.0.1 port, local D1 in a temp dir, vars pointing at the simulator, shipped policies
+// switched to enforce with POLICY_MODE_OVERRIDE=enforce), replays a burst of 10,000 deal changes over 2,000 deals
+// (20% of the deals get one stage skip), waits for the queue to drain, checks the outcome against what the burst
+// must produce, prints a table, and as its LAST line one JSON object.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { SimClient, type CallRecord, type SimPortal } from "../sim/client";
+import { startSimulator } from "../sim/server";
+
+const DEALS = Number(process.env.BENCH_DEALS ?? 2000);
+const CHANGES_PER_DEAL = 5;
+const VIOLATING_EVERY = 5; // every 5th deal: 20%
+const CONCURRENCY = 16;
+const DRAIN_QUIET_MS = 6_000;
+// How long the simulator gathers events into one delivery (HubSpot fills batches of up to 100 during a burst).
+const FLUSH_MS = Number(process.env.BENCH_FLUSH_MS ?? 250);
+const DRAIN_TIMEOUT_MS = 15 * 60_000;
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const wranglerBin = path.join(root, "node_modules", ".bin", "wrangler");
+const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item !== undefined) await run(item);
+      }
+    }),
+  );
+}
+
+function startWorker(port: number, persistDir: string, vars: Record<string, string>): ChildProcess {
+  const migrate = spawnSync(wranglerBin, ["d1", "migrations", "apply", "deal-governance", "--local", "--persist-to", persistDir], {
+    cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (migrate.status !== 0) throw new Error("applying D1 migrations failed");
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", persistDir, "--show-interactive-dev-session=false", "--log-level", "error"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  return spawn(wranglerBin, args, { cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"], detached: true });
+}
+
+async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch (err) {
+      void err; // not listening yet; the deadline bounds the wait
+    }
+    await sleep(300);
+  }
+  throw new Error("the Worker did not become healthy within 90 s");
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  process.kill(-child.pid, "SIGTERM");
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+      resolve();
+    }, 8_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function queryD1<T>(persistDir: string, sql: string): T[] {
+  const res = spawnSync(wranglerBin, ["d1", "execute", "deal-governance", "--local", "--persist-to", persistDir, "--json", "--command", sql], {
+    cwd: root, env: quietEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.status !== 0) throw new Error(`d1 execute failed: ${res.stderr}`);
+  const parsed = JSON.parse(res.stdout) as Array<{ results: T[] }>;
+  return parsed[0]?.results ?? [];
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+type Change = { dealId: string; kind: "edit" | "move"; stage?: string; property?: string; value?: string; violating: boolean };
+
+/** Each deal's five changes: compliant deals step forward one stage at a time; violating ones skip a stage once. */
+function planChanges(dealIds: string[]): Change[][] {
+  const rounds: Change[][] = Array.from({ length: CHANGES_PER_DEAL }, () => []);
+  dealIds.forEach((dealId, i) => {
+    const violating = i % VIOLATING_EVERY === 0;
+    let plan: Change[];
+    if (violating) {
+      const skipAt = i % CHANGES_PER_DEAL;
+      plan = Array.from({ length: CHANGES_PER_DEAL }, (_, k): Change =>
+        k === skipAt
+          ? { dealId, kind: "move", stage: "presentationscheduled", violating: true }
+          : { dealId, kind: "edit", property: k % 2 === 0 ? "description" : "hs_next_step", value: `step ${k} of deal ${i}`, violating: false },
+      );
+    } else {
+      plan = [
+        { dealId, kind: "move", stage: "qualifiedtobuy", violating: false },
+        { dealId, kind: "edit", property: "description", value: `qualified ${i}`, violating: false },
+        { dealId, kind: "move", stage: "presentationscheduled", violating: false },
+        { dealId, kind: "edit", property: "hs_next_step", value: `send proposal ${i}`, violating: false },
+        { dealId, kind: "move", stage: "decisionmakerboughtin", violating: false },
+      ];
+    }
+    plan.forEach((c, k) => rounds[k]?.push(c));
+  });
+  // Shuffle within a round (deterministically) so deals interleave like a real import burst.
+  for (const round of rounds) round.sort((a, b) => hash(a.dealId) - hash(b.dealId));
+  return rounds;
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+async function createDeals(portal: SimPortal, ownerIds: string[]): Promise<string[]> {
+  const ids: string[] = new Array(DEALS);
+  await pool(Array.from({ length: DEALS }, (_, i) => i), CONCURRENCY, async (i) => {
+    const ownerId = ownerIds[i % ownerIds.length] ?? "";
+    const deal = await portal.createDeal({
+      properties: {
+        dealname: `Bench deal ${i}`, pipeline: "default", dealstage: "appointmentscheduled", hubspot_owner_id: ownerId,
+        amount: String(1000 + (i % 40) * 500), closedate: String(Date.now() + 60 * 86_400_000), decision_maker: "CFO",
+      },
+      associations: { contacts: 1, companies: 1, line_items: 1 },
+    });
+    ids[i] = deal.id;
+  });
+  return ids;
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator({ port: 0 });
+  const persistDir = mkdtempSync(path.join(tmpdir(), "bench-enforce-"));
+  let worker: ChildProcess | null = null;
+  try {
+    const client = new SimClient(sim.url);
+    const workerPort = await freePort();
+    const workerUrl = `http://127.0.0.1:${workerPort}`;
+    const portal = await client.createPortal({ webhook: { mode: "push", url: `${workerUrl}/webhooks/hubspot`, enabled: false, flushMs: FLUSH_MS } });
+    const seed = await portal.seed({ pipelines: "default", teams: 4, ownersPerTeam: 5, deals: 0 });
+    const { managerMap } = await portal.teams();
+    const owners = seed.owners.map((o) => o);
+    const ownerIds = owners.map((o) => o.id);
+    const userOf = new Map(owners.map((o) => [o.id, o.userId]));
+    process.stderr.write(`creating ${DEALS} deals (webhooks off)…\n`);
+    const dealIds = await createDeals(portal, ownerIds);
+    const ownerOfDeal = new Map(dealIds.map((id, i) => [id, ownerIds[i % ownerIds.length] ?? ""]));
+
+    process.stderr.write("starting the Worker…\n");
+    worker = startWorker(workerPort, persistDir, {
+      ...portal.engineEnv(),
+      POLICY_MODE_OVERRIDE: "enforce",
+      MANAGER_MAP: JSON.stringify(managerMap),
+      MAX_REVERTS_PER_DEAL_PER_HOUR: "3",
+      METADATA_TTL_SECONDS: "300",
+    });
+    await waitHealthy(workerUrl, worker);
+    // A knobs patch re-applies the webhook defaults (outbox mode): restate mode and target.
+    await portal.setKnobs({ webhook: { enabled: true, mode: "push", url: `${workerUrl}/webhooks/hubspot`, flushMs: FLUSH_MS } });
+    await portal.clearCalls();
+
+    const rounds = planChanges(dealIds);
+    const skipAt = new Map<string, number>();
+    const started = Date.now();
+    process.stderr.write(`replaying ${DEALS * CHANGES_PER_DEAL} changes…\n`);
+    for (const round of rounds) {
+      await pool(round, CONCURRENCY, async (c) => {
+        const ownerId = ownerOfDeal.get(c.dealId) ?? "";
+        const as = { kind: "user" as const, userId: userOf.get(ownerId), ownerId };
+        if (c.kind === "move" && c.stage !== undefined) {
+          if (c.violating) skipAt.set(c.dealId, Date.now());
+          await portal.moveStage(c.dealId, c.stage, { as });
+        } else if (c.property !== undefined) {
+          await portal.updateDeal(c.dealId, { [c.property]: c.value ?? "" }, as);
+        }
+      });
+    }
+    const replayedAt = Date.now();
+
+    process.stderr.write("waiting for the queue to drain…\n");
+    let lastCount = -1;
+    let lastChange = Date.now();
+    let calls: CallRecord[] = [];
+    while (Date.now() - started < DRAIN_TIMEOUT_MS) {
+      await sleep(1_000);
+      calls = await portal.calls();
+      const stats = (await portal.deliveries()).stats;
+      const busy = stats.gathered + stats.queued + stats.inFlight > 0;
+      if ((Date.now() - started) % 5_000 < 1_000) {
+        process.stderr.write(`  calls ${calls.length}, webhooks gathered ${stats.gathered} queued ${stats.queued} in flight ${stats.inFlight}\n`);
+      }
+      if (calls.length !== lastCount || busy) {
+        lastCount = calls.length;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > DRAIN_QUIET_MS) {
+        break;
+      }
+    }
+    const lastCallAt = Math.max(replayedAt, ...calls.map((c) => c.at));
+    const drainSeconds = (lastCallAt - started) / 1000;
+    const deliveries = (await portal.deliveries()).deliveries;
+    await stopWorker(worker);
+    worker = null;
+
+    // What HubSpot saw.
+    const firstDeliveries = deliveries.filter((d) => d.attemptNumber === 0);
+    const eventsDelivered = firstDeliveries.reduce((n, d) => n + d.eventCount, 0);
+    const tasks = await portal.listTasks();
+    const perDeal = new Map<string, number>();
+    for (const t of tasks) for (const d of t.dealIds) perDeal.set(d, (perDeal.get(d) ?? 0) + 1);
+    const duplicateTasks = [...perDeal.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+    const violatingDeals = [...skipAt.keys()];
+    const taskAt = new Map<string, number>();
+    for (const c of calls) {
+      if (c.method !== "POST" || !c.path.includes("/objects/tasks") || c.status >= 300) continue;
+      const body = c.body as { inputs?: Array<{ associations?: Array<{ to: { id: string } }> }>; associations?: Array<{ to: { id: string } }> };
+      const inputs = body.inputs ?? [body];
+      for (const input of inputs) for (const a of input.associations ?? []) if (!taskAt.has(a.to.id)) taskAt.set(a.to.id, c.at + c.durationMs);
+    }
+    const latencies = violatingDeals.flatMap((id) => {
+      const at = taskAt.get(id);
+      const moved = skipAt.get(id);
+      return at === undefined || moved === undefined ? [] : [at - moved];
+    });
+    const reverted = (await Promise.all(violatingDeals.slice(0, 50).map((id) => portal.getDeal(id)))).filter((d) => d.properties.dealstage === "appointmentscheduled").length;
+
+    // What the engine recorded.
+    const violations = queryD1<{ rule_id: string; n: number }>(persistDir, "SELECT rule_id, count(*) AS n FROM violations GROUP BY rule_id");
+    const inbox = queryD1<{ status: string; n: number }>(persistDir, "SELECT status, count(*) AS n FROM inbox_events GROUP BY status");
+    const inboxTotal = inbox.reduce((n, r) => n + r.n, 0);
+    const pending = inbox.find((r) => r.status === "pending")?.n ?? 0;
+    const deadLetters = queryD1<{ n: number }>(persistDir, "SELECT count(*) AS n FROM dead_letters")[0]?.n ?? 0;
+    const transitions = queryD1<{ n: number }>(persistDir, "SELECT count(*) AS n FROM stage_transitions")[0]?.n ?? 0;
+    const violationsRecorded = violations.reduce((n, r) => n + r.n, 0);
+    const burstEvents = DEALS * CHANGES_PER_DEAL;
+
+    const result = {
+      events: burstEvents,
+      deals: DEALS,
+      apiCallsPer1000Events: Math.round((calls.length / (burstEvents / 1000)) * 10) / 10,
+      violationsExpected: violatingDeals.length,
+      violationsRecorded,
+      tasksExpected: violatingDeals.length,
+      tasksCreated: tasks.length,
+      duplicateTasks,
+      lostEvents: Math.max(0, eventsDelivered - inboxTotal) + pending,
+      http429: calls.filter((c) => c.status === 429).length,
+      p50WebhookToTaskMs: Math.round(percentile(latencies, 50)),
+      p95WebhookToTaskMs: Math.round(percentile(latencies, 95)),
+      drainSeconds: Math.round(drainSeconds * 10) / 10,
+    };
+    const byKind = new Map<string, number>();
+    for (const c of calls) {
+      const key = `${c.method} ${c.path.replace(/\?.*$/, "").replace(/\/\d+(?=\/|$)/g, "/{id}")}`;
+      byKind.set(key, (byKind.get(key) ?? 0) + 1);
+    }
+    const rows: Array<[string, string | number]> = [
+      ["burst changes (control API)", burstEvents],
+      ["webhook events delivered (incl. echoes)", eventsDelivered],
+      ["inbox rows (by status)", inbox.map((r) => `${r.status} ${r.n}`).join(", ")],
+      ["dead letters", deadLetters],
+      ["stage transitions recorded", transitions],
+      ["violations by rule", violations.map((r) => `${r.rule_id} ${r.n}`).join(", ") || "none"],
+      ["violating deals reverted (sample of 50)", `${reverted}/${Math.min(50, violatingDeals.length)}`],
+      ["HubSpot calls", calls.length],
+      ...[...byKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]): [string, number] => [`  ${k}`, n]),
+      ["HubSpot 5xx", calls.filter((c) => c.status >= 500).length],
+      ["replay seconds", Math.round((replayedAt - started) / 100) / 10],
+      ["webhook deliveries (first attempts)", firstDeliveries.length],
+      ["simulator flushMs", FLUSH_MS],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    console.log("\nEnforcement benchmark");
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(width)}  ${v}`);
+    console.log(JSON.stringify(result));
+  } finally {
+    if (worker !== null) await stopWorker(worker);
+    await sim.close();
+    rmSync(persistDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

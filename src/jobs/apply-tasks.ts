@@ -1,0 +1,109 @@
+// Task actions: at most one open task per (deal, policy, rule, purpose). Rows are planned in D1 before the batch
+// create and marked after, so a retried message finds them and never creates a task twice.
+import type { HubSpotError, Result } from "../hubspot/errors";
+import { describeError } from "../hubspot/errors";
+import { createTasks, type NewTask } from "../hubspot/tasks";
+import {
+  findActiveTasks,
+  markTaskAttemptStatement,
+  markTaskFailedStatement,
+  markTaskOpenStatement,
+  planTaskStatement,
+  taskKey,
+  type TaskPurpose,
+} from "../store/deal-tasks";
+import { deterministicId } from "../store/ids";
+import type { RunContext } from "./run-context";
+
+export interface TaskIntent {
+  violationId: string;
+  dealId: string;
+  policyId: string;
+  ruleId: string;
+  purpose: TaskPurpose;
+  ownerId: string | null;
+  subject: string;
+  body: string;
+  dueAt: number;
+  priority: "LOW" | "MEDIUM" | "HIGH";
+  settle: (outcome: "done" | "skipped" | "failed", detail: { taskId?: string; reason?: string; error?: string }) => void;
+}
+
+/** Creates the tasks that aren't open yet. A transient HubSpot failure is returned (retry the message). */
+export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promise<Result<{ created: number }, HubSpotError>> {
+  if (intents.length === 0) return { ok: true, value: { created: 0 } };
+  const db = ctx.db;
+  const active = await findActiveTasks(db, intents.map((i) => i.dealId));
+  const toCreate = new Map<string, { rowId: string; intent: TaskIntent; followers: TaskIntent[] }>();
+  const plans: D1PreparedStatement[] = [];
+  for (const intent of intents) {
+    const key = taskKey(intent.dealId, intent.policyId, intent.ruleId, intent.purpose);
+    const leader = toCreate.get(key);
+    if (leader !== undefined) {
+      leader.followers.push(intent);
+      continue;
+    }
+    const row = active.get(key);
+    if (row !== undefined && row.violation_id !== intent.violationId) {
+      if (row.status === "open" && row.task_id !== null) intent.settle("skipped", { taskId: row.task_id, reason: "an open task for this rule already exists" });
+      else intent.settle("skipped", { reason: "a task for this rule is already being created" });
+      continue;
+    }
+    if (row !== undefined && row.status === "open" && row.task_id !== null) {
+      intent.settle("done", { taskId: row.task_id });
+      continue;
+    }
+    const rowId = row?.id ?? (await deterministicId(intent.violationId, intent.purpose));
+    if (row === undefined) {
+      plans.push(planTaskStatement(db, { id: rowId, dealId: intent.dealId, policyId: intent.policyId, ruleId: intent.ruleId, purpose: intent.purpose, violationId: intent.violationId, ownerId: intent.ownerId }, ctx.now));
+    }
+    toCreate.set(key, { rowId, intent, followers: [] });
+  }
+  if (plans.length > 0) await db.batch(plans);
+  if (toCreate.size === 0) return { ok: true, value: { created: 0 } };
+
+  // Another isolate may have planned the same key between our read and our insert: only create rows that are ours.
+  const after = await findActiveTasks(db, [...toCreate.values()].map((t) => t.intent.dealId));
+  const mine = [...toCreate.entries()].filter(([key, t]) => {
+    const row = after.get(key);
+    if (row?.id === t.rowId) return true;
+    for (const i of [t.intent, ...t.followers]) i.settle("skipped", { taskId: row?.task_id ?? undefined, reason: "an open task for this rule already exists" });
+    return false;
+  });
+  const tasks: NewTask[] = mine.map(([, t]) => ({
+    ref: t.rowId,
+    dealId: t.intent.dealId,
+    ownerId: t.intent.ownerId,
+    subject: t.intent.subject,
+    body: t.intent.body,
+    dueAt: t.intent.dueAt,
+    priority: t.intent.priority,
+  }));
+  if (tasks.length === 0) return { ok: true, value: { created: 0 } };
+  await db.batch(mine.map(([, t]) => markTaskAttemptStatement(db, t.rowId, ctx.now)));
+  const answer = await createTasks(ctx.client, tasks);
+  if (!answer.ok) {
+    ctx.calls.count++;
+    return answer;
+  }
+  ctx.calls.count += answer.value.calls;
+  const marks: D1PreparedStatement[] = [];
+  let created = 0;
+  const byRef = new Map(mine.map(([, t]) => [t.rowId, t]));
+  for (const outcome of answer.value.outcomes) {
+    const t = byRef.get(outcome.ref);
+    if (t === undefined) continue;
+    if (outcome.ok) {
+      created++;
+      marks.push(markTaskOpenStatement(db, t.rowId, outcome.taskId, ctx.now));
+      t.intent.settle("done", { taskId: outcome.taskId });
+      for (const f of t.followers) f.settle("skipped", { taskId: outcome.taskId, reason: "an open task for this rule already exists" });
+    } else {
+      const error = describeError(outcome.error);
+      marks.push(markTaskFailedStatement(db, t.rowId, error, ctx.now));
+      for (const i of [t.intent, ...t.followers]) i.settle("failed", { error });
+    }
+  }
+  if (marks.length > 0) await db.batch(marks);
+  return { ok: true, value: { created } };
+}

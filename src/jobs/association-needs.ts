@@ -1,0 +1,42 @@
+// Which association counts a deal's changes actually depend on. Reading them costs one call per kind per run, so
+// they are read only for deals where some rule's verdict (or an open violation's re-check) changes with the count:
+// each change is evaluated with the kind at zero and with every kind plentiful, and only a difference counts. Pure.
+import { evaluateChange, recheckViolation, type AssociationKind, type CompiledPolicySet, type DealChange } from "../policy";
+import type { OpenViolation } from "./evaluate-deals";
+
+const PLENTY = 1_000_000;
+
+function verdictKey(set: CompiledPolicySet, change: DealChange, now: number): string {
+  return evaluateChange(set, change, { now })
+    .violations.map((v) => `${v.policyId}/${v.ruleId}`)
+    .sort()
+    .join(",");
+}
+
+function withCounts(change: DealChange, zero: AssociationKind | null): DealChange {
+  const associations = { contacts: PLENTY, companies: PLENTY, line_items: PLENTY };
+  if (zero !== null) associations[zero] = 0;
+  return { ...change, associations };
+}
+
+/** The association kinds (of `kinds`) whose counts can change a verdict for these changes / open violations. */
+export function associationNeeds(
+  set: CompiledPolicySet,
+  kinds: AssociationKind[],
+  changes: DealChange[],
+  current: DealChange,
+  open: OpenViolation[],
+  now: number,
+): AssociationKind[] {
+  const needed: AssociationKind[] = [];
+  for (const kind of kinds) {
+    const differs =
+      changes.some((c) => verdictKey(set, withCounts(c, null), now) !== verdictKey(set, withCounts(c, kind), now)) ||
+      open.some((v) => {
+        const ref = { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage };
+        return recheckViolation(set, ref, withCounts(current, null), { now }) !== recheckViolation(set, ref, withCounts(current, kind), { now });
+      });
+    if (differs) needed.push(kind);
+  }
+  return needed;
+}

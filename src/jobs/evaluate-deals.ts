@@ -1,0 +1,173 @@
+// Evaluates one deal's ordered changes against the compiled policies: violations (with deterministic ids), the
+// stage-transition log, close-date pushes, and which open violations the later changes (or the deal as it is
+// now) fixed. Pure apart from hashing ids; no HubSpot, no D1.
+import type { DealRecord } from "../hubspot/deals";
+import { evaluateChange, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
+import type { DealState, DealStateWrite } from "../store/deal-state";
+import { deterministicId } from "../store/ids";
+import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
+import type { Resolution } from "../store/violations-write";
+import { buildCurrentState, buildDealChange, type BuiltChange } from "./build-change";
+import type { DealGroup } from "./group-events";
+import type { PortalMetadata } from "./portal-metadata";
+
+export interface DetectedViolation {
+  id: string;
+  violation: Violation;
+  /** The violation's mode after POLICY_MODE_OVERRIDE. */
+  mode: Mode;
+  built: BuiltChange;
+  dealName: string | null;
+  portalId: number;
+  teamId: string | null;
+  transitionId: string | null;
+}
+
+/** An open violation as the re-check needs it (stored, or detected earlier in this run). */
+export interface OpenViolation {
+  id: string;
+  policyId: string;
+  ruleId: string;
+  toStage: string | null;
+  occurredAt: number;
+}
+
+export interface DealEvaluation {
+  dealId: string;
+  detected: DetectedViolation[];
+  transitions: TransitionInsert[];
+  closeDates: CloseDateInsert[];
+  resolutions: Resolution[];
+  state: DealStateWrite;
+  current: DealChange;
+}
+
+export interface EvaluateDealInput {
+  group: DealGroup;
+  deal: DealRecord;
+  state: DealState | undefined;
+  open: OpenViolation[];
+  set: CompiledPolicySet;
+  properties: string[];
+  metadata: PortalMetadata;
+  associations: { contacts: number; companies: number; line_items: number };
+  modeOverride: Mode | null;
+  now: number;
+}
+
+function parseDate(raw: string | null | undefined): number | null {
+  if (raw === null || raw === undefined || raw === "") return null;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  return Number.isFinite(n) ? n : null;
+}
+
+function resolvedBy(change: DealChange): string {
+  return change.actor.userId !== null ? `userId:${change.actor.userId}` : change.actor.changeSource;
+}
+
+export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvaluation> {
+  const { group, deal, metadata, set, now } = input;
+  const portalId = Number(group.portalId) || 0;
+  const open = [...input.open];
+  const out: DealEvaluation = {
+    dealId: deal.id,
+    detected: [],
+    transitions: [],
+    closeDates: [],
+    resolutions: [],
+    state: {
+      dealId: deal.id,
+      pipelineId: deal.properties.pipeline ?? null,
+      stageId: deal.properties.dealstage ?? null,
+      ownerId: deal.properties.hubspot_owner_id ?? null,
+      dealName: deal.properties.dealname ?? null,
+      properties: Object.fromEntries(input.properties.map((p) => [p, deal.properties[p] ?? null])),
+      stageEnteredAt: deal.history.dealstage?.at(-1)?.timestamp ?? input.state?.stageEnteredAt ?? null,
+      observedAt: Math.max(deal.updatedAt, group.changes.at(-1)?.occurredAt ?? 0),
+    },
+    current: buildCurrentState(deal, input.properties, metadata.directory, input.associations, now),
+  };
+  const resolve = (change: DealChange, by: string, event: string | null) => {
+    for (let i = open.length - 1; i >= 0; i--) {
+      const v = open[i];
+      if (v === undefined || v.occurredAt >= change.occurredAt) continue;
+      if (recheckViolation(set, { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage }, change, { now })) {
+        out.resolutions.push({ id: v.id, resolvedAt: Math.max(change.occurredAt, v.occurredAt), resolvedBy: by, resolvedByEvent: event });
+        open.splice(i, 1);
+      }
+    }
+  };
+
+  for (const group of input.group.changes) {
+    const built = buildDealChange({ group, deal, state: input.state, properties: input.properties, directory: metadata.directory, associations: input.associations });
+    const change = built.change;
+    resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
+    const evaluation = evaluateChange(set, change, { now });
+    const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
+    let transitionId: string | null = null;
+    if (built.stageMoved && change.toStage !== null) {
+      transitionId = await deterministicId(deal.id, change.occurredAt, change.fromStage, change.toStage);
+      const to = metadata.stages.get(change.toStage);
+      const from = change.fromStage === null ? undefined : metadata.stages.get(change.fromStage);
+      out.transitions.push({
+        id: transitionId,
+        portalId,
+        dealId: deal.id,
+        pipelineId: change.pipelineId,
+        fromStage: change.fromStage,
+        toStage: change.toStage,
+        fromIndex: from?.index ?? null,
+        toIndex: to?.index ?? null,
+        toIsClosed: to?.stage.isClosed ?? false,
+        toIsWon: to?.isWon ?? false,
+        ownerId: change.ownerId,
+        teamId: ownerTeam,
+        actorUserId: change.actor.userId,
+        changeSource: change.actor.changeSource,
+        occurredAt: change.occurredAt,
+        timeInFromMs: built.fromEnteredAt === null ? null : Math.max(0, change.occurredAt - built.fromEnteredAt),
+        violationCount: evaluation.violations.length,
+      });
+    }
+    if (change.changedProperties.includes("closedate") && change.kind !== "created") {
+      const oldValue = parseDate(change.old.closedate);
+      const newValue = parseDate(change.new.closedate);
+      const isClosed = change.toStage !== null && (metadata.stages.get(change.toStage)?.stage.isClosed ?? false);
+      if (!isClosed && oldValue !== null && newValue !== null && newValue > oldValue) {
+        out.closeDates.push({
+          id: await deterministicId(deal.id, change.occurredAt, change.new.closedate ?? null),
+          portalId,
+          dealId: deal.id,
+          ownerId: change.ownerId,
+          teamId: ownerTeam,
+          oldValue,
+          newValue,
+          pushedDays: Math.round((newValue - oldValue) / 86_400_000),
+          occurredAt: change.occurredAt,
+        });
+      }
+    }
+    for (const violation of evaluation.violations) {
+      const id = await deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
+      out.detected.push({
+        id,
+        violation,
+        mode: input.modeOverride ?? violation.mode,
+        built,
+        dealName: change.new.dealname ?? deal.properties.dealname ?? null,
+        portalId,
+        teamId: ownerTeam,
+        transitionId,
+      });
+      if (!open.some((o) => o.id === id)) {
+        open.push({ id, policyId: violation.policyId, ruleId: violation.ruleId, toStage: change.toStage, occurredAt: change.occurredAt });
+      }
+    }
+  }
+  // The deal as it is now may already comply (a later fix whose webhook hasn't arrived yet): judge as if in order.
+  const last = input.group.changes.at(-1);
+  const lastBuiltEvent = last?.events.find((e) => e.inboxHash !== undefined)?.inboxHash ?? null;
+  const currentAt = Math.max(deal.updatedAt, last?.occurredAt ?? 0) + 1;
+  resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
+  return out;
+}

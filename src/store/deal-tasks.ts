@@ -1,0 +1,108 @@
+// deal_tasks: the tasks the engine opened, at most one open (or planned) per (deal, policy, rule, purpose).
+// Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
+import { chunk } from "./ids";
+
+export type TaskPurpose = "rep" | "manager";
+export type TaskRowStatus = "planned" | "open" | "completed" | "failed";
+
+export interface DealTaskRow {
+  id: string;
+  deal_id: string;
+  policy_id: string;
+  rule_id: string;
+  purpose: TaskPurpose;
+  violation_id: string;
+  owner_id: string | null;
+  task_id: string | null;
+  status: TaskRowStatus;
+  attempts: number;
+}
+
+export function taskKey(dealId: string, policyId: string, ruleId: string, purpose: TaskPurpose): string {
+  return `${dealId}|${policyId}|${ruleId}|${purpose}`;
+}
+
+/** Open or planned task rows for these deals, keyed by taskKey. */
+export async function findActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, DealTaskRow>> {
+  const out = new Map<string, DealTaskRow>();
+  for (const part of chunk([...new Set(dealIds)], 90)) {
+    const rows = await db
+      .prepare(
+        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts FROM deal_tasks
+         WHERE status IN ('planned','open') AND deal_id IN (${part.map(() => "?").join(",")})`,
+      )
+      .bind(...part)
+      .all<DealTaskRow>();
+    for (const r of rows.results) out.set(taskKey(r.deal_id, r.policy_id, r.rule_id, r.purpose), r);
+  }
+  return out;
+}
+
+export async function findTasksForViolations(db: D1Database, violationIds: string[]): Promise<DealTaskRow[]> {
+  const out: DealTaskRow[] = [];
+  for (const part of chunk([...new Set(violationIds)], 90)) {
+    const rows = await db
+      .prepare(
+        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts FROM deal_tasks
+         WHERE violation_id IN (${part.map(() => "?").join(",")})`,
+      )
+      .bind(...part)
+      .all<DealTaskRow>();
+    out.push(...rows.results);
+  }
+  return out;
+}
+
+/** Plans a task; ignored when an open/planned task for the same key already exists (the unique partial index). */
+export function planTaskStatement(
+  db: D1Database,
+  row: { id: string; dealId: string; policyId: string; ruleId: string; purpose: TaskPurpose; violationId: string; ownerId: string | null },
+  now: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO deal_tasks (id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, status, created_at, updated_at)
+       VALUES (?,?,?,?,?,?,?,'planned',?,?)`,
+    )
+    .bind(row.id, row.dealId, row.policyId, row.ruleId, row.purpose, row.violationId, row.ownerId, now, now);
+}
+
+export function markTaskAttemptStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET attempts = attempts + 1, updated_at = ? WHERE id = ?").bind(now, id);
+}
+
+export function markTaskOpenStatement(db: D1Database, id: string, taskId: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET status = 'open', task_id = ?, error = NULL, updated_at = ? WHERE id = ?").bind(taskId, now, id);
+}
+
+export function markTaskFailedStatement(db: D1Database, id: string, error: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").bind(error, now, id);
+}
+
+export function markTaskCompletedStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET status = 'completed', completed_at = ?, updated_at = ? WHERE id = ?").bind(now, now, id);
+}
+
+/**
+ * Open tasks whose rule the deal now complies with: their violation was resolved by a change (not by the engine's
+ * revert — that task explains the revert) and no other violation of the same rule on the deal is still open.
+ */
+export async function findTasksToComplete(db: D1Database, dealIds: string[]): Promise<DealTaskRow[]> {
+  const out: DealTaskRow[] = [];
+  for (const part of chunk([...new Set(dealIds)], 90)) {
+    const rows = await db
+      .prepare(
+        `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts
+         FROM deal_tasks dt
+         WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${part.map(() => "?").join(",")})
+           AND EXISTS (SELECT 1 FROM violations v WHERE v.id = dt.violation_id AND v.status = 'resolved'
+                       AND COALESCE(v.resolved_by, '') != 'engine:revert')
+           AND NOT EXISTS (SELECT 1 FROM violations o WHERE o.deal_id = dt.deal_id AND o.policy_id = dt.policy_id
+                           AND o.rule_id = dt.rule_id AND o.status = 'open')`,
+      )
+      .bind(...part)
+      .all<DealTaskRow>();
+    out.push(...rows.results);
+  }
+  return out;
+}

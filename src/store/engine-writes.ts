@@ -1,0 +1,39 @@
+// engine_writes: what the engine itself just wrote to HubSpot, so its echoes can be cross-checked.
+import { chunk, deterministicId } from "./ids";
+
+/** How long an echo is expected after a write (HubSpot delivers within seconds; retries can take longer). */
+export const ECHO_WINDOW_MS = 6 * 3600_000;
+
+export async function recordEngineWriteStatements(
+  db: D1Database,
+  writes: Array<{ dealId: string; property: string; value: string | null; violationId: string }>,
+  now: number,
+): Promise<D1PreparedStatement[]> {
+  const out: D1PreparedStatement[] = [];
+  for (const w of writes) {
+    const id = await deterministicId(w.dealId, w.property, w.value, w.violationId);
+    out.push(
+      db
+        .prepare("INSERT OR IGNORE INTO engine_writes (id, deal_id, property, value, written_at, expires_at) VALUES (?,?,?,?,?,?)")
+        .bind(id, w.dealId, w.property, w.value, now, now + ECHO_WINDOW_MS),
+    );
+  }
+  return out;
+}
+
+/** Keys "dealId|property|value" of engine writes still inside the echo window for these deals. */
+export async function findEngineWrites(db: D1Database, dealIds: string[], now: number): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const ids of chunk([...new Set(dealIds)], 90)) {
+    const rows = await db
+      .prepare(`SELECT deal_id, property, value FROM engine_writes WHERE expires_at > ? AND deal_id IN (${ids.map(() => "?").join(",")})`)
+      .bind(now, ...ids)
+      .all<{ deal_id: string; property: string; value: string | null }>();
+    for (const r of rows.results) out.add(`${r.deal_id}|${r.property}|${r.value ?? ""}`);
+  }
+  return out;
+}
+
+export function pruneEngineWrites(db: D1Database, now: number): Promise<D1Result> {
+  return db.prepare("DELETE FROM engine_writes WHERE expires_at < ?").bind(now).run();
+}

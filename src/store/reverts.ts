@@ -1,0 +1,60 @@
+// reverts: each revert planned before the write and marked after; the per-deal hourly cap counts these rows.
+import { chunk } from "./ids";
+
+export type RevertStatus = "planned" | "done" | "refused" | "skipped" | "failed";
+
+export interface RevertRow {
+  violation_id: string;
+  deal_id: string;
+  to_pipeline: string | null;
+  to_stage: string;
+  from_stage: string;
+  status: RevertStatus;
+  reason: string | null;
+}
+
+export async function getReverts(db: D1Database, violationIds: string[]): Promise<Map<string, RevertRow>> {
+  const out = new Map<string, RevertRow>();
+  for (const part of chunk([...new Set(violationIds)], 90)) {
+    const rows = await db
+      .prepare(`SELECT violation_id, deal_id, to_pipeline, to_stage, from_stage, status, reason FROM reverts WHERE violation_id IN (${part.map(() => "?").join(",")})`)
+      .bind(...part)
+      .all<RevertRow>();
+    for (const r of rows.results) out.set(r.violation_id, r);
+  }
+  return out;
+}
+
+/** Reverts done (or in flight) per deal since `sinceMs`: what the hourly cap is checked against. */
+export async function countRecentReverts(db: D1Database, dealIds: string[], sinceMs: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunk([...new Set(dealIds)], 90)) {
+    const rows = await db
+      .prepare(
+        `SELECT deal_id, count(*) AS n FROM reverts WHERE status IN ('planned','done') AND planned_at >= ?
+         AND deal_id IN (${part.map(() => "?").join(",")}) GROUP BY deal_id`,
+      )
+      .bind(sinceMs, ...part)
+      .all<{ deal_id: string; n: number }>();
+    for (const r of rows.results) out.set(r.deal_id, r.n);
+  }
+  return out;
+}
+
+export function planRevertStatement(
+  db: D1Database,
+  r: { violationId: string; dealId: string; toPipeline: string | null; toStage: string; fromStage: string },
+  now: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO reverts (violation_id, deal_id, to_pipeline, to_stage, from_stage, status, planned_at) VALUES (?,?,?,?,?,'planned',?)`,
+    )
+    .bind(r.violationId, r.dealId, r.toPipeline, r.toStage, r.fromStage, now);
+}
+
+export function markRevertStatement(db: D1Database, violationId: string, status: RevertStatus, reason: string | null, now: number): D1PreparedStatement {
+  return db
+    .prepare("UPDATE reverts SET status = ?, reason = ?, done_at = ? WHERE violation_id = ?")
+    .bind(status, reason, status === "done" ? now : null, violationId);
+}
