@@ -69,7 +69,10 @@ export class PortalStore {
     if (!obj) return { ok: false, error: [{ code: "NOT_FOUND", name: "id", message: `Object not found. objectId are usually numeric.` }] };
     const checked = this.validate(type, input, obj, opts);
     if (!checked.ok) return checked;
-    const changed = this.apply(obj, checked.value, actor, opts.at ?? this.now(), opts.emit !== false);
+    // Sequential edits of one record never share a millisecond (as with real users and HubSpot's own writes), so
+    // the order of history entries and webhook occurredAt values is unambiguous.
+    const at = opts.at ?? Math.max(this.now(), obj.updatedAt + 1);
+    const changed = this.apply(obj, checked.value, actor, at, opts.emit !== false);
     return { ok: true, value: { obj, changed } };
   }
 

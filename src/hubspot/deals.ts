@@ -53,7 +53,10 @@ function toEpoch(value: Date | string | undefined): number {
 function toDealRecord(deal: SdkDeal): DealRecord {
   const history: Record<string, HistoryEntry[]> = {};
   for (const [name, entries] of Object.entries(deal.propertiesWithHistory ?? {})) {
-    history[name] = entries
+    // HubSpot lists history newest first but doesn't document it: sort by timestamp, and let entries that share a
+    // millisecond keep their chronological order (the reverse of the listing; Array.prototype.sort is stable).
+    history[name] = [...entries]
+      .reverse()
       .map((e) => ({
         value: e.value,
         timestamp: toEpoch(e.timestamp),
