@@ -91,7 +91,7 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
     for (let i = open.length - 1; i >= 0; i--) {
       const v = open[i];
       if (v === undefined || v.occurredAt >= change.occurredAt) continue;
-      if (recheckViolation(set, { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage }, change, { now })) {
+      if (recheckViolation(set, { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage }, change, { now: change.occurredAt })) {
         out.resolutions.push({ id: v.id, resolvedAt: Math.max(change.occurredAt, v.occurredAt), resolvedBy: by, resolvedByEvent: event });
         open.splice(i, 1);
       }
@@ -102,7 +102,9 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
     const built = buildDealChange({ group, deal, state: input.state, properties: input.properties, directory: metadata.directory, associations: input.associations });
     const change = built.change;
     resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
-    const evaluation = evaluateChange(set, change, { now });
+    // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the
+    // inbox or a back-test gives the same verdict (close dates "in the past", exception expiry).
+    const evaluation = evaluateChange(set, change, { now: change.occurredAt });
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
     let transitionId: string | null = null;
     if (built.stageMoved && change.toStage !== null) {

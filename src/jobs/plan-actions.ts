@@ -1,6 +1,6 @@
 // Turns detected violations into recorded actions (pending / would-run) and, at execution time, into task
 // intents: the rule's task, the manager's task, or the rep's task when HubSpot refused a revert.
-import { addBusinessDays, type PlannedAction } from "../policy";
+import { addBusinessDays, describeMissing, type PlannedAction } from "../policy";
 import type { RecordedAction } from "../store/violations-write";
 import type { TaskIntent } from "./apply-tasks";
 import type { DetectedViolation } from "./evaluate-deals";
@@ -15,8 +15,8 @@ export function initialActions(detected: DetectedViolation): RecordedAction[] {
   });
 }
 
-function describeMissing(missing: string[]): string {
-  return missing.length === 0 ? "" : `\nWhat is missing: ${missing.join(", ")}`;
+function missingLine(missing: string[]): string {
+  return missing.length === 0 ? "" : `\nWhat is missing: ${describeMissing(missing)}`;
 }
 
 function taskBody(ctx: RunContext, d: DetectedViolation, body: string, extra = ""): string {
@@ -24,7 +24,7 @@ function taskBody(ctx: RunContext, d: DetectedViolation, body: string, extra = "
   return [
     body,
     extra,
-    describeMissing(v.missing),
+    missingLine(v.missing),
     `\nRule: ${v.policyId} / ${v.ruleId} (${v.severity})`,
     `\nDeal: ${dealLink(ctx, d.portalId, d.built.change.dealId)}`,
   ].join("");

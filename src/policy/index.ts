@@ -13,3 +13,4 @@ export { hashText } from "./version";
 export { buildDealChange, ChangeSpecSchema, type ChangeSpec } from "./change-spec";
 export { runPolicyTestFile, PolicyTestSchema, type TestCaseResult } from "./policy-tests";
 export { replayViolation } from "./trace";
+export { describeMissing } from "./describe-missing";

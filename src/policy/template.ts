@@ -7,6 +7,7 @@ import { normalizeChangeSource } from "./source";
 import { suggestName } from "./suggest";
 import type { DealChange, Mode, Severity } from "./types";
 import { renderValue } from "./values";
+import { describeMissing } from "./describe-missing";
 
 const STAGE_REFS = ["label", "id", "index"];
 const FIXED_REFS = [
@@ -86,7 +87,7 @@ function resolveRef(ref: string, input: RenderInput): string {
   }
   switch (ref) {
     case "missing":
-      return input.missing.length > 0 ? input.missing.join(", ") : "(nothing)";
+      return input.missing.length > 0 ? describeMissing(input.missing) : "(nothing)";
     case "failures":
       return input.failures.join("; ");
     case "change.kind":

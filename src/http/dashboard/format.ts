@@ -47,3 +47,5 @@ export function toQueryString(params: Record<string, string | number | undefined
   const s = search.toString();
   return s ? `?${s}` : "";
 }
+
+export { describeMissing } from "../../policy/index";

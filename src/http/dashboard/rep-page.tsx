@@ -7,7 +7,7 @@ import { getRepRecord } from "../../store/reps-query";
 import { parseQuery, PathIdSchema, resolveWindow, WindowQuerySchema } from "../api/query-schemas";
 import { checkRepAccess } from "../api/reports";
 import type { AuthEnv } from "../auth";
-import { buildDealUrl, formatCount, formatDate, formatDuration, formatShare, formatTime } from "./format";
+import { buildDealUrl, describeMissing, formatCount, formatDate, formatDuration, formatShare, formatTime } from "./format";
 import { Badge, EmptyState, Layout } from "./layout";
 
 export async function repPage(c: Context<AuthEnv>): Promise<Response> {
@@ -81,7 +81,7 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
                 <tr>
                   <td><a href={buildDealUrl(c.env.HUBSPOT_PORTAL_UI_URL, v.portalId, v.dealId)} target="_blank" rel="noopener noreferrer">{v.dealName ?? `Deal ${v.dealId}`} ↗</a></td>
                   <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.ruleId}</a></td>
-                  <td>{v.missing.length ? v.missing.join(", ") : v.message}</td>
+                  <td>{v.missing.length ? describeMissing(v.missing) : v.message}</td>
                   <td class="nowrap">{formatTime(v.occurredAt)}</td>
                   <td><Badge kind={v.severity}>{v.severity}</Badge></td>
                 </tr>

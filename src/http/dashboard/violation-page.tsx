@@ -6,7 +6,7 @@ import { loadDisplayNames, nameOf } from "../../store/display-names";
 import { getViolation } from "../../store/violation-detail";
 import { PathIdSchema } from "../api/query-schemas";
 import { canSeeTeam, type AuthEnv } from "../auth";
-import { buildDealUrl, formatDuration, formatTime } from "./format";
+import { buildDealUrl, describeMissing, formatDuration, formatTime } from "./format";
 import { Badge, EmptyState, Layout } from "./layout";
 
 const TraceStepSchema = z.object({ check: z.string().default(""), expression: z.string().optional(), passed: z.boolean().default(false), values: z.record(z.string(), z.unknown()).default({}), detail: z.string().default("") });
@@ -58,7 +58,7 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
         <p id="story">
           On {formatTime(v.occurredAt)}, {actor} moved this deal from <strong>{from}</strong> to <strong>{to}</strong>. Rule{" "}
           <strong>{v.ruleId}</strong> of policy <a href={`/dashboard/policies/${encodeURIComponent(v.policyId)}`}>{v.policyId}</a> says: “{v.message}”.
-          {v.missing.length ? ` Missing: ${v.missing.join(", ")}.` : ""}{" "}
+          {v.missing.length ? ` Missing: ${describeMissing(v.missing)}.` : ""}{" "}
           {v.status === "resolved"
             ? `It was fixed ${formatTime(v.resolvedAt)}${v.resolvedBy ? ` by ${v.resolvedBy}` : ""}, ${formatDuration(v.timeToFixMs)} later.`
             : "It is still open."}
