@@ -27,7 +27,11 @@ export interface WebhookKnobs {
   subscribedProperties: "*" | string[]; genericSubscriptions: boolean;
 }
 export interface LimitKnobs { enabled: boolean; tenSecondlyMax: number; intervalMs: number; dailyMax: number; searchPerSecond: number }
-export interface ScriptedFault { status: number; count?: number; method?: string; pathIncludes?: string }
+/**
+ * One scripted answer: the next `count` matching requests get `status` (0 = hang, then 504). With `afterApply` the
+ * request is processed first (the write commits, webhooks go out) and only the answer fails.
+ */
+export interface ScriptedFault { status: number; count?: number; method?: string; pathIncludes?: string; afterApply?: boolean }
 export interface FaultKnobs { errorRate: number; errorStatuses: number[]; latencyMs: number; hangRate: number; hangMs: number; script: ScriptedFault[] }
 export interface RequiredRule { pipelineId?: string; stageId: string; properties: string[] }
 export interface Knobs { webhook?: Partial<WebhookKnobs>; limits?: Partial<LimitKnobs>; faults?: Partial<FaultKnobs>; requiredProperties?: RequiredRule[] }
@@ -129,6 +133,7 @@ export class SimPortal {
 
   seed(spec: SeedSpec = {}): Promise<SeedSummary> { return this.req("POST", "/seed", spec); }
   reset(): Promise<PortalInfo> { return this.req("POST", "/reset"); }
+  /** Merges into the current knobs: fields not sent keep their value (lists such as `faults.script` are replaced). */
   setKnobs(knobs: Knobs): Promise<Required<Knobs>> { return this.req("PATCH", "/knobs", knobs); }
   resetLimits(): Promise<{ ok: true }> { return this.req("POST", "/limits/reset"); }
   destroy(): Promise<void> { return this.req("DELETE", ""); }

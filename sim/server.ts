@@ -27,7 +27,8 @@ export interface RunningSimulator {
 
 /** Builds the Hono app over a registry (exposed for in-process use). */
 export function createSimulatorApp(registry: PortalRegistry, closing: AbortSignal): Hono {
-  const app = new Hono();
+  // strict: false — HubSpot ignores a trailing slash (the SDK's owners client sends "/crm/v3/owners/?limit=…").
+  const app = new Hono({ strict: false });
   app.route("/_sim", controlRoutes(registry));
   app.route("/", crmRoutes(registry, closing));
   app.notFound((c) => c.json({ status: "error", message: `No route for ${c.req.method} ${c.req.path}`, correlationId: "", category: "OBJECT_NOT_FOUND" }, 404));

@@ -2,7 +2,7 @@
 // every authenticated request is written to the portal's call log with its answer.
 import type { MiddlewareHandler } from "hono";
 import { randomUUID } from "node:crypto";
-import { decideFault, faultBody } from "../limits/faults";
+import { decideFault, faultBody, type FaultDecision } from "../limits/faults";
 import type { PortalRegistry } from "../portal/registry";
 import type { CrmEnv } from "./context";
 import { AUTH_MESSAGE, errorBody } from "./errors";
@@ -23,11 +23,8 @@ export function crmEdge(registry: PortalRegistry, closing: AbortSignal): Middlew
 
     const fault = decideFault(portal.faults, portal.rng, c.req.method, url.pathname);
     if (portal.faults.latencyMs > 0) await sleep(portal.faults.latencyMs, closing);
-    if (fault.kind === "hang") {
-      await sleep(fault.ms, closing);
-      c.res = c.json(faultBody(504, correlationId), 504);
-    } else if (fault.kind === "error") {
-      c.res = c.json(faultBody(fault.status, correlationId), fault.status as 500);
+    if (fault.kind !== "none" && !fault.afterApply) {
+      c.res = await answerFault(fault, correlationId, closing);
     } else {
       const decision = portal.limiter.check(c.req.method === "POST" && url.pathname.endsWith("/search"));
       if (!decision.ok) {
@@ -35,6 +32,8 @@ export function crmEdge(registry: PortalRegistry, closing: AbortSignal): Middlew
       } else {
         await next();
       }
+      // The work is done (writes committed, webhooks queued); the client only gets the fault, whatever the route said.
+      if (fault.kind !== "none") c.res = await answerFault(fault, correlationId, closing);
       for (const [k, v] of Object.entries(decision.headers)) c.res.headers.set(k, v);
     }
     c.res.headers.set("x-hubspot-correlation-id", correlationId);
@@ -49,6 +48,15 @@ export function crmEdge(registry: PortalRegistry, closing: AbortSignal): Middlew
     });
     return c.res;
   };
+}
+
+/** The injected answer: a hang ends after `ms` with 504 (as HubSpot's gateway would), an error is HubSpot-ish. */
+async function answerFault(fault: Exclude<FaultDecision, { kind: "none" }>, correlationId: string, closing: AbortSignal): Promise<Response> {
+  if (fault.kind === "hang") {
+    await sleep(fault.ms, closing);
+    return Response.json(faultBody(504, correlationId), { status: 504 });
+  }
+  return Response.json(faultBody(fault.status, correlationId), { status: fault.status });
 }
 
 function parseJson(text: string): unknown {

@@ -9,13 +9,16 @@ import { errorBody } from "./errors";
 import { objectRoutes } from "./objects";
 import { ownerRoutes } from "./owners";
 import { pipelineRoutes } from "./pipelines";
+import { propertyRoutes } from "./properties";
 
 export function crmRoutes(registry: PortalRegistry, closing: AbortSignal): Hono<CrmEnv> {
-  const app = new Hono<CrmEnv>();
+  // strict: false — HubSpot answers "/crm/v3/owners/" like "/crm/v3/owners" (the SDK sends the former).
+  const app = new Hono<CrmEnv>({ strict: false });
   app.use("/crm/*", crmEdge(registry, closing));
   app.route("/crm/v3/objects", objectRoutes());
   app.route("/crm/v3/pipelines", pipelineRoutes());
   app.route("/crm/v3/owners", ownerRoutes());
+  app.route("/crm/v3/properties", propertyRoutes());
   app.route("/crm/v4", associationRoutes());
   app.notFound((c) => c.json(errorBody("OBJECT_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, c.get("correlationId") ?? ""), 404));
   return app;

@@ -83,6 +83,25 @@ describe("pipelines and owners via the SDK", () => {
     expect(stage?.metadata).toEqual({ probability: "1.0", isClosed: "true" });
   });
 
+  it("ownersApi.getPage with query parameters: the SDK's trailing-slash path works unchanged", async () => {
+    const page = await hubspot.crm.owners.ownersApi.getPage(undefined, undefined, 2);
+    expect(page.results).toHaveLength(2);
+    expect(page.paging?.next?.after).toBe("2");
+    const byEmail = await hubspot.crm.owners.ownersApi.getPage(owner.email);
+    expect(byEmail.results.map((o) => o.id)).toEqual([owner.id]);
+    const calls = await portal.calls({ method: "GET", pathIncludes: "/crm/v3/owners/?" });
+    expect(calls.map((c) => c.status)).toEqual([200, 200]);
+  });
+
+  it("properties.coreApi.getAll('deals') and getByName", async () => {
+    const all = await hubspot.crm.properties.coreApi.getAll("deals");
+    const approved = all.results.find((p) => p.name === "manager_approved");
+    expect(approved).toMatchObject({ type: "bool", fieldType: "booleancheckbox", groupName: "dealinformation" });
+    const stage = await hubspot.crm.properties.coreApi.getByName("deals", "dealstage");
+    expect(stage.options.map((o) => o.value)).toContain("closedwon");
+    expect(stage.modificationMetadata?.readOnlyValue).toBe(false);
+  });
+
   it("ownersApi.getPage and getById(userId, 'userId')", async () => {
     const page = await hubspot.crm.owners.ownersApi.getPage();
     expect(page.results.length).toBe(6);

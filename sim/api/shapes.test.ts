@@ -47,6 +47,22 @@ describe("deals: read shapes", () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
+  it("returns history newest first (HubSpot's observed order), in GET and batch read, with the current value on top", async () => {
+    const deal = await portal.createDeal({ properties: { dealname: "Order", dealstage: "appointmentscheduled", amount: 1 } });
+    const writes = [{ amount: "2" }, { dealstage: "qualifiedtobuy", amount: "3" }, { dealstage: "presentationscheduled" }, { amount: "4" }];
+    for (const properties of writes) expect((await crm(portal, "PATCH", `/crm/v3/objects/deals/${deal.id}`, { properties })).status).toBe(200);
+    const one = await crm<Obj>(portal, "GET", `/crm/v3/objects/deals/${deal.id}?properties=amount,dealstage&propertiesWithHistory=amount,dealstage`);
+    const batch = await crm<{ results: Obj[] }>(portal, "POST", "/crm/v3/objects/deals/batch/read", { inputs: [{ id: deal.id }], properties: ["amount"], propertiesWithHistory: ["amount", "dealstage"] });
+    for (const read of [one.body, batch.body.results[0]]) {
+      expect(read?.propertiesWithHistory?.amount?.map((h) => h.value)).toEqual(["4", "3", "2", "1"]);
+      expect(read?.propertiesWithHistory?.dealstage?.map((h) => h.value)).toEqual(["presentationscheduled", "qualifiedtobuy", "appointmentscheduled"]);
+      const times = (read?.propertiesWithHistory?.amount ?? []).map((h) => Date.parse(h.timestamp));
+      expect(times[0]).toBeGreaterThan(times[times.length - 1] ?? Infinity);
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+    }
+    expect(one.body.properties.amount).toBe(one.body.propertiesWithHistory?.amount?.[0]?.value);
+  });
+
   it("batch-reads with history and reports missing ids as 207 errors", async () => {
     const ok = await crm<{ status: string; results: Obj[] }>(portal, "POST", "/crm/v3/objects/deals/batch/read", { inputs: [{ id: dealId }], properties: ["dealstage"], propertiesWithHistory: ["dealstage"] });
     expect(ok.status).toBe(200);
@@ -81,6 +97,19 @@ describe("edges", () => {
       expect(res.body.category).toBe("VALIDATION_ERROR");
     }
     expect((await portal.getDeal(dealId)).properties.dealstage).toBe("presentationscheduled");
+  });
+
+  it("tolerates a trailing slash on every CRM route, as HubSpot does", async () => {
+    const owner = (await portal.owners())[0];
+    const gets = ["/crm/v3/owners/", "/crm/v3/owners/?limit=1", `/crm/v3/owners/${owner?.userId ?? 0}/?idProperty=userId`, "/crm/v3/pipelines/deals/", "/crm/v3/pipelines/deals/default/",
+      `/crm/v3/objects/deals/${dealId}/`, "/crm/v3/properties/deals/", "/crm/v3/properties/deals/amount/", `/crm/v4/objects/deals/${dealId}/associations/contacts/`];
+    for (const path of gets) expect((await crm(portal, "GET", path)).status, path).toBe(200);
+    const read = await crm<{ results: Obj[] }>(portal, "POST", "/crm/v3/objects/deals/batch/read/", { inputs: [{ id: dealId }], properties: ["dealstage"] });
+    expect(read.status).toBe(200);
+    expect(read.body.results[0]?.id).toBe(dealId);
+    const search = await crm<{ total: number }>(portal, "POST", "/crm/v3/objects/deals/search/", { filterGroups: [] });
+    expect(search.status).toBe(200);
+    expect((await crm(portal, "GET", "/crm/v3/owners/", undefined, "wrong")).status).toBe(401);
   });
 
   it("moves across pipelines only when pipeline is given too", async () => {

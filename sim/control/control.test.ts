@@ -66,6 +66,18 @@ describe("portals", () => {
     await expect(p.moveStage("1", "closedwon")).rejects.toMatchObject({ status: 404 });
   });
 
+  it("merges a partial knobs PATCH into the current config, keeping every field not sent", async () => {
+    const p = await sim().createPortal({ webhook: { mode: "push", url: "http://127.0.0.1:9/hook", maxRetries: 2 }, limits: { searchPerSecond: 50 }, faults: { latencyMs: 3 } });
+    const after = await p.setKnobs({ webhook: { flushMs: 7 } });
+    expect(after.webhook).toMatchObject({ mode: "push", url: "http://127.0.0.1:9/hook", maxRetries: 2, flushMs: 7 });
+    await p.setKnobs({ limits: { tenSecondlyMax: 40 }, faults: { hangMs: 900 } });
+    const knobs = await p.setKnobs({ faults: { script: [{ status: 503, pathIncludes: "/deals" }] } });
+    expect(knobs.webhook).toMatchObject({ mode: "push", flushMs: 7, maxRetries: 2 });
+    expect(knobs.limits).toMatchObject({ searchPerSecond: 50, tenSecondlyMax: 40 });
+    expect(knobs.faults).toMatchObject({ latencyMs: 3, hangMs: 900, script: [{ status: 503, count: 1, pathIncludes: "/deals" }] });
+    await p.destroy();
+  });
+
   it("lists tasks the engine created for a deal", async () => {
     const p = await sim().createPortal();
     await p.seed({});

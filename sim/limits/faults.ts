@@ -2,7 +2,8 @@
 import type { FaultsConfig } from "../portal/config";
 import type { Rng } from "../portal/rng";
 
-export type FaultDecision = { kind: "none" } | { kind: "error"; status: number } | { kind: "hang"; ms: number };
+/** `afterApply`: let the request through first, then answer with the fault (the write happened, the answer failed). */
+export type FaultDecision = { kind: "none" } | { kind: "error"; status: number; afterApply: boolean } | { kind: "hang"; ms: number; afterApply: boolean };
 
 /** Decides the fault for one request; consumes a scripted fault when one matches. */
 export function decideFault(cfg: FaultsConfig, rng: Rng, method: string, path: string): FaultDecision {
@@ -11,10 +12,11 @@ export function decideFault(cfg: FaultsConfig, rng: Rng, method: string, path: s
   if (scripted) {
     scripted.count -= 1;
     if (scripted.count <= 0) cfg.script.splice(index, 1);
-    return scripted.status === 0 ? { kind: "hang", ms: cfg.hangMs } : { kind: "error", status: scripted.status };
+    const afterApply = scripted.afterApply === true;
+    return scripted.status === 0 ? { kind: "hang", ms: cfg.hangMs, afterApply } : { kind: "error", status: scripted.status, afterApply };
   }
-  if (cfg.hangRate > 0 && rng.chance(cfg.hangRate)) return { kind: "hang", ms: cfg.hangMs };
-  if (cfg.errorRate > 0 && rng.chance(cfg.errorRate)) return { kind: "error", status: rng.pick(cfg.errorStatuses.length > 0 ? cfg.errorStatuses : [500]) };
+  if (cfg.hangRate > 0 && rng.chance(cfg.hangRate)) return { kind: "hang", ms: cfg.hangMs, afterApply: false };
+  if (cfg.errorRate > 0 && rng.chance(cfg.errorRate)) return { kind: "error", status: rng.pick(cfg.errorStatuses.length > 0 ? cfg.errorStatuses : [500]), afterApply: false };
   return { kind: "none" };
 }
 

@@ -79,6 +79,45 @@ describe("faults", () => {
     expect(calls.map((c) => c.status)).toEqual([503, 503, 200]);
   });
 
+  it("afterApply: the write commits (tasks exist, webhooks go out) but the client gets the 500", async () => {
+    const portal = await sim().createPortal();
+    await portal.seed({ deals: 0 });
+    const deal = await portal.createDeal({ properties: { dealname: "Half", dealstage: "appointmentscheduled" } });
+    await portal.setKnobs({ faults: { script: [{ status: 500, count: 1, method: "POST", pathIncludes: "/tasks/batch/create", afterApply: true }] } });
+    const task = (subject: string) => ({ properties: { hs_timestamp: "2027-01-01T00:00:00Z", hs_task_subject: subject }, associations: [{ to: { id: deal.id }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 216 }] }] });
+    const failed = await crm<{ category: string }>(portal, "POST", "/crm/v3/objects/tasks/batch/create", { inputs: [task("A"), task("B")] });
+    expect(failed.status).toBe(500);
+    expect(failed.body.category).toBe("INTERNAL_ERROR");
+    expect((await portal.listTasks(deal.id)).map((t) => t.properties.hs_task_subject).sort()).toEqual(["A", "B"]);
+    const again = await crm(portal, "POST", "/crm/v3/objects/tasks/batch/create", { inputs: [task("C")] });
+    expect(again.status).toBe(201);
+    expect(await portal.listTasks(deal.id)).toHaveLength(3);
+  });
+
+  it("afterApply on a deal PATCH: the change is stored and announced, the answer is the fault", async () => {
+    const portal = await sim().createPortal();
+    const deal = await portal.createDeal({ properties: { dealname: "Half", dealstage: "appointmentscheduled" } });
+    await portal.takeDeliveries({ includeScheduled: true });
+    await portal.flushWebhooks();
+    await portal.takeDeliveries({ includeScheduled: true });
+    await portal.setKnobs({ faults: { script: [{ status: 503, method: "PATCH", afterApply: true }] } });
+    const res = await crm(portal, "PATCH", `/crm/v3/objects/deals/${deal.id}`, { properties: { dealstage: "qualifiedtobuy" } });
+    expect(res.status).toBe(503);
+    expect((await portal.getDeal(deal.id)).properties.dealstage).toBe("qualifiedtobuy");
+    await portal.flushWebhooks();
+    const events = (await portal.takeDeliveries()).flatMap((d) => d.events);
+    expect(events).toContainEqual(expect.objectContaining({ subscriptionType: "deal.propertyChange", propertyName: "dealstage", propertyValue: "qualifiedtobuy", changeSource: "INTEGRATION" }));
+  });
+
+  it("afterApply with status 0: the write commits, then the answer hangs (hangMs) and ends as 504", async () => {
+    const portal = await sim().createPortal({ faults: { hangMs: 50 } });
+    const deal = await portal.createDeal({ properties: { dealname: "Hang", dealstage: "appointmentscheduled" } });
+    await portal.setKnobs({ faults: { script: [{ status: 0, method: "PATCH", afterApply: true }] } });
+    const res = await crm(portal, "PATCH", `/crm/v3/objects/deals/${deal.id}`, { properties: { hs_next_step: "Call" } });
+    expect(res.status).toBe(504);
+    expect((await portal.getDeal(deal.id)).properties.hs_next_step).toBe("Call");
+  });
+
   it("answers every request with a 5xx at errorRate 1, from the configured statuses", async () => {
     const portal = await sim().createPortal({ faults: { errorRate: 1, errorStatuses: [502] } });
     expect((await crm(portal, "GET", "/crm/v3/owners")).status).toBe(502);

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { RateLimiter } from "../limits/rate-limit";
 import { buildWebhookEvent } from "../webhooks/events";
 import { WebhookDispatcher } from "../webhooks/dispatcher";
-import { FaultsConfigSchema, LimitsConfigSchema, WebhookConfigSchema } from "./config";
+import { FAULTS_DEFAULTS, LIMITS_DEFAULTS, WEBHOOK_DEFAULTS } from "./config";
 import type { FaultsConfig, KnobsPatch, LimitsConfig, WebhookConfig } from "./config";
 import { createRng, type Rng } from "./rng";
 import { PortalStore } from "./store";
@@ -45,20 +45,24 @@ export class Portal {
 
   constructor(readonly identity: PortalIdentity, readonly seed: number, readonly now: () => number = Date.now) {
     this.rng = createRng(seed);
-    this.webhook = WebhookConfigSchema.parse({});
-    this.limits = LimitsConfigSchema.parse({});
-    this.faults = FaultsConfigSchema.parse({});
+    this.webhook = { ...WEBHOOK_DEFAULTS };
+    this.limits = { ...LIMITS_DEFAULTS };
+    this.faults = { ...FAULTS_DEFAULTS, script: [] };
     this.eventSeq = 1_000_000 + this.rng.int(0, 8_999_999) * 100;
     this.store = new PortalStore(now, (e) => this.announce(e));
     this.dispatcher = new WebhookDispatcher({ config: () => this.webhook, clientSecret: identity.clientSecret, rng: this.rng, now });
     this.limiter = new RateLimiter(() => this.limits, now);
   }
 
-  /** Applies knob changes (partial). Values were validated by the control API's schemas. */
+  /** Merges knob changes into the current ones: fields not sent keep their value. Validated by the control API. */
   applyKnobs(patch: KnobsPatch): void {
-    if (patch.webhook) this.webhook = WebhookConfigSchema.parse({ ...this.webhook, ...patch.webhook });
-    if (patch.limits) this.limits = LimitsConfigSchema.parse({ ...this.limits, ...patch.limits });
-    if (patch.faults) this.faults = FaultsConfigSchema.parse({ ...this.faults, ...patch.faults });
+    if (patch.webhook) this.webhook = { ...this.webhook, ...definedOnly(patch.webhook) };
+    if (patch.limits) this.limits = { ...this.limits, ...definedOnly(patch.limits) };
+    if (patch.faults) {
+      const faults = { ...this.faults, ...definedOnly(patch.faults) };
+      // Copies: scripted entries are counted down in place as they fire.
+      this.faults = { ...faults, script: faults.script.map((f) => ({ ...f })), errorStatuses: [...faults.errorStatuses] };
+    }
     if (patch.requiredProperties) this.store.requiredRules = patch.requiredProperties;
   }
 
@@ -85,4 +89,9 @@ export class Portal {
     }
     this.onChange?.();
   }
+}
+
+/** Drops keys whose value is undefined, so an in-process caller's `{ flushMs: undefined }` changes nothing. */
+function definedOnly<T extends object>(patch: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

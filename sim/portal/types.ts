@@ -67,6 +67,11 @@ export interface PropertyDef {
   /** Set by HubSpot itself; writes are refused. */
   readOnly?: boolean;
   options?: string[];
+  /** A portal's own property (not HubSpot-defined). */
+  custom?: boolean;
+  /** HubSpot's UI field; defaults by type (text, number, date, select, booleancheckbox). */
+  fieldType?: string;
+  description?: string;
 }
 
 /** Portal-configured conditional required properties (enforced on API writes, as from API version 2026-09). */

@@ -36,7 +36,7 @@ export async function checkPolicies(options: CheckOptions, io: CliIO): Promise<C
         io.err(`error: ${options.portalUrl} has no properties endpoint and there is no snapshot to take properties from`);
         return { set: null, portal: null, errors: 1 };
       }
-      io.out(`note: ${options.portalUrl} has no /crm/v3/properties/deals (the simulator implements only pipelines): pipelines and stages checked live, properties against the snapshot`);
+      io.out(`note: ${options.portalUrl} has no /crm/v3/properties/deals: pipelines and stages checked live, properties against the snapshot`);
       portal = { pipelines: live.value.pipelines, properties: portal.properties };
     } else {
       portal = { pipelines: live.value.pipelines, properties: live.value.properties };

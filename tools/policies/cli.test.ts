@@ -73,11 +73,24 @@ describe("policies check --portal (live names, against the simulator)", () => {
   const renewals = `  - id: "75e28846"\n    label: Renewals\n    displayOrder: 1\n    stages:\n      - { id: "1001", label: Renewal Identified, displayOrder: 0, isClosed: false, probability: 0.3 }\n`;
   const renewalPolicy = "apiVersion: governance/v1\nkind: DealPolicy\nid: renewals\nscope: { pipelines: [Renewals] }\nrules:\n  - id: r\n    on: { stageEntered: Renewal Identified }\n    require: [amount]\n";
 
-  it("checks pipelines and stages live; properties come from the snapshot (no properties endpoint in the simulator)", async () => {
+  it("checks pipelines, stages and properties live (the simulator serves /crm/v3/properties/deals)", async () => {
     const portal = await new SimClient(inject("simUrl")).createPortal();
     const io = capture();
     expect(await runCli(["check", SHIPPED, "--portal", inject("simUrl"), "--token", portal.info.accessToken], io)).toBe(0);
-    expect(io.stdout.join("\n")).toContain("no /crm/v3/properties/deals");
+    expect(io.stdout.join("\n")).not.toContain("note:");
+    expect(io.stdout.join("\n")).toContain(`checked against ${inject("simUrl")}`);
+    await portal.destroy();
+  });
+  it("a property that exists only in the snapshot fails against the live portal", async () => {
+    const policy = "apiVersion: governance/v1\nkind: DealPolicy\nid: snap\nrules:\n  - id: r\n    on: { stageEntered: Contract Sent }\n    require: [legal_review]\n";
+    const dir = policyDir({ "snap.yaml": policy });
+    const snapshot = readFileSync(path.join(dir, "portal.yaml"), "utf8").replace("properties:\n", "properties:\n  - { name: legal_review, type: string, label: Legal review }\n");
+    writeFileSync(path.join(dir, "portal.yaml"), snapshot);
+    expect(await runCli(["check", dir], capture())).toBe(0);
+    const portal = await new SimClient(inject("simUrl")).createPortal();
+    const io = capture();
+    expect(await runCli(["check", dir, "--portal", inject("simUrl"), "--token", portal.info.accessToken], io)).toBe(1);
+    expect(io.stderr.join("\n")).toContain('unknown property "legal_review"');
     await portal.destroy();
   });
   it("a stage that exists only in the snapshot fails against the live portal", async () => {
@@ -99,7 +112,7 @@ describe("policies check --portal (live names, against the simulator)", () => {
 });
 
 describe("policies pull-portal", () => {
-  it("rewrites portal.yaml from the live pipelines, keeping snapshot properties", async () => {
+  it("rewrites portal.yaml from the live pipelines and properties", async () => {
     const dir = policyDir();
     const portal = await new SimClient(inject("simUrl")).createPortal();
     const io = capture();

@@ -26,7 +26,7 @@ const TYPES: readonly PortalPropertyType[] = ["string", "number", "date", "datet
 
 export interface FetchedPortal {
   pipelines: PortalSchema["pipelines"];
-  /** null when the portal has no properties endpoint (the simulator implements only pipelines). */
+  /** null when the portal answers 404 for the properties endpoint (callers fall back to the snapshot). */
   properties: PortalSchema["properties"] | null;
 }
 
