@@ -3,6 +3,7 @@
 import { loadPortal, persistOnChange } from "./portal/persist";
 import type { Portal } from "./portal/portal";
 import { seedPortal } from "./portal/seed";
+import type { BackfillSummary } from "./scenario/backfill";
 import { runDemo } from "./scenario/demo";
 import type { MoveResult } from "./scenario/moves";
 import { startSimulator, type RunningSimulator } from "./server";
@@ -24,12 +25,29 @@ export interface LaunchOptions {
   seedDeals: number;
 }
 
+export interface DemoStart {
+  speed: number;
+  /** Weeks of simulated history played first when the portal has no deals (0 = none). */
+  backfillWeeks?: number;
+  onMove?: (move: MoveResult, step: number) => void;
+  onBackfill?: (summary: BackfillSummary) => void;
+}
+
+/** Default length of the demo's backfilled past. */
+export const DEFAULT_BACKFILL_WEEKS = 8;
+
+/** The console line a finished backfill prints. */
+export function describeBackfill(s: BackfillSummary): string {
+  const unanswered = s.delivered ? "" : " (some deliveries were still unanswered; the dispatcher keeps retrying)";
+  return `backfilled ${s.weeks} week${s.weeks === 1 ? "" : "s"}: ${s.changes} changes (${s.fixes} of them fixes), ${s.webhooks} webhooks${s.events > 0 ? ` with ${s.events} events` : ""} in ${(s.tookMs / 1000).toFixed(1)} s${unanswered}`;
+}
+
 export interface LaunchedSimulator {
   sim: RunningSimulator;
   portal: Portal;
   loadedFromFile: boolean;
-  /** Starts the demo scenario; returns its stop function. */
-  startDemo(opts: { speed: number; onMove?: (move: MoveResult, step: number) => void }): () => void;
+  /** Starts the demo scenario (backfilling `backfillWeeks` of history first on a fresh portal); returns its stop function. */
+  startDemo(opts: DemoStart): () => void;
   close(): Promise<void>;
 }
 
@@ -67,8 +85,8 @@ export async function launchSimulator(opts: LaunchOptions): Promise<LaunchedSimu
     sim,
     portal,
     loadedFromFile,
-    startDemo: ({ speed, onMove }) => {
-      const demo = runDemo(() => sim.registry.get(opts.portalId), { seed: opts.seed, speed, onMove: (m, s) => onMove?.(m, s.step) });
+    startDemo: ({ speed, backfillWeeks, onMove, onBackfill }) => {
+      const demo = runDemo(() => sim.registry.get(opts.portalId), { seed: opts.seed, speed, backfillWeeks: backfillWeeks ?? 0, onBackfill, onMove: (m, s) => onMove?.(m, s.step) });
       stops.push(demo.stop);
       return demo.stop;
     },

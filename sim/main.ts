@@ -1,7 +1,7 @@
 // `npm run sim`: the simulator with one default portal (credentials from flags/env, defaults in sim/launch.ts),
 // optionally pushing webhooks to --target and playing --scenario demo. Ctrl-C stops it cleanly.
 import { parseArgs } from "node:util";
-import { launchOptionsFromEnv, launchSimulator } from "./launch";
+import { DEFAULT_BACKFILL_WEEKS, describeBackfill, launchOptionsFromEnv, launchSimulator } from "./launch";
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     quiet: { type: "boolean", default: false },
     seed: { type: "string", default: "42" },
     speed: { type: "string", default: "1" },
+    "backfill-weeks": { type: "string", default: String(DEFAULT_BACKFILL_WEEKS) },
     persist: { type: "string" },
     "portal-id": { type: "string" },
     token: { type: "string" },
@@ -31,9 +32,10 @@ const options = {
   persist: values.persist,
 };
 const speed = Number(values.speed);
+const backfillWeeks = Number(values["backfill-weeks"]);
 const demo = values.scenario === "demo" && !values.quiet;
-if (![options.port, options.portalId, options.appId, options.seed, speed].every(Number.isFinite)) {
-  console.error("sim: --port, --portal-id, --app-id, --seed and --speed must be numbers");
+if (![options.port, options.portalId, options.appId, options.seed, speed, backfillWeeks].every(Number.isFinite) || backfillWeeks < 0) {
+  console.error("sim: --port, --portal-id, --app-id, --seed, --speed and --backfill-weeks must be numbers");
   process.exit(2);
 }
 if (values.scenario !== undefined && values.scenario !== "demo") {
@@ -41,14 +43,20 @@ if (values.scenario !== undefined && values.scenario !== "demo") {
   process.exit(2);
 }
 
-const launched = await launchSimulator({ ...options, seedDeals: demo ? 12 : 0 });
+// With a backfill, the demo's deals come from the simulated weeks; without one, a few seeded deals start it off.
+const launched = await launchSimulator({ ...options, seedDeals: demo && backfillWeeks === 0 ? 12 : 0 });
 const { sim } = launched;
 console.log(`sim: HubSpot simulator on ${sim.url} (portal ${options.portalId}, app ${options.appId}, token ${options.accessToken})`);
 console.log(`sim: webhooks ${options.target ? `→ ${options.target} (signed v3 with the client secret)` : "→ outbox (no --target)"}`);
 if (options.persist) console.log(`sim: ${launched.loadedFromFile ? "loaded" : "persisting to"} ${options.persist}`);
 if (demo) {
-  launched.startDemo({ speed, onMove: (m, step) => console.log(`sim: [step ${step}] ${m.text}`) });
-  console.log(`sim: demo scenario running (seed ${options.seed}, speed ${speed})`);
+  launched.startDemo({
+    speed,
+    backfillWeeks,
+    onBackfill: (s) => console.log(`sim: ${describeBackfill(s)}`),
+    onMove: (m, step) => console.log(`sim: [step ${step}] ${m.text}`),
+  });
+  console.log(`sim: demo scenario running (seed ${options.seed}, speed ${speed}, backfill ${backfillWeeks} weeks on a fresh portal)`);
 }
 
 let stopping = false;

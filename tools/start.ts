@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { launchOptionsFromEnv, launchSimulator } from "../sim/launch";
+import { DEFAULT_BACKFILL_WEEKS, describeBackfill, launchOptionsFromEnv, launchSimulator } from "../sim/launch";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const ENGINE_PORT = 8787;
@@ -15,8 +15,15 @@ const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEN
 const wranglerBin = path.join(root, "node_modules", ".bin", "wrangler");
 
 const { values } = parseArgs({
-  options: { quiet: { type: "boolean", default: false }, seed: { type: "string", default: "42" }, speed: { type: "string", default: "1" }, persist: { type: "string" } },
+  options: {
+    quiet: { type: "boolean", default: false },
+    seed: { type: "string", default: "42" },
+    speed: { type: "string", default: "1" },
+    persist: { type: "string" },
+    "backfill-weeks": { type: "string", default: String(DEFAULT_BACKFILL_WEEKS) },
+  },
 });
+const backfillWeeks = Number(values["backfill-weeks"]);
 
 function step(label: string): void {
   console.log(`\n▶ ${label}`);
@@ -41,12 +48,14 @@ if (existsSync(bundle) && process.env.npm_lifecycle_event !== "start") {
   runOrExit("checking and bundling policies", process.execPath, ["--import", "tsx", bundle]);
 }
 
+if (!Number.isFinite(backfillWeeks) || backfillWeeks < 0) fail("--backfill-weeks must be a number ≥ 0");
+
 // 2) Local D1 schema.
 runOrExit("applying local D1 migrations", wranglerBin, ["d1", "migrations", "apply", "deal-governance", "--local"]);
 
 // 3) The simulator, pushing signed webhooks to the engine.
 step("starting the HubSpot simulator");
-const simOptions = { ...launchOptionsFromEnv(process.env), seed: Number(values.seed), target: webhookUrl, persist: values.persist, seedDeals: values.quiet ? 0 : 12 };
+const simOptions = { ...launchOptionsFromEnv(process.env), seed: Number(values.seed), target: webhookUrl, persist: values.persist, seedDeals: values.quiet || backfillWeeks > 0 ? 0 : 12 };
 const launched = await launchSimulator(simOptions).catch((e: unknown) => fail(`simulator: ${e instanceof Error ? e.message : String(e)} (is port ${simOptions.port} taken? set SIM_PORT)`));
 const simUrl = launched.sim.url;
 const teamsRes = await fetch(`${simUrl}/_sim/portals/${simOptions.portalId}/teams`);
@@ -114,11 +123,19 @@ console.log([
   "",
   "──────────────────────────────────────────────────────────────",
   `  engine     ${engineUrl}`,
-  `  dashboard  ${engineUrl}/dashboard`,
+  `  dashboard  ${engineUrl}/dashboard  — sign in with a token: in another terminal run`,
+  `             npm run tokens -- create --name me --role admin   and paste the token at /dashboard`,
   `  simulator  ${simUrl}  (portal ${simOptions.portalId}, token ${simOptions.accessToken})`,
   `  webhooks   simulator → ${webhookUrl} (signed v3)`,
-  `  scenario   ${values.quiet ? "off (--quiet): act through the control API, see docs/simulator.md" : `demo, seed ${values.seed}, speed ${values.speed}`}`,
+  `  scenario   ${values.quiet ? "off (--quiet): act through the control API, see docs/simulator.md" : `demo, seed ${values.seed}, speed ${values.speed}${backfillWeeks > 0 ? `, first ${backfillWeeks} simulated weeks of history on a fresh portal (--backfill-weeks)` : ""}`}`,
   "  Ctrl-C stops everything.",
   "──────────────────────────────────────────────────────────────",
 ].join("\n"));
-if (!values.quiet) launched.startDemo({ speed: Number(values.speed), onMove: (m, n) => console.log(`sim: [step ${n}] ${m.text}`) });
+if (!values.quiet) {
+  launched.startDemo({
+    speed: Number(values.speed),
+    backfillWeeks,
+    onBackfill: (s) => console.log(`sim: ${describeBackfill(s)}`),
+    onMove: (m, n) => console.log(`sim: [step ${n}] ${m.text}`),
+  });
+}

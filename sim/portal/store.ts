@@ -115,15 +115,15 @@ export class PortalStore {
   }
 
   /** Adds or removes a deal association. Returns false when either side is missing. */
-  associate(dealId: string, toType: AssocType, toId: string, actor: ChangeActor, remove = false, emit = true): boolean {
+  associate(dealId: string, toType: AssocType, toId: string, actor: ChangeActor, remove = false, emit = true, at = this.now()): boolean {
     const set = this.associations.get(dealId)?.[toType];
     if (!set || !this.get("deals", dealId) || !this.get(toType, toId)) return false;
     const had = set.has(toId);
     if (remove ? !had : had) return true;
     if (remove) set.delete(toId);
     else set.add(toId);
-    if (toType === "contacts") this.recordCalculated(dealId, "num_associated_contacts", String(set.size));
-    if (emit && toType !== "tasks") this.onEvent({ kind: "associationChange", objectId: dealId, toType, toObjectId: toId, removed: remove, actor, at: this.now() });
+    if (toType === "contacts") this.recordCalculated(dealId, "num_associated_contacts", String(set.size), at);
+    if (emit && toType !== "tasks") this.onEvent({ kind: "associationChange", objectId: dealId, toType, toObjectId: toId, removed: remove, actor, at });
     return true;
   }
 
@@ -174,9 +174,9 @@ export class PortalStore {
     this.record(obj, "hs_date_entered_current_stage", new Date(at).toISOString(), CALCULATED, at);
   }
 
-  private recordCalculated(dealId: string, name: string, value: string): void {
+  private recordCalculated(dealId: string, name: string, value: string, at: number): void {
     const obj = this.get("deals", dealId);
-    if (obj) this.record(obj, name, value, CALCULATED, this.now());
+    if (obj) this.record(obj, name, value, CALCULATED, at);
   }
 
   private record(obj: CrmObject, name: string, value: string, actor: ChangeActor, at: number): void {

@@ -12,7 +12,7 @@ function play(seed: number, steps: number) {
   portal.applyKnobs({ webhook: { enabled: false } });
   prepareDemoPortal(portal);
   const state = createScenarioState(seed, SIM_START);
-  const moves = Array.from({ length: steps }, () => playDemoStep(portal, state));
+  const moves = Array.from({ length: steps }, (_, i) => playDemoStep(portal, state, SIM_START + i * 6 * 3_600_000));
   const deals = portal.store.list("deals", true).map((d) => ({ id: d.id, properties: d.properties }));
   return { moves, deals, portal };
 }
