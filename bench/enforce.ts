@@ -247,11 +247,31 @@ async function main(): Promise<void> {
       const inputs = body.inputs ?? [body];
       for (const input of inputs) for (const a of input.associations ?? []) if (!taskAt.has(a.to.id)) taskAt.set(a.to.id, c.at + c.durationMs);
     }
+    // Webhook → task, per violating deal: from just before the bench asks the simulator to make the violating
+    // change (so it includes the simulator gathering events for FLUSH_MS, the signed delivery, the ingress, the
+    // queue and the whole enforcement run) to the moment HubSpot answered the batch create carrying the deal's task.
     const latencies = violatingDeals.flatMap((id) => {
       const at = taskAt.get(id);
       const moved = skipAt.get(id);
       return at === undefined || moved === undefined ? [] : [at - moved];
     });
+    // Where that time goes: until the engine's batch read of the deal starts (gathering, delivery, ingress, queue
+    // wait), and from there to the task (the rest of the run: evaluation, D1 writes, reverts, the task create).
+    const readAt = new Map<string, number[]>();
+    for (const c of calls) {
+      if (c.method !== "POST" || !c.path.includes("/deals/batch/read") || c.status >= 300) continue;
+      for (const input of (c.body as { inputs?: Array<{ id: string }> }).inputs ?? []) readAt.set(input.id, [...(readAt.get(input.id) ?? []), c.at]);
+    }
+    const toRead: number[] = [];
+    const readToTask: number[] = [];
+    for (const id of violatingDeals) {
+      const moved = skipAt.get(id);
+      const task = taskAt.get(id);
+      const read = (readAt.get(id) ?? []).find((t) => moved !== undefined && t >= moved && (task === undefined || t <= task));
+      if (moved === undefined || task === undefined || read === undefined) continue;
+      toRead.push(read - moved);
+      readToTask.push(task - read);
+    }
     const reverted = (await Promise.all(violatingDeals.slice(0, 50).map((id) => portal.getDeal(id)))).filter((d) => d.properties.dealstage === "appointmentscheduled").length;
 
     // What the engine recorded.
@@ -298,6 +318,8 @@ async function main(): Promise<void> {
       ["replay seconds", Math.round((replayedAt - started) / 100) / 10],
       ["webhook deliveries (first attempts)", firstDeliveries.length],
       ["simulator flushMs", FLUSH_MS],
+      ["change → engine reads the deal p50/p95 ms", `${Math.round(percentile(toRead, 50))} / ${Math.round(percentile(toRead, 95))}`],
+      ["engine reads the deal → task p50/p95 ms", `${Math.round(percentile(readToTask, 50))} / ${Math.round(percentile(readToTask, 95))}`],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log("\nEnforcement benchmark");

@@ -4,8 +4,7 @@ import { readConfig, type Env, type QueueMessageBody } from "./env";
 import { consumeEvents } from "./jobs/consume-events";
 import { consumeDeadLetters } from "./jobs/dead-letter";
 import { processDealEvents } from "./jobs/process-deal-events";
-import { enforceInboxRetention } from "./jobs/retention";
-import { runScheduledJobs, type ScheduledJob } from "./jobs/scheduled";
+import { cronJobs, runScheduledJobs } from "./jobs/scheduled";
 
 const app = createApp();
 
@@ -22,9 +21,6 @@ export default {
     const now = controller.scheduledTime;
     const config = readConfig(env);
     if (!config.ok) throw new Error(`configuration incomplete: ${config.problems.join("; ")}`);
-    const jobs: ScheduledJob[] = [
-      { name: "inbox-retention", run: () => enforceInboxRetention(env.DB, config.config.INBOX_RETENTION_DAYS, now) },
-    ];
-    await runScheduledJobs(jobs);
+    await runScheduledJobs(cronJobs(env, config.config, now));
   },
 } satisfies ExportedHandler<Env, QueueMessageBody>;

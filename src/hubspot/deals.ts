@@ -29,7 +29,7 @@ export interface DealReads {
   calls: number;
 }
 
-interface SdkHistoryEntry {
+export interface SdkHistoryEntry {
   value: string;
   timestamp: Date | string;
   sourceType?: string;
@@ -37,7 +37,7 @@ interface SdkHistoryEntry {
   updatedByUserId?: number;
 }
 
-interface SdkDeal {
+export interface SdkDeal {
   id: string;
   properties: Record<string, string | null>;
   propertiesWithHistory?: Record<string, SdkHistoryEntry[]>;
@@ -50,7 +50,8 @@ function toEpoch(value: Date | string | undefined): number {
   return Number.isFinite(ms) ? ms : 0;
 }
 
-function toDealRecord(deal: SdkDeal): DealRecord {
+/** HubSpot's deal (SDK shape) → DealRecord, history oldest first. Exported for its tests. */
+export function toDealRecord(deal: SdkDeal): DealRecord {
   const history: Record<string, HistoryEntry[]> = {};
   for (const [name, entries] of Object.entries(deal.propertiesWithHistory ?? {})) {
     // HubSpot lists history newest first but doesn't document it: sort by timestamp, and let entries that share a
@@ -81,19 +82,32 @@ export async function readDeals(
 ): Promise<Result<DealReads, HubSpotError>> {
   const unique = [...new Set(ids)];
   const found = new Map<string, DealRecord>();
-  let calls = 0;
-  for (let i = 0; i < unique.length; i += BATCH_READ_LIMIT) {
-    const chunk = unique.slice(i, i + BATCH_READ_LIMIT);
-    calls++;
-    const answer = await callHubSpot(() =>
-      client.deals.batch.read({ inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory }, false),
-    );
-    if (!answer.ok) return answer;
-    for (const deal of answer.value.results as SdkDeal[]) found.set(String(deal.id), toDealRecord(deal));
-  }
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += BATCH_READ_LIMIT) chunks.push(unique.slice(i, i + BATCH_READ_LIMIT));
+  // A few reads in flight at once: a big queue batch (thousands of deals) would otherwise wait on each in turn.
+  // Four stays far below HubSpot's burst limit (100–190 calls per 10 s); the shared budget counts every call.
+  let next = 0;
+  let failure: HubSpotError | null = null;
+  const worker = async () => {
+    while (failure === null && next < chunks.length) {
+      const chunk = chunks[next++] ?? [];
+      const answer = await callHubSpot(() =>
+        client.deals.batch.read({ inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory }, false),
+      );
+      if (!answer.ok) {
+        failure ??= answer.error;
+        return;
+      }
+      for (const deal of answer.value.results as SdkDeal[]) found.set(String(deal.id), toDealRecord(deal));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, chunks.length) }, worker));
+  if (failure !== null) return { ok: false, error: failure };
   const missing = unique.filter((id) => !found.has(id));
-  return { ok: true, value: { found, missing, calls } };
+  return { ok: true, value: { found, missing, calls: next } };
 }
+
+const READS_IN_FLIGHT = 4;
 
 export interface RevertWrite {
   dealId: string;

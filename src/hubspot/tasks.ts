@@ -1,4 +1,5 @@
-// Task writes: batch create (associated to the deal with type 216) and completion. Errors are values.
+// Task writes: batch create (associated to the deal with type 216), the lookup of tasks a create of unknown
+// outcome may have made, and completion. Errors are values.
 import { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js";
 import type { HubSpotClient } from "./client";
 import { callHubSpot, type HubSpotError, type Result } from "./errors";
@@ -45,16 +46,34 @@ function toInput(task: NewTask) {
   };
 }
 
+export interface CreateTasksAnswer {
+  outcomes: TaskOutcome[];
+  calls: number;
+  /**
+   * Set when a transient failure (429, 5xx, timeout) stopped the run. `unsent` lists the refs HubSpot surely didn't
+   * create (never sent, or refused whole: 429, 401/403); any other ref without an outcome may exist in HubSpot.
+   */
+  stopped: { error: HubSpotError; unsent: string[] } | null;
+}
+
+/** A 429 or an auth refusal is answered before HubSpot applies anything; a 5xx or a timeout may come after. */
+function provesNothingApplied(error: HubSpotError): boolean {
+  return error.kind === "rate-limited" || error.kind === "unauthorized";
+}
+
 /**
- * Creates tasks in batches of ≤100. A transient failure (429, 5xx) aborts with that error so the message is retried;
- * a 400 on a batch falls back to one-by-one creates so one bad task doesn't sink the others.
+ * Creates tasks in batches of ≤100. A transient failure (429, 5xx) stops the run and is reported with the outcomes
+ * so far, so the caller records what did land and knows which creates are uncertain; a 400 on a batch falls back to
+ * one-by-one creates so one bad task doesn't sink the others.
  */
-export async function createTasks(
-  client: HubSpotClient,
-  tasks: NewTask[],
-): Promise<Result<{ outcomes: TaskOutcome[]; calls: number }, HubSpotError>> {
+export async function createTasks(client: HubSpotClient, tasks: NewTask[]): Promise<CreateTasksAnswer> {
   const outcomes: TaskOutcome[] = [];
   let calls = 0;
+  const stop = (error: HubSpotError, from: number, sentRefs: string[]): CreateTasksAnswer => {
+    const later = tasks.slice(from).map((t) => t.ref).filter((ref) => !sentRefs.includes(ref));
+    const unsent = provesNothingApplied(error) ? [...sentRefs, ...later] : later;
+    return { outcomes, calls, stopped: { error, unsent } };
+  };
   for (let i = 0; i < tasks.length; i += BATCH_CREATE_LIMIT) {
     const chunk = tasks.slice(i, i + BATCH_CREATE_LIMIT);
     calls++;
@@ -63,25 +82,66 @@ export async function createTasks(
       outcomes.push(...matchResults(chunk, answer.value.results));
       continue;
     }
-    if (answer.error.kind !== "validation") return answer;
-    for (const task of chunk) {
+    if (answer.error.kind !== "validation") return stop(answer.error, i, chunk.map((t) => t.ref));
+    for (const [k, task] of chunk.entries()) {
       calls++;
       const single = await callHubSpot(() => client.tasks.basic.create(toInput(task)));
       if (single.ok) outcomes.push({ ref: task.ref, ok: true, taskId: String(single.value.id) });
       else if (single.error.kind === "validation" || single.error.kind === "not-found") outcomes.push({ ref: task.ref, ok: false, error: single.error });
-      else return single;
+      else return stop(single.error, i + k, [task.ref]);
     }
   }
-  return { ok: true, value: { outcomes, calls } };
+  return { outcomes, calls, stopped: null };
+}
+
+/**
+ * For a retry after a create whose outcome is unknown (timeout, 5xx after HubSpot may have applied it): the tasks
+ * on these deals whose body carries one of `refs`' markers, ref → task id. Reads associations v4 (deal → tasks,
+ * ≤1000 deals a call) and then the tasks' bodies (batch read, ≤100 a call): both answer from HubSpot's primary
+ * store, whereas the search index lags a few seconds behind a create.
+ */
+export async function findTasksByRef(
+  client: HubSpotClient,
+  dealIds: string[],
+  refs: Set<string>,
+): Promise<Result<{ found: Map<string, string>; calls: number }, HubSpotError>> {
+  const found = new Map<string, string>();
+  let calls = 0;
+  const deals = [...new Set(dealIds)];
+  const taskIds = new Set<string>();
+  for (let i = 0; i < deals.length; i += 1000) {
+    const chunk = deals.slice(i, i + 1000);
+    calls++;
+    const answer = await callHubSpot(() => client.associations.batch.getPage("deals", "tasks", { inputs: chunk.map((id) => ({ id })) }));
+    if (!answer.ok) return answer;
+    for (const r of answer.value.results) for (const t of r.to) taskIds.add(String(t.toObjectId));
+  }
+  const ids = [...taskIds];
+  for (let i = 0; i < ids.length; i += BATCH_CREATE_LIMIT) {
+    const chunk = ids.slice(i, i + BATCH_CREATE_LIMIT);
+    calls++;
+    const answer = await callHubSpot(() =>
+      client.tasks.batch.read({ inputs: chunk.map((id) => ({ id })), properties: ["hs_task_body"], propertiesWithHistory: [] }, false),
+    );
+    if (!answer.ok) return answer;
+    for (const r of answer.value.results) {
+      const ref = readRefMarker(r.properties.hs_task_body ?? null);
+      if (ref !== null && refs.has(ref) && !found.has(ref)) found.set(ref, String(r.id));
+    }
+  }
+  return { ok: true, value: { found, calls } };
+}
+
+function readRefMarker(body: string | null): string | null {
+  return /\[governance-ref:([^\]]+)\]/.exec(body ?? "")?.[1] ?? null;
 }
 
 /** Batch results carry no input index: match on the ref marker in the body, else fall back to order. */
 function matchResults(chunk: NewTask[], results: Array<{ id: string; properties: Record<string, string | null> }>): TaskOutcome[] {
   const byRef = new Map<string, string>();
   for (const r of results) {
-    const body = r.properties.hs_task_body ?? "";
-    const match = /\[governance-ref:([^\]]+)\]/.exec(body);
-    if (match?.[1] !== undefined) byRef.set(match[1], String(r.id));
+    const ref = readRefMarker(r.properties.hs_task_body ?? null);
+    if (ref !== null) byRef.set(ref, String(r.id));
   }
   return chunk.map((task, index): TaskOutcome => {
     const id = byRef.get(task.ref) ?? results[index]?.id;

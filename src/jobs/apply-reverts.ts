@@ -189,11 +189,24 @@ async function currentStages(ctx: RunContext, dealIds: string[]): Promise<Result
 }
 
 /**
- * Writes the reverts (one batch update, or a PATCH for one deal). When the portal refuses a batch, the deals are
+ * Writes the reverts (one batch update per ≤100, or a PATCH for one deal). When the portal refuses a batch, the deals are
  * re-read: those already moved back count as done, the rest are written one by one to find the refused ones.
  * Deals absent from the answer had moved on before the retry and are not written.
  */
 async function writeAll(ctx: RunContext, writes: Array<{ write: RevertWrite }>): Promise<Result<Map<string, StageWriteOutcome>, HubSpotError>> {
+  const out = new Map<string, StageWriteOutcome>();
+  // HubSpot's batch update takes at most 100 inputs: a bigger one is refused whole (400), not applied in part.
+  for (let i = 0; i < writes.length; i += BATCH_WRITE_LIMIT) {
+    const part = await writeChunk(ctx, writes.slice(i, i + BATCH_WRITE_LIMIT));
+    if (!part.ok) return part;
+    for (const [id, o] of part.value) out.set(id, o);
+  }
+  return { ok: true, value: out };
+}
+
+const BATCH_WRITE_LIMIT = 100;
+
+async function writeChunk(ctx: RunContext, writes: Array<{ write: RevertWrite }>): Promise<Result<Map<string, StageWriteOutcome>, HubSpotError>> {
   const out = new Map<string, StageWriteOutcome>();
   if (writes.length === 0) return { ok: true, value: out };
   ctx.calls.count++;

@@ -1,12 +1,15 @@
 // Task actions: at most one open task per (deal, policy, rule, purpose). Rows are planned in D1 before the batch
-// create and marked after, so a retried message finds them and never creates a task twice.
+// create and marked after, so a retried message finds them and never creates a task twice — and a create whose
+// answer was lost (timeout, 5xx after HubSpot applied it) is looked up by its ref marker before creating again.
 import type { HubSpotError, Result } from "../hubspot/errors";
 import { describeError } from "../hubspot/errors";
-import { createTasks, type NewTask } from "../hubspot/tasks";
+import { createTasks, findTasksByRef, type NewTask } from "../hubspot/tasks";
 import {
   findActiveTasks,
+  isOutcomeUnknown,
   markTaskAttemptStatement,
   markTaskFailedStatement,
+  markTaskNotSentStatement,
   markTaskOpenStatement,
   planTaskStatement,
   taskKey,
@@ -70,7 +73,36 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
     for (const i of [t.intent, ...t.followers]) i.settle("skipped", { taskId: row?.task_id ?? undefined, reason: "an open task for this rule already exists" });
     return false;
   });
-  const tasks: NewTask[] = mine.map(([, t]) => ({
+  const marks: D1PreparedStatement[] = [];
+  let created = 0;
+  const adopt = (t: { rowId: string; intent: TaskIntent; followers: TaskIntent[] }, taskId: string) => {
+    created++;
+    marks.push(markTaskOpenStatement(db, t.rowId, taskId, ctx.now));
+    t.intent.settle("done", { taskId });
+    for (const f of t.followers) f.settle("skipped", { taskId, reason: "an open task for this rule already exists" });
+  };
+
+  // Uncertain path only (a retry after a create whose answer never came): find what that create made and adopt it.
+  const uncertain = mine.filter(([key]) => {
+    const row = after.get(key);
+    return row !== undefined && isOutcomeUnknown(row);
+  });
+  let toSend = mine;
+  if (uncertain.length > 0) {
+    const lookup = await findTasksByRef(ctx.client, uncertain.map(([, t]) => t.intent.dealId), new Set(uncertain.map(([, t]) => t.rowId)));
+    if (!lookup.ok) {
+      ctx.calls.count++;
+      return lookup;
+    }
+    ctx.calls.count += lookup.value.calls;
+    for (const [, t] of uncertain) {
+      const taskId = lookup.value.found.get(t.rowId);
+      if (taskId !== undefined) adopt(t, taskId);
+    }
+    toSend = mine.filter(([, t]) => !lookup.value.found.has(t.rowId));
+  }
+
+  const tasks: NewTask[] = toSend.map(([, t]) => ({
     ref: t.rowId,
     dealId: t.intent.dealId,
     ownerId: t.intent.ownerId,
@@ -79,29 +111,28 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
     dueAt: t.intent.dueAt,
     priority: t.intent.priority,
   }));
-  if (tasks.length === 0) return { ok: true, value: { created: 0 } };
-  await db.batch(mine.map(([, t]) => markTaskAttemptStatement(db, t.rowId, ctx.now)));
-  const answer = await createTasks(ctx.client, tasks);
-  if (!answer.ok) {
-    ctx.calls.count++;
-    return answer;
-  }
-  ctx.calls.count += answer.value.calls;
-  const marks: D1PreparedStatement[] = [];
-  let created = 0;
-  const byRef = new Map(mine.map(([, t]) => [t.rowId, t]));
-  for (const outcome of answer.value.outcomes) {
-    const t = byRef.get(outcome.ref);
-    if (t === undefined) continue;
-    if (outcome.ok) {
-      created++;
-      marks.push(markTaskOpenStatement(db, t.rowId, outcome.taskId, ctx.now));
-      t.intent.settle("done", { taskId: outcome.taskId });
-      for (const f of t.followers) f.settle("skipped", { taskId: outcome.taskId, reason: "an open task for this rule already exists" });
-    } else {
-      const error = describeError(outcome.error);
-      marks.push(markTaskFailedStatement(db, t.rowId, error, ctx.now));
-      for (const i of [t.intent, ...t.followers]) i.settle("failed", { error });
+  if (tasks.length > 0) {
+    await db.batch(toSend.map(([, t]) => markTaskAttemptStatement(db, t.rowId, ctx.now)));
+    const answer = await createTasks(ctx.client, tasks);
+    ctx.calls.count += answer.calls;
+    const byRef = new Map(toSend.map(([, t]) => [t.rowId, t]));
+    for (const outcome of answer.outcomes) {
+      const t = byRef.get(outcome.ref);
+      if (t === undefined) continue;
+      if (outcome.ok) {
+        adopt(t, outcome.taskId);
+      } else {
+        const error = describeError(outcome.error);
+        marks.push(markTaskFailedStatement(db, t.rowId, error, ctx.now));
+        for (const i of [t.intent, ...t.followers]) i.settle("failed", { error });
+      }
+    }
+    if (answer.stopped !== null) {
+      // Rows neither answered nor in `unsent` keep OUTCOME_UNKNOWN: the retry looks them up before creating.
+      const reason = describeError(answer.stopped.error);
+      for (const ref of answer.stopped.unsent) marks.push(markTaskNotSentStatement(db, ref, reason, ctx.now));
+      if (marks.length > 0) await db.batch(marks);
+      return { ok: false, error: answer.stopped.error };
     }
   }
   if (marks.length > 0) await db.batch(marks);

@@ -39,8 +39,9 @@ interface Decoded {
 
 /**
  * Handles one batch from the EVENTS queue. The events of all its messages are stored together (a few D1 calls
- * of ~100 rows, not several per message); then each message's still-pending deal events go to enforcement, and
- * each message is acked or retried on its own outcome — never left undecided. Never throws.
+ * of ~100 rows, not several per message); then the still-pending deal events of ALL its messages go to enforcement
+ * in one run. Messages with nothing pending are acked at once; the others are acked when the run succeeds and
+ * retried together when it fails — never left undecided. Never throws.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps: ConsumeDeps): Promise<void> {
   const decoded: Decoded[] = [];
@@ -80,28 +81,35 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
     return;
   }
 
-  const done: Array<{ message: Message<unknown>; hashes: string[] }> = [];
+  // One enforcement run over the whole batch: events of one deal spread over several messages are grouped
+  // together (one read per ≤100 deals per batch, not per message), and the batch costs one run's fixed overhead.
+  const owners: Message<unknown>[] = [];
+  const pending: HubSpotEvent[] = [];
   for (const { message } of decoded) {
-    const pending = (prepared.owned.get(message.id) ?? [])
-      .filter((p) => p.row.status === "pending" && stored.value.get(p.row.hash) === "pending")
-      .map((p) => p.event)
-      .sort((a, b) => a.occurredAt - b.occurredAt);
-    if (pending.length === 0) {
-      done.push({ message, hashes: [] });
+    const mine = (prepared.owned.get(message.id) ?? []).filter((p) => p.row.status === "pending" && stored.value.get(p.row.hash) === "pending");
+    if (mine.length === 0) {
+      // Nothing left to do for it (duplicates, ignored or already processed events): acked whatever happens below.
+      message.ack();
       continue;
     }
-    const outcome = await settle(deps.processDealEvents(pending, { env, config: config.config, now: deps.now }));
-    const failure = !outcome.ok ? { error: outcome.error } : !outcome.value.ok ? outcome.value : null;
-    if (failure === null) {
-      done.push({ message, hashes: hashesOf(pending) });
-      continue;
-    }
-    await settle(noteInboxFailure(env.DB, hashesOf(pending), failure.error));
-    retry(message, failure.error, "retryAfterSeconds" in failure ? failure.retryAfterSeconds : undefined);
+    owners.push(message);
+    pending.push(...mine.map((p) => p.event));
   }
+  if (pending.length === 0) return;
+  pending.sort((a, b) => a.occurredAt - b.occurredAt);
+  const hashes = hashesOf(pending);
 
-  const marked = await settle(markInboxProcessed(env.DB, done.flatMap((d) => d.hashes), deps.now()));
-  for (const { message } of done) {
+  const outcome = await settle(deps.processDealEvents(pending, { env, config: config.config, now: deps.now }));
+  const failure = !outcome.ok ? { error: outcome.error } : !outcome.value.ok ? outcome.value : null;
+  if (failure !== null) {
+    // Nothing was marked processed: every message carrying these events runs again (each step is idempotent).
+    await settle(noteInboxFailure(env.DB, hashes, failure.error));
+    const after = "retryAfterSeconds" in failure ? failure.retryAfterSeconds : undefined;
+    for (const message of owners) retry(message, failure.error, after);
+    return;
+  }
+  const marked = await settle(markInboxProcessed(env.DB, hashes, deps.now()));
+  for (const message of owners) {
     if (marked.ok) message.ack();
     else retry(message, marked.error);
   }

@@ -1,5 +1,5 @@
-// Executes the pending actions of open enforce-mode violations — reverts first (a refused revert becomes a task),
-// then tasks in batches — records every outcome on the violation, and completes the tasks of fixed rules.
+// Executes the pending actions of open enforce-mode violations — reverts and the rules' tasks side by side, then
+// the tasks that stand in for refused reverts — records every outcome on the violation, and completes the tasks of fixed rules.
 import type { HubSpotError, Result } from "../hubspot/errors";
 import { resolveViolationStatements, updateViolationActionsStatement, type RecordedAction } from "../store/violations-write";
 import { applyReverts, type RevertCandidate } from "./apply-reverts";
@@ -56,7 +56,26 @@ export async function executeActions(
     });
   }
   for (const c of candidates) touch(c.detected.id);
-  const reverts = await applyReverts(run, candidates);
+
+  // The rules' own tasks (and fallback tasks planned in an earlier attempt) don't depend on this run's reverts:
+  // they are created while the reverts run, so a rep's task doesn't wait for the revert round trip.
+  const intents: TaskIntent[] = [];
+  const settler = (id: string) => {
+    const t = touch(id);
+    return (taskId: string | undefined) => {
+      if (taskId !== undefined && t.taskId === null) t.taskId = taskId;
+    };
+  };
+  for (const r of active) intents.push(...taskIntents(run, r.d, r.actions, settler(r.d.id)));
+  for (const r of active) {
+    const pendingFallback = r.actions.find((a) => a.reason === "revert refused" && a.outcome === "pending");
+    if (pendingFallback !== undefined && !intents.some((i) => i.violationId === r.d.id && i.purpose === "rep")) {
+      r.actions.splice(r.actions.indexOf(pendingFallback), 1);
+      const fallback = fallbackTaskIntent(run, r.d, r.actions, pendingFallback.error ?? "refused", settler(r.d.id));
+      if (fallback !== null) intents.push(fallback);
+    }
+  }
+  const [reverts, tasks] = await Promise.all([applyReverts(run, candidates), applyTasks(run, intents)]);
   if (!reverts.ok) {
     await flush();
     return reverts;
@@ -66,36 +85,22 @@ export async function executeActions(
     await run.db.batch(resolveViolationStatements(run.db, reverts.value.reverted.map((id) => ({ id, resolvedAt: run.now, resolvedBy: "engine:revert", resolvedByEvent: null }))));
   }
 
-  const intents: TaskIntent[] = [];
+  // A revert HubSpot refused in this run: the rep gets a task instead (unless the rule already gives one).
+  const fallbacks: TaskIntent[] = [];
   for (const r of active) {
-    const t = touch(r.d.id);
-    const onSettle = (taskId: string | undefined) => {
-      if (taskId !== undefined && t.taskId === null) t.taskId = taskId;
-    };
-    intents.push(...taskIntents(run, r.d, r.actions, onSettle));
     const refusal = reverts.value.refused.find((x) => x.id === r.d.id);
     if (refusal !== undefined && !r.actions.some((a) => a.reason === "revert refused")) {
-      const fallback = fallbackTaskIntent(run, r.d, r.actions, refusal.error, onSettle);
-      if (fallback !== null) intents.push(fallback);
+      const fallback = fallbackTaskIntent(run, r.d, r.actions, refusal.error, settler(r.d.id));
+      if (fallback !== null) fallbacks.push(fallback);
     }
   }
-  // A fallback task planned in an earlier attempt is still pending: pick it up again.
-  for (const r of active) {
-    const pendingFallback = r.actions.find((a) => a.reason === "revert refused" && a.outcome === "pending");
-    if (pendingFallback !== undefined && !intents.some((i) => i.violationId === r.d.id && i.purpose === "rep")) {
-      r.actions.splice(r.actions.indexOf(pendingFallback), 1);
-      const t = touch(r.d.id);
-      const fallback = fallbackTaskIntent(run, r.d, r.actions, pendingFallback.error ?? "refused", (taskId) => {
-        if (taskId !== undefined && t.taskId === null) t.taskId = taskId;
-      });
-      if (fallback !== null) intents.push(fallback);
-    }
-  }
-  const tasks = await applyTasks(run, intents);
+  const fallbackTasks = await applyTasks(run, fallbacks);
   await flush();
   if (!tasks.ok) return tasks;
+  if (!fallbackTasks.ok) return fallbackTasks;
+  const created = tasks.value.created + fallbackTasks.value.created;
 
   const completed = await completeFixedTasks(run, dealsWithResolutions);
   if (!completed.ok) return completed;
-  return { ok: true, value: { tasksCreated: tasks.value.created, reverts: reverts.value.reverted.length } };
+  return { ok: true, value: { tasksCreated: created, reverts: reverts.value.reverted.length } };
 }

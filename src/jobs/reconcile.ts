@@ -11,6 +11,8 @@ import { processDealEvents, type ProcessDeps } from "./process-deal-events";
 
 /** Looks back a little further than the cron interval (15 min), so consecutive runs overlap. */
 export const RECONCILE_WINDOW_MS = 30 * 60_000;
+/** Pages of 100 per run: a burst bigger than this is checked by the next runs' overlapping windows only in part. */
+export const RECONCILE_MAX_PAGES = 10;
 
 export interface ReconcileResult {
   checked: number;
@@ -25,9 +27,15 @@ export async function reconcileRecentDeals(
   extra: Pick<ProcessDeps, "policyFiles" | "portalProperties"> & { hubspot?: HubSpotClient } = {},
 ): Promise<{ ok: true; value: ReconcileResult } | { ok: false; error: string }> {
   const client = extra.hubspot ?? createHubSpotClient({ accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL });
-  const found = await searchModifiedDeals(client, now - RECONCILE_WINDOW_MS);
-  if (!found.ok) return { ok: false, error: describeError(found.error) };
-  const ids = found.value.ids;
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
+    const found = await searchModifiedDeals(client, now - RECONCILE_WINDOW_MS, after);
+    if (!found.ok) return { ok: false, error: describeError(found.error) };
+    ids.push(...found.value.ids);
+    if (found.value.after === null) break;
+    after = found.value.after;
+  }
   if (ids.length === 0) return { ok: true, value: { checked: 0, replayed: 0 } };
   const reads = await readDeals(client, ids, ["dealstage", "pipeline"], ["dealstage"]);
   if (!reads.ok) return { ok: false, error: describeError(reads.error) };

@@ -1,5 +1,8 @@
-// Runs the cron's jobs side by side; one failing job neither stops the others nor goes unreported.
-// Add a job by adding an entry where the Worker's `scheduled` handler builds the list.
+// The cron's jobs (inbox retention, deal reconciliation), run side by side; one failing job neither stops the
+// others nor goes unreported. Add a job to `cronJobs`.
+import type { Config, Env } from "../env";
+import { runReconciliation } from "./reconcile";
+import { enforceInboxRetention } from "./retention";
 
 export interface ScheduledJob {
   name: string;
@@ -14,4 +17,14 @@ export async function runScheduledJobs(jobs: ScheduledJob[]): Promise<void> {
   if (failures.length > 0) {
     throw new AggregateError(failures.map((f) => f.reason), `scheduled jobs failed: ${failures.map((f) => f.name).join(", ")}`);
   }
+}
+
+/** The jobs of one cron run at `now` (the controller's scheduledTime). */
+export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] {
+  return [
+    { name: "inbox-retention", run: () => enforceInboxRetention(env.DB, config.INBOX_RETENTION_DAYS, now) },
+    // Closes webhook gaps (HubSpot stops retrying after 24 h): deals modified in the last 30 min whose stage the
+    // engine doesn't know are replayed through the same idempotent path as a webhook.
+    { name: "deal-reconciliation", run: () => runReconciliation(env, config, now) },
+  ];
 }

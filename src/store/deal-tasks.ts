@@ -16,6 +16,16 @@ export interface DealTaskRow {
   task_id: string | null;
   status: TaskRowStatus;
   attempts: number;
+  /** On a planned row: OUTCOME_UNKNOWN while a create was sent and its answer never recorded, else the last refusal. */
+  error: string | null;
+}
+
+/** A planned row's error while its create is (or was) in flight without a recorded answer. */
+export const OUTCOME_UNKNOWN = "create sent; outcome unknown";
+
+/** The create of this planned row may have landed in HubSpot: look for it before creating again. */
+export function isOutcomeUnknown(row: DealTaskRow): boolean {
+  return row.status === "planned" && row.attempts > 0 && row.error === OUTCOME_UNKNOWN;
 }
 
 export function taskKey(dealId: string, policyId: string, ruleId: string, purpose: TaskPurpose): string {
@@ -28,7 +38,7 @@ export async function findActiveTasks(db: D1Database, dealIds: string[]): Promis
   for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
       .prepare(
-        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts FROM deal_tasks
+        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts, error FROM deal_tasks
          WHERE status IN ('planned','open') AND deal_id IN (${part.map(() => "?").join(",")})`,
       )
       .bind(...part)
@@ -43,7 +53,7 @@ export async function findTasksForViolations(db: D1Database, violationIds: strin
   for (const part of chunk([...new Set(violationIds)], 90)) {
     const rows = await db
       .prepare(
-        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts FROM deal_tasks
+        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts, error FROM deal_tasks
          WHERE violation_id IN (${part.map(() => "?").join(",")})`,
       )
       .bind(...part)
@@ -67,8 +77,14 @@ export function planTaskStatement(
     .bind(row.id, row.dealId, row.policyId, row.ruleId, row.purpose, row.violationId, row.ownerId, now, now);
 }
 
+/** Written just before the create is sent: until an answer is recorded, the row's outcome is unknown. */
 export function markTaskAttemptStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
-  return db.prepare("UPDATE deal_tasks SET attempts = attempts + 1, updated_at = ? WHERE id = ?").bind(now, id);
+  return db.prepare("UPDATE deal_tasks SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?").bind(OUTCOME_UNKNOWN, now, id);
+}
+
+/** The create surely didn't happen (never sent, or refused whole): the row stays planned and is created next time. */
+export function markTaskNotSentStatement(db: D1Database, id: string, error: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET error = ?, updated_at = ? WHERE id = ? AND status = 'planned'").bind(`not created: ${error}`, now, id);
 }
 
 export function markTaskOpenStatement(db: D1Database, id: string, taskId: string, now: number): D1PreparedStatement {
@@ -92,7 +108,7 @@ export async function findTasksToComplete(db: D1Database, dealIds: string[]): Pr
   for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
       .prepare(
-        `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts
+        `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts, dt.error
          FROM deal_tasks dt
          WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${part.map(() => "?").join(",")})
            AND EXISTS (SELECT 1 FROM violations v WHERE v.id = dt.violation_id AND v.status = 'resolved'

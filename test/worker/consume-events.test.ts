@@ -143,7 +143,25 @@ describe("consumeEvents", () => {
     expect((await inboxRows())[0]).toMatchObject({ status: "processed", deliveries: 1 });
   });
 
-  it("retries when processing throws, honours retryAfterSeconds, and acks other messages independently", async () => {
+  it("hands the whole batch to enforcement in one run, grouping a deal's events across messages", async () => {
+    const deps = recordingDeps();
+    const early = dealEvent({ objectId: 4242, occurredAt: 1_000 });
+    const late = dealEvent({ objectId: 4242, occurredAt: 2_000 });
+    const other = dealEvent({ objectId: 7 });
+    const batch = createMessageBatch("deal-events", [message([late], "m1"), message([other, early], "m2")]);
+    await consumeEvents(batch, env, deps);
+    expect((await getQueueResult(batch, createExecutionContext())).explicitAcks.sort()).toEqual(["m1", "m2"]);
+    expect(deps.handed).toHaveLength(1);
+    // Ordered by occurredAt across the messages.
+    expect(deps.handed[0]?.map((e) => [e.objectId, e.occurredAt])).toEqual([
+      ["4242", 1_000],
+      ["4242", 2_000],
+      ["7", other.occurredAt],
+    ]);
+    expect((await inboxRows()).every((r) => r.status === "processed")).toBe(true);
+  });
+
+  it("retries the batch's messages when processing throws (delay by attempts), honours retryAfterSeconds, acks messages with nothing pending", async () => {
     let calls = 0;
     const deps: ConsumeDeps = {
       now: Date.now,
@@ -154,16 +172,41 @@ describe("consumeEvents", () => {
         return { ok: true, processed: events.length };
       },
     };
-    const batch = createMessageBatch("deal-events", [message([dealEvent()], "a", 3), message([dealEvent()], "b"), message([dealEvent()], "c")]);
-    const logged = withRetryLog(batch);
+    const done = dealEvent();
+    await consumeEvents(createMessageBatch("deal-events", [message([done], "seen")]), env, deps); // calls = 1: fails
+    await consumeEvents(createMessageBatch("deal-events", [message([done], "seen")]), env, deps); // calls = 2: fails
+    await consumeEvents(createMessageBatch("deal-events", [message([done], "seen")]), env, deps); // calls = 3: processed
+    calls = 0;
+    const [a, b] = [dealEvent(), dealEvent()];
+    const make = (n: number) => [message([a], "a", 3 + n), message([b], "b", 1 + n), message([done], "c", 1 + n)];
+
+    const first = createMessageBatch("deal-events", make(0));
+    const logged = withRetryLog(first);
     await consumeEvents(logged.batch, env, deps);
-    const result = await getQueueResult(batch, createExecutionContext());
+    const result = await getQueueResult(first, createExecutionContext());
     expect(result.retryMessages).toEqual([{ msgId: "a" }, { msgId: "b" }]);
+    // "c" carries only an already-processed event: acked although the run failed.
     expect(result.explicitAcks).toEqual(["c"]);
     expect([...logged.delays]).toEqual([
       ["a", retryDelaySeconds(3)],
+      ["b", retryDelaySeconds(1)],
+    ]);
+    expect(calls).toBe(1);
+
+    const second = createMessageBatch("deal-events", make(1));
+    const logged2 = withRetryLog(second);
+    await consumeEvents(logged2.batch, env, deps);
+    expect((await getQueueResult(second, createExecutionContext())).retryMessages).toEqual([{ msgId: "a" }, { msgId: "b" }]);
+    expect([...logged2.delays]).toEqual([
+      ["a", 120],
       ["b", 120],
     ]);
+
+    const third = createMessageBatch("deal-events", make(2));
+    await consumeEvents(third, env, deps);
+    expect((await getQueueResult(third, createExecutionContext())).explicitAcks.sort()).toEqual(["a", "b", "c"]);
+    expect(calls).toBe(3);
+    expect((await inboxRows()).every((r) => r.status === "processed")).toBe(true);
   });
 
   it("dead-letters a malformed message instead of retrying it forever", async () => {

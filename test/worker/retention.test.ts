@@ -1,11 +1,28 @@
-// Inbox retention on the cron: the Worker's scheduled handler deletes rows older than INBOX_RETENTION_DAYS.
+// The cron: the Worker's scheduled handler runs inbox retention (deletes rows older than INBOX_RETENTION_DAYS) and
+// deal reconciliation (a search of recently modified deals) side by side, against an isolated simulator portal —
+// no real network. A failing job neither stops the other nor goes unreported.
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { SimClient, type SimPortal } from "../../sim/client";
+import type { Env } from "../../src/env";
 import worker from "../../src/index";
 import { enforceInboxRetention } from "../../src/jobs/retention";
+import { runScheduledJobs } from "../../src/jobs/scheduled";
 
 const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 22);
+
+let portal: SimPortal;
+let portalEnv: Env;
+beforeAll(async () => {
+  portal = await new SimClient(env.SIM_URL).createPortal({ webhook: { mode: "outbox", flushMs: 0 } });
+  portalEnv = { ...env, ...portal.engineEnv() };
+}, 30_000);
+beforeEach(async () => {
+  await env.DB.prepare("DELETE FROM inbox_events").run();
+  await portal.clearCalls();
+});
 
 async function insertRow(hash: string, receivedAt: number): Promise<void> {
   await env.DB.prepare(
@@ -21,19 +38,59 @@ async function hashes(): Promise<string[]> {
   return results.map((r) => r.hash);
 }
 
-it("the cron deletes inbox rows older than INBOX_RETENTION_DAYS (30 in wrangler.toml) and keeps younger ones", async () => {
-  const now = Date.UTC(2026, 10, 22);
-  await insertRow("old", now - 31 * DAY);
-  await insertRow("young", now - 29 * DAY);
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "*/15 * * * *" }), env);
-  expect(await hashes()).toEqual(["young"]);
+const cron = () => createScheduledController({ scheduledTime: new Date(NOW), cron: "*/15 * * * *" });
+
+describe("the scheduled handler", () => {
+  it("deletes inbox rows older than INBOX_RETENTION_DAYS (30 in wrangler.toml), keeps younger ones, and reconciles", async () => {
+    await insertRow("old", NOW - 31 * DAY);
+    await insertRow("young", NOW - 29 * DAY);
+    await worker.scheduled(cron(), portalEnv);
+    expect(await hashes()).toEqual(["young"]);
+    // Reconciliation ran: one search of the deals modified in its window.
+    const searches = await portal.calls({ method: "POST" });
+    expect(searches.map((c) => c.path)).toEqual(["/crm/v3/objects/deals/search"]);
+  });
+
+  it("a failing job (HubSpot answers the search with a 503) doesn't stop retention, and the handler reports it by name", async () => {
+    await insertRow("old", NOW - 31 * DAY);
+    await insertRow("young", NOW - 29 * DAY);
+    await portal.setKnobs({ faults: { script: [{ status: 503, count: 1, pathIncludes: "/deals/search" }] } });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const run = worker.scheduled(cron(), portalEnv);
+      await expect(run).rejects.toThrow(/scheduled jobs failed: deal-reconciliation$/);
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContain("scheduled job deal-reconciliation failed");
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await hashes()).toEqual(["young"]);
+    expect((await portal.calls()).map((c) => c.status)).toEqual([503]);
+  });
 });
 
-it("never goes below two days, whatever is configured (dedupe needs HubSpot's 24 h retry window)", async () => {
-  const now = Date.UTC(2026, 10, 22);
-  await env.DB.prepare("DELETE FROM inbox_events").run();
-  await insertRow("a", now - 1.5 * DAY);
-  await insertRow("b", now - 3 * DAY);
-  expect(await enforceInboxRetention(env.DB, 0, now)).toBe(1);
+describe("runScheduledJobs", () => {
+  it("runs every job even when one rejects, then rejects with each failure", async () => {
+    const ran: string[] = [];
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const run = runScheduledJobs([
+        { name: "a", run: async () => { ran.push("a"); throw new Error("a broke"); } },
+        { name: "b", run: async () => { ran.push("b"); } },
+      ]);
+      const error = await run.then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(AggregateError);
+      expect((error as AggregateError).message).toBe("scheduled jobs failed: a");
+      expect((error as AggregateError).errors.map((e) => String(e))).toEqual(["Error: a broke"]);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(ran.sort()).toEqual(["a", "b"]);
+  });
+});
+
+it("retention never goes below two days, whatever is configured (dedupe needs HubSpot's 24 h retry window)", async () => {
+  await insertRow("a", NOW - 1.5 * DAY);
+  await insertRow("b", NOW - 3 * DAY);
+  expect(await enforceInboxRetention(env.DB, 0, NOW)).toBe(1);
   expect(await hashes()).toEqual(["a"]);
 });

@@ -21,7 +21,18 @@ describe("faults and rate limits", () => {
       ids.push(deal.id);
     }
     await h.drain();
-    await h.portal.setKnobs({ faults: { errorRate: 0.2 }, limits: { tenSecondlyMax: 6, intervalMs: 1000 } });
+    // 20% random 5xx and a tight limit, plus one scripted 503 and one scripted 429 so that both paths are taken
+    // on every run (a batch consumer makes few enough calls that chance alone sometimes misses one).
+    await h.portal.setKnobs({
+      faults: {
+        errorRate: 0.2,
+        script: [
+          { status: 503, count: 1, method: "POST", pathIncludes: "/deals/batch/read" },
+          { status: 429, count: 1, method: "POST", pathIncludes: "/tasks/batch/create" },
+        ],
+      },
+      limits: { tenSecondlyMax: 6, intervalMs: 1000 },
+    });
     const violating = ids.slice(0, 6);
     for (const [i, id] of ids.entries()) {
       await h.portal.moveStage(id, i < 6 ? "decisionmakerboughtin" : "qualifiedtobuy", { as: { kind: "user", ownerId: owner.id } });
