@@ -3,13 +3,13 @@
 // switched to enforce with POLICY_MODE_OVERRIDE=enforce), replays a burst of 10,000 deal changes over 2,000 deals
 // (20% of the deals get one stage skip), waits for the queue to drain, checks the outcome against what the burst
 // must produce, prints a table, and as its LAST line one JSON object.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SimClient, type CallRecord, type SimPortal } from "../sim/client";
 import { startSimulator } from "../sim/server";
+import { freePort, startLocalWorker, type LocalWorker } from "../tools/local-worker";
+import { DATABASE, localD1Args, runWrangler } from "../tools/wrangler-cli";
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 2000);
 const CHANGES_PER_DEAL = 5;
@@ -20,22 +20,7 @@ const DRAIN_QUIET_MS = 6_000;
 const FLUSH_MS = Number(process.env.BENCH_FLUSH_MS ?? 250);
 const DRAIN_TIMEOUT_MS = 15 * 60_000;
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const wranglerBin = path.join(root, "node_modules", ".bin", "wrangler");
-const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -49,53 +34,9 @@ async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void
   );
 }
 
-function startWorker(port: number, persistDir: string, vars: Record<string, string>): ChildProcess {
-  const migrate = spawnSync(wranglerBin, ["d1", "migrations", "apply", "deal-governance", "--local", "--persist-to", persistDir], {
-    cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (migrate.status !== 0) throw new Error("applying D1 migrations failed");
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", persistDir, "--show-interactive-dev-session=false", "--log-level", "error"];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  return spawn(wranglerBin, args, { cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"], detached: true });
-}
-
-async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch (err) {
-      void err; // not listening yet; the deadline bounds the wait
-    }
-    await sleep(300);
-  }
-  throw new Error("the Worker did not become healthy within 90 s");
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  process.kill(-child.pid, "SIGTERM");
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-      resolve();
-    }, 8_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 function queryD1<T>(persistDir: string, sql: string): T[] {
-  const res = spawnSync(wranglerBin, ["d1", "execute", "deal-governance", "--local", "--persist-to", persistDir, "--json", "--command", sql], {
-    cwd: root, env: quietEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024,
-  });
-  if (res.status !== 0) throw new Error(`d1 execute failed: ${res.stderr}`);
-  const parsed = JSON.parse(res.stdout) as Array<{ results: T[] }>;
+  const stdout = runWrangler(["d1", "execute", DATABASE, ...localD1Args({ persistDir }), "--json", "--command", sql]);
+  const parsed = JSON.parse(stdout) as Array<{ results: T[] }>;
   return parsed[0]?.results ?? [];
 }
 
@@ -161,7 +102,7 @@ async function createDeals(portal: SimPortal, ownerIds: string[]): Promise<strin
 async function main(): Promise<void> {
   const sim = await startSimulator({ port: 0 });
   const persistDir = mkdtempSync(path.join(tmpdir(), "bench-enforce-"));
-  let worker: ChildProcess | null = null;
+  let worker: LocalWorker | null = null;
   try {
     const client = new SimClient(sim.url);
     const workerPort = await freePort();
@@ -177,14 +118,18 @@ async function main(): Promise<void> {
     const ownerOfDeal = new Map(dealIds.map((id, i) => [id, ownerIds[i % ownerIds.length] ?? ""]));
 
     process.stderr.write("starting the Worker…\n");
-    worker = startWorker(workerPort, persistDir, {
-      ...portal.engineEnv(),
-      POLICY_MODE_OVERRIDE: "enforce",
-      MANAGER_MAP: JSON.stringify(managerMap),
-      MAX_REVERTS_PER_DEAL_PER_HOUR: "3",
-      METADATA_TTL_SECONDS: "300",
+    worker = await startLocalWorker({
+      persistDir,
+      port: workerPort,
+      healthTimeoutMs: 90_000,
+      vars: {
+        ...portal.engineEnv(),
+        POLICY_MODE_OVERRIDE: "enforce",
+        MANAGER_MAP: JSON.stringify(managerMap),
+        MAX_REVERTS_PER_DEAL_PER_HOUR: "3",
+        METADATA_TTL_SECONDS: "300",
+      },
     });
-    await waitHealthy(workerUrl, worker);
     // A knobs patch re-applies the webhook defaults (outbox mode): restate mode and target.
     await portal.setKnobs({ webhook: { enabled: true, mode: "push", url: `${workerUrl}/webhooks/hubspot`, flushMs: FLUSH_MS } });
     await portal.clearCalls();
@@ -229,7 +174,7 @@ async function main(): Promise<void> {
     const lastCallAt = Math.max(replayedAt, ...calls.map((c) => c.at));
     const drainSeconds = (lastCallAt - started) / 1000;
     const deliveries = (await portal.deliveries()).deliveries;
-    await stopWorker(worker);
+    await worker.stop();
     worker = null;
 
     // What HubSpot saw.
@@ -327,7 +272,7 @@ async function main(): Promise<void> {
     for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(width)}  ${v}`);
     console.log(JSON.stringify(result));
   } finally {
-    if (worker !== null) await stopWorker(worker);
+    if (worker !== null) await worker.stop();
     await sim.close();
     rmSync(persistDir, { recursive: true, force: true });
   }

@@ -1,12 +1,12 @@
 // Ingress benchmark (`npm run bench:ingress`): starts the Worker with `wrangler dev` on a free 127.0.0.1 port
 // (local D1 with migrations in a temp dir, queue consumer running), then drives it from this process with
 // v3-signed 100-event batches at rising target rates. Prints a table; the LAST line is one JSON object.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startLocalWorker, type LocalWorker } from "../tools/local-worker";
+import { projectRoot as root } from "../tools/wrangler-cli";
 
 const SECRET = "bench-client-secret";
 const RATES = [10, 25, 50, 100]; // target batches per second
@@ -41,54 +41,9 @@ interface StepResult {
   latencies: number[];
 }
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const wranglerBin = path.join(root, "node_modules", ".bin", "wrangler");
-const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startWorker(port: number, persistDir: string): ChildProcess {
-  const configArgs = ingressOnly ? ["--config", writeIngressOnlyConfig(persistDir)] : [];
-  const migrate = spawnSync(wranglerBin, ["d1", "migrations", "apply", "deal-governance", "--local", "--persist-to", persistDir, ...configArgs], {
-    cwd: root,
-    env: quietEnv,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (migrate.status !== 0) throw new Error("applying D1 migrations failed");
-  // The events' portal (62515) differs from HUBSPOT_PORTAL_ID: the consumer verifies, hashes and stores every
-  // event in the inbox (as "ignored") but never starts enforcement, which would call HubSpot (bench:enforce covers it).
-  const vars = { HUBSPOT_CLIENT_SECRET: SECRET, HUBSPOT_ACCESS_TOKEN: "bench-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "1" };
-  const args = ["dev", ...configArgs, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", persistDir];
-  args.push("--show-interactive-dev-session=false", "--log-level", "error");
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  return spawn(wranglerBin, args, { cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"], detached: true });
-}
-
-async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${base}/healthz`);
-      if (res.ok) return;
-      await res.body?.cancel();
-    } catch {
-      // not listening yet; the deadline bounds the wait
-    }
-    await sleep(250);
-  }
-  throw new Error("the Worker did not become healthy within 60 s");
-}
+// The events' portal (62515) differs from HUBSPOT_PORTAL_ID: the consumer verifies, hashes and stores every
+// event in the inbox (as "ignored") but never starts enforcement, which would call HubSpot (bench:enforce covers it).
+const WORKER_VARS = { HUBSPOT_CLIENT_SECRET: SECRET, HUBSPOT_ACCESS_TOKEN: "bench-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "1" };
 
 let eventSeq = 0;
 function batchBody(): string {
@@ -187,18 +142,13 @@ async function main(): Promise<void> {
   // Local D1 is SQLite on the Worker's own thread: on a RAM disk its commits don't wait for the (shared, slow)
   // VM disk, which would measure the disk, not the Worker. Falls back to the OS temp dir.
   const persistDir = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "bench-ingress-"));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = startWorker(port, persistDir);
-  const stop = () => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-  };
-  process.once("SIGINT", () => {
-    stop();
-    process.exit(130);
-  });
+  // Exiting takes the detached wrangler along (local-worker's exit hook); without this, Ctrl-C would skip it.
+  process.once("SIGINT", () => process.exit(130));
+  const configPath = ingressOnly ? writeIngressOnlyConfig(persistDir) : undefined;
+  let worker: LocalWorker | undefined;
   try {
-    await waitHealthy(base, child);
+    worker = await startLocalWorker({ persistDir, configPath, vars: WORKER_VARS, healthTimeoutMs: 60_000 });
+    const base = worker.url;
     const url = `${base}/webhooks/hubspot`;
     await runStep(url, 5).then(() => undefined); // warm-up (JIT, D1 file, HMAC key), not reported
     const rows: Array<{ rate: number; summary: ReturnType<typeof summarise> }> = [];
@@ -222,8 +172,7 @@ async function main(): Promise<void> {
     console.log(`target: p99 < 50 ms at ${REPORTED_RATE} batches/s with 0 errors → ${reported.p99Ms < 50 && reported.errors === 0 ? "met" : "NOT met"}`);
     console.log(JSON.stringify(reported));
   } finally {
-    stop();
-    await sleep(500);
+    await worker?.stop();
     rmSync(persistDir, { recursive: true, force: true });
   }
 }

@@ -1,64 +1,33 @@
 // Browser tests of the dashboard in headless Chromium (Debian's package, driven by playwright-core): seed a local
 // D1, create tokens with the CLI, start the Worker with `wrangler dev` on a free port, sign in, filter, open a
 // violation, check team limits and the no-JavaScript tables. Screenshots go to test-results/dashboard/.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
 import { seedLocalDatabase } from "../../tools/seed/cli";
+import { projectRoot as root, wranglerEnv } from "../../tools/wrangler-cli";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
-const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
 const shots = path.join(root, "test-results", "dashboard");
-const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
 
 let persistDir = "";
-let worker: ChildProcess | undefined;
+let worker: LocalWorker | undefined;
 let browser: Browser | undefined;
 let base = "";
 let adminToken = "";
 let eastToken = "";
 let sampleViolationId = "";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Creates a token through the real CLI and returns the printed token (its last output line). */
 function createTokenWithCli(args: string[]): string {
-  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", ...args, "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: quietEnv });
+  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", ...args, "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: wranglerEnv });
   if (res.status !== 0) throw new Error(`tokens CLI failed: ${res.stderr}`);
   const token = res.stdout.trim().split("\n").pop() ?? "";
   if (!token.startsWith("dg_")) throw new Error(`unexpected CLI output: ${res.stdout}`);
   return token;
-}
-
-async function waitForWorker(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/dashboard/assets/app.css`);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch (err) {
-      // Not listening yet; the deadline bounds the wait.
-      void err;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("wrangler dev did not become ready in 90 s");
 }
 
 async function newPage(opts: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
@@ -79,13 +48,12 @@ beforeAll(async () => {
   sampleViolationId = seedLocalDatabase({ persistTo: persistDir }).sampleViolationId;
   adminToken = createTokenWithCli(["--name", "browser-admin", "--role", "admin"]);
   eastToken = createTokenWithCli(["--name", "east-manager", "--role", "manager", "--teams", "team-east"]);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const vars = { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" };
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--persist-to", persistDir, "--show-interactive-dev-session=false", "--log-level", "error"];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  worker = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  await waitForWorker(base, worker);
+  worker = await startLocalWorker({
+    persistDir,
+    vars: { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" },
+    healthTimeoutMs: 90_000,
+  });
+  base = worker.url;
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -94,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (worker?.pid !== undefined && worker.exitCode === null) process.kill(-worker.pid, "SIGTERM");
-  await new Promise((r) => setTimeout(r, 500));
+  await worker?.stop();
   if (persistDir) rmSync(persistDir, { recursive: true, force: true });
 });
 

@@ -1,13 +1,11 @@
 // `npm run seed -- [--persist-to <dir>]`: loads deterministic demo data (a sales org over 12 weeks) into the
 // LOCAL D1 only (migrations applied first), for trying the dashboard. Never touches a remote database.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { applyLocalMigrations, DATABASE, localD1Args, runWrangler } from "../wrangler-cli";
 import { buildDemoSeed } from "./demo-data";
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 
 /** Applies migrations and loads the demo data into the local D1 (optionally in `persistTo`). Throws on failure. */
 export function seedLocalDatabase(opts: { persistTo?: string; now?: number }): ReturnType<typeof buildDemoSeed> {
@@ -15,13 +13,9 @@ export function seedLocalDatabase(opts: { persistTo?: string; now?: number }): R
   const dir = mkdtempSync(path.join(tmpdir(), "dg-seed-"));
   const file = path.join(dir, "seed.sql");
   writeFileSync(file, seed.sql);
-  const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
-  const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
   try {
-    for (const args of [["d1", "migrations", "apply", "deal-governance", "--local", ...persist], ["d1", "execute", "deal-governance", "--local", ...persist, "--file", file]]) {
-      const res = spawnSync(path.join(root, "node_modules", ".bin", "wrangler"), args, { cwd: root, encoding: "utf8", env });
-      if (res.status !== 0) throw new Error(`wrangler ${args.slice(0, 2).join(" ")} failed:\n${res.stderr || res.stdout}`);
-    }
+    applyLocalMigrations({ persistDir: opts.persistTo });
+    runWrangler(["d1", "execute", DATABASE, ...localD1Args({ persistDir: opts.persistTo }), "--file", file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

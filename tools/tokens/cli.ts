@@ -1,33 +1,18 @@
 // `npm run tokens -- create --name <n> --role admin|manager [--teams a,b] [--expires 2027-01-01]`, `list`,
 // `revoke <id|name>`. Local D1 by default (migrations applied first), `--remote` for the deployed database,
 // `--persist-to <dir>` for a specific local state dir. Prints a new token once; only its hash is stored.
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateId, generateSecret, hashSecret } from "../../src/http/auth/secrets";
+import { applyLocalMigrations, DATABASE, localD1Args, runWrangler } from "../wrangler-cli";
 import { buildInsertTokenSql, buildRevokeSql, CreateArgsSchema, LIST_TOKENS_SQL, parseExpiry } from "./token-sql";
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
-const wrangler = path.join(root, "node_modules", ".bin", "wrangler");
-const DATABASE = "deal-governance";
 
 interface Target {
   remote: boolean;
   persistTo?: string;
 }
 
-function runWrangler(args: string[]): string {
-  const res = spawnSync(wrangler, args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" },
-  });
-  if (res.status !== 0) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed:\n${res.stderr || res.stdout}`);
-  return res.stdout;
-}
-
 function targetArgs(t: Target): string[] {
-  return t.remote ? ["--remote"] : ["--local", ...(t.persistTo ? ["--persist-to", t.persistTo] : [])];
+  return t.remote ? ["--remote"] : localD1Args({ persistDir: t.persistTo });
 }
 
 /** Runs SQL through `wrangler d1 execute … --json` and returns the rows of the last statement. */
@@ -39,8 +24,8 @@ export function executeSql(sql: string, t: Target): Array<Record<string, unknown
   return last?.results ?? [];
 }
 
-function applyLocalMigrations(t: Target): void {
-  if (!t.remote) runWrangler(["d1", "migrations", "apply", DATABASE, ...targetArgs(t)]);
+function migrateIfLocal(t: Target): void {
+  if (!t.remote) applyLocalMigrations({ persistDir: t.persistTo });
 }
 
 const iso = (v: unknown) => (typeof v === "number" ? new Date(v).toISOString().slice(0, 16).replace("T", " ") : "—");
@@ -67,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.expires !== undefined && expiresAt === null) throw new Error("--expires must be YYYY-MM-DD or an ISO datetime");
       const parsed = CreateArgsSchema.safeParse({ name: values.name, role: values.role, teams: values.teams ? values.teams.split(",").map((s) => s.trim()).filter(Boolean) : null, expiresAt });
       if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("\n"));
-      applyLocalMigrations(target);
+      migrateIfLocal(target);
       const token = generateSecret("dg_");
       const id = generateId("tok_");
       executeSql(buildInsertTokenSql({ ...parsed.data, id, tokenHash: await hashSecret(token), createdAt: Date.now() }), target);
@@ -77,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "list": {
-      applyLocalMigrations(target);
+      migrateIfLocal(target);
       const rows = executeSql(LIST_TOKENS_SQL, target);
       if (rows.length === 0) console.log("No tokens yet. Create one with: npm run tokens -- create --name <name> --role admin");
       for (const r of rows) {
