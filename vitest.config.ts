@@ -38,6 +38,9 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["sim/**/*.test.ts", "tools/**/*.test.ts", "test/node/**/*.test.ts"],
+          // These talk to real local servers (the simulator, wrangler dev, Chromium) on a 2-core CI machine: the
+          // timeout only guards against hangs; no test asserts on speed.
+          testTimeout: 30_000,
         },
       }),
     ],
