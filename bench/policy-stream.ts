@@ -1,28 +1,17 @@
 // A deterministic stream of realistic deal changes on HubSpot's default pipeline, for bench:policy.
 // Seeded PRNG: the same stream every run, so both engines and every run see identical input.
+import { createRng } from "../sim/portal/rng";
 import type { DealChange } from "../src/policy/index";
 
 const STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"];
 const DAY = 86_400_000;
 export const STREAM_NOW = Date.UTC(2026, 5, 1, 12);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Generates `count` changes from `seed`. */
 export function generateChanges(count: number, seed = 42): DealChange[] {
-  const rand = mulberry32(seed);
-  const chance = (p: number): boolean => rand() < p;
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
-  const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
+  const rng = createRng(seed);
+  const rand = rng.next;
+  const { chance, pick, int } = rng;
   const date = (): string => String(Math.floor((STREAM_NOW + int(-15, 150) * DAY) / DAY) * DAY);
   const values = (): Record<string, string | null> => ({
     dealname: `Deal ${int(1, 99999)}`,

@@ -32,7 +32,7 @@ function toInput(task: NewTask) {
     hs_task_body: `${task.body}\n\n${refMarker(task.ref)}`,
     hs_task_status: "NOT_STARTED",
     hs_task_priority: task.priority,
-    hs_task_type: "TODO",
+    hs_task_type: "TODO", // HubSpot's task type for a to-do (the others are CALL and EMAIL)
   };
   if (task.ownerId !== null) properties.hubspot_owner_id = task.ownerId;
   return {

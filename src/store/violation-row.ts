@@ -1,4 +1,5 @@
 // Row ↔ domain mapping for violations as the managers' view shows them (list item and full detail).
+import type { ViolationFacts } from "./violation-facts";
 
 export const VIOLATION_LIST_COLUMNS =
   "id, portal_id, deal_id, deal_name, pipeline_id, from_stage, to_stage, from_stage_label, to_stage_label, " +
@@ -36,27 +37,7 @@ export interface ViolationListRow {
 }
 
 /** A violation as the API lists it; CSV exports exactly these fields in this order. */
-export interface ViolationItem {
-  id: string;
-  portalId: number;
-  dealId: string;
-  dealName: string | null;
-  pipelineId: string | null;
-  fromStage: string | null;
-  toStage: string | null;
-  fromStageLabel: string | null;
-  toStageLabel: string | null;
-  policyId: string;
-  policyVersion: string;
-  ruleId: string;
-  severity: "info" | "warning" | "critical";
-  mode: "audit" | "enforce";
-  message: string;
-  missing: string[];
-  ownerId: string | null;
-  teamId: string | null;
-  actorUserId: string | null;
-  changeSource: string | null;
+export interface ViolationItem extends ViolationFacts {
   taskId: string | null;
   reverted: boolean;
   status: "open" | "resolved";

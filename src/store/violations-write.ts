@@ -1,6 +1,7 @@
 // The write side of `violations` (enforcement): idempotent insert, action outcomes, resolution.
 // The managers' view reads the same table through violations-query.ts; this file never serves HTTP.
 import { chunk } from "./ids";
+import type { ViolationFacts } from "./violation-facts";
 
 export type ActionOutcome = "pending" | "done" | "skipped" | "failed" | "would-run";
 
@@ -13,30 +14,10 @@ export interface RecordedAction {
   reason?: string;
 }
 
-export interface ViolationInsert {
-  id: string;
-  portalId: number;
-  dealId: string;
-  dealName: string | null;
-  pipelineId: string | null;
-  fromStage: string | null;
-  toStage: string | null;
-  fromStageLabel: string | null;
-  toStageLabel: string | null;
-  policyId: string;
-  policyVersion: string;
-  ruleId: string;
-  severity: "info" | "warning" | "critical";
-  mode: "audit" | "enforce";
-  message: string;
-  missing: string[];
+export interface ViolationInsert extends ViolationFacts {
   trace: unknown;
   actions: RecordedAction[];
-  ownerId: string | null;
-  teamId: string | null;
-  actorUserId: string | null;
   actorOwnerId: string | null;
-  changeSource: string | null;
   sourceId: string | null;
   sourceEvents: string[];
   occurredAt: number;

@@ -1,5 +1,6 @@
 // Deterministic demo data for the managers' view (a small sales org over 12 weeks): owners, teams, pipeline
 // labels, stage transitions, violations with traces and actions, close-date pushes, inbox events. Pure: returns SQL.
+import { createRng } from "../../sim/portal/rng";
 
 const DAY = 86_400_000;
 const PORTAL = 555;
@@ -34,18 +35,6 @@ const RULES = [
   { policy: "forecast-hygiene", rule: "close-date-set", stage: 1, mode: "audit", severity: "info", message: "Set a close date when the deal is qualified", missing: ["closedate"], check: "deal.closedate != null" },
 ] as const;
 
-/** mulberry32: a tiny deterministic PRNG so demo data (and screenshots) are the same on every run. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const q = (v: string | number | null | boolean): string =>
   v === null ? "NULL" : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "1" : "0") : `'${v.replace(/'/g, "''")}'`;
 
@@ -59,8 +48,8 @@ export interface DemoSeed {
 
 /** Builds the demo data ending at `now`. */
 export function buildDemoSeed(now: number, seed = 42): DemoSeed {
-  const rand = createRandom(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  // Seeded, so demo data (and the browser test's screenshots) are the same on every run.
+  const { next: rand, pick } = createRng(seed);
   const lines: string[] = [];
   for (const t of DEMO_TEAMS) lines.push(`INSERT OR REPLACE INTO teams (id, name, fetched_at) VALUES (${q(t.id)}, ${q(t.name)}, ${now});`);
   for (const o of DEMO_OWNERS) {
