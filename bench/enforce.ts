@@ -1,19 +1,19 @@
 // Enforcement benchmark (`npm run bench:enforce`): starts the HubSpot simulator (in process) and the Worker
 // (`wrangler dev` on a free 127.0.0.1 port, local D1 in a temp dir, vars pointing at the simulator, shipped policies
 // switched to enforce with POLICY_MODE_OVERRIDE=enforce), replays a burst of 10,000 deal changes over 2,000 deals
-// (20% of the deals get one stage skip), waits for the queue to drain, checks the outcome against what the burst
+// (20% of the deals violate once: half skip a stage, half enter Presentation Scheduled without an amount — see
+// enforce-plan.ts), waits for the queue to drain, checks the outcome against what the burst
 // must produce, prints a table, and as its LAST line one JSON object.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { expectOutcome, planChanges, seedDeal, CHANGES_PER_DEAL, type DealSeed } from "./enforce-plan";
 import { SimClient, type CallRecord, type SimPortal } from "../sim/client";
 import { startSimulator } from "../sim/server";
 import { freePort, startLocalWorker, type LocalWorker } from "../tools/local-worker";
 import { DATABASE, localD1Args, runWrangler } from "../tools/wrangler-cli";
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 2000);
-const CHANGES_PER_DEAL = 5;
-const VIOLATING_EVERY = 5; // every 5th deal: 20%
 const CONCURRENCY = 16;
 const DRAIN_QUIET_MS = 6_000;
 // How long the simulator gathers events into one delivery (HubSpot fills batches of up to 100 during a burst).
@@ -46,57 +46,16 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-type Change = { dealId: string; kind: "edit" | "move"; stage?: string; property?: string; value?: string; violating: boolean };
-
-/** Each deal's five changes: compliant deals step forward one stage at a time; violating ones skip a stage once. */
-function planChanges(dealIds: string[]): Change[][] {
-  const rounds: Change[][] = Array.from({ length: CHANGES_PER_DEAL }, () => []);
-  dealIds.forEach((dealId, i) => {
-    const violating = i % VIOLATING_EVERY === 0;
-    let plan: Change[];
-    if (violating) {
-      const skipAt = i % CHANGES_PER_DEAL;
-      plan = Array.from({ length: CHANGES_PER_DEAL }, (_, k): Change =>
-        k === skipAt
-          ? { dealId, kind: "move", stage: "presentationscheduled", violating: true }
-          : { dealId, kind: "edit", property: k % 2 === 0 ? "description" : "hs_next_step", value: `step ${k} of deal ${i}`, violating: false },
-      );
-    } else {
-      plan = [
-        { dealId, kind: "move", stage: "qualifiedtobuy", violating: false },
-        { dealId, kind: "edit", property: "description", value: `qualified ${i}`, violating: false },
-        { dealId, kind: "move", stage: "presentationscheduled", violating: false },
-        { dealId, kind: "edit", property: "hs_next_step", value: `send proposal ${i}`, violating: false },
-        { dealId, kind: "move", stage: "decisionmakerboughtin", violating: false },
-      ];
-    }
-    plan.forEach((c, k) => rounds[k]?.push(c));
-  });
-  // Shuffle within a round (deterministically) so deals interleave like a real import burst.
-  for (const round of rounds) round.sort((a, b) => hash(a.dealId) - hash(b.dealId));
-  return rounds;
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
-}
-
-async function createDeals(portal: SimPortal, ownerIds: string[]): Promise<string[]> {
+async function createDeals(portal: SimPortal, ownerIds: string[]): Promise<{ ids: string[]; seeds: DealSeed[] }> {
   const ids: string[] = new Array(DEALS);
+  const seeds: DealSeed[] = new Array(DEALS);
+  const closeDate = Date.now() + 60 * 86_400_000;
   await pool(Array.from({ length: DEALS }, (_, i) => i), CONCURRENCY, async (i) => {
-    const ownerId = ownerIds[i % ownerIds.length] ?? "";
-    const deal = await portal.createDeal({
-      properties: {
-        dealname: `Bench deal ${i}`, pipeline: "default", dealstage: "appointmentscheduled", hubspot_owner_id: ownerId,
-        amount: String(1000 + (i % 40) * 500), closedate: String(Date.now() + 60 * 86_400_000), decision_maker: "CFO",
-      },
-      associations: { contacts: 1, companies: 1, line_items: 1 },
-    });
+    seeds[i] = seedDeal(i, ownerIds[i % ownerIds.length] ?? "", closeDate);
+    const deal = await portal.createDeal(seeds[i]);
     ids[i] = deal.id;
   });
-  return ids;
+  return { ids, seeds };
 }
 
 async function main(): Promise<void> {
@@ -114,8 +73,16 @@ async function main(): Promise<void> {
     const ownerIds = owners.map((o) => o.id);
     const userOf = new Map(owners.map((o) => [o.id, o.userId]));
     process.stderr.write(`creating ${DEALS} deals (webhooks off)…\n`);
-    const dealIds = await createDeals(portal, ownerIds);
+    const { ids: dealIds, seeds } = await createDeals(portal, ownerIds);
     const ownerOfDeal = new Map(dealIds.map((id, i) => [id, ownerIds[i % ownerIds.length] ?? ""]));
+    const rounds = planChanges(dealIds);
+    // What the burst must produce, from evaluating every planned change with the shipped policies (fails fast if the
+    // plan is wrong, before the Worker starts).
+    const expected = expectOutcome(
+      rounds,
+      new Map(dealIds.map((id, i) => { const ownerId = ownerOfDeal.get(id) ?? ""; return [id, { ...(seeds[i] ?? seedDeal(i, ownerId, 0)), ownerId, userId: userOf.get(ownerId) }]; })),
+      Date.now(),
+    );
 
     process.stderr.write("starting the Worker…\n");
     worker = await startLocalWorker({
@@ -134,8 +101,7 @@ async function main(): Promise<void> {
     await portal.setKnobs({ webhook: { enabled: true, mode: "push", url: `${workerUrl}/webhooks/hubspot`, flushMs: FLUSH_MS } });
     await portal.clearCalls();
 
-    const rounds = planChanges(dealIds);
-    const skipAt = new Map<string, number>();
+    const violationAt = new Map<string, number>();
     const started = Date.now();
     process.stderr.write(`replaying ${DEALS * CHANGES_PER_DEAL} changes…\n`);
     for (const round of rounds) {
@@ -143,7 +109,7 @@ async function main(): Promise<void> {
         const ownerId = ownerOfDeal.get(c.dealId) ?? "";
         const as = { kind: "user" as const, userId: userOf.get(ownerId), ownerId };
         if (c.kind === "move" && c.stage !== undefined) {
-          if (c.violating) skipAt.set(c.dealId, Date.now());
+          if (c.violating) violationAt.set(c.dealId, Date.now());
           await portal.moveStage(c.dealId, c.stage, { as });
         } else if (c.property !== undefined) {
           await portal.updateDeal(c.dealId, { [c.property]: c.value ?? "" }, as);
@@ -184,7 +150,7 @@ async function main(): Promise<void> {
     const perDeal = new Map<string, number>();
     for (const t of tasks) for (const d of t.dealIds) perDeal.set(d, (perDeal.get(d) ?? 0) + 1);
     const duplicateTasks = [...perDeal.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
-    const violatingDeals = [...skipAt.keys()];
+    const violatingDeals = [...violationAt.keys()];
     const taskAt = new Map<string, number>();
     for (const c of calls) {
       if (c.method !== "POST" || !c.path.includes("/objects/tasks") || c.status >= 300) continue;
@@ -197,7 +163,7 @@ async function main(): Promise<void> {
     // queue and the whole enforcement run) to the moment HubSpot answered the batch create carrying the deal's task.
     const latencies = violatingDeals.flatMap((id) => {
       const at = taskAt.get(id);
-      const moved = skipAt.get(id);
+      const moved = violationAt.get(id);
       return at === undefined || moved === undefined ? [] : [at - moved];
     });
     // Where that time goes: until the engine's batch read of the deal starts (gathering, delivery, ingress, queue
@@ -210,14 +176,24 @@ async function main(): Promise<void> {
     const toRead: number[] = [];
     const readToTask: number[] = [];
     for (const id of violatingDeals) {
-      const moved = skipAt.get(id);
+      const moved = violationAt.get(id);
       const task = taskAt.get(id);
       const read = (readAt.get(id) ?? []).find((t) => moved !== undefined && t >= moved && (task === undefined || t <= task));
       if (moved === undefined || task === undefined || read === undefined) continue;
       toRead.push(read - moved);
       readToTask.push(task - read);
     }
-    const reverted = (await Promise.all(violatingDeals.slice(0, 50).map((id) => portal.getDeal(id)))).filter((d) => d.properties.dealstage === "appointmentscheduled").length;
+    // A sample of violating deals, checked against the stage the model says they end in: reverted (stage skips) back
+    // where they were, task-only violations (missing entry criteria) left where the rep put them.
+    const revertSample = violatingDeals.filter((id) => expected.reverted.has(id)).slice(0, 25);
+    const keptSample = violatingDeals.filter((id) => !expected.reverted.has(id)).slice(0, 25);
+    const sample = [...revertSample, ...keptSample];
+    const sampleStages = new Map((await Promise.all(sample.map((id) => portal.getDeal(id)))).map((d) => [d.id, d.properties.dealstage]));
+    const inExpectedStage = (id: string) => sampleStages.get(id) === expected.finalStage.get(id);
+    const reverted = revertSample.filter(inExpectedStage).length;
+    const kept = keptSample.filter(inExpectedStage).length;
+    const expectedByRule = new Map<string, number>();
+    for (const v of expected.violations) expectedByRule.set(v.ruleId, (expectedByRule.get(v.ruleId) ?? 0) + 1);
 
     // What the engine recorded.
     const violations = queryD1<{ rule_id: string; n: number }>(persistDir, "SELECT rule_id, count(*) AS n FROM violations GROUP BY rule_id");
@@ -233,9 +209,9 @@ async function main(): Promise<void> {
       events: burstEvents,
       deals: DEALS,
       apiCallsPer1000Events: Math.round((calls.length / (burstEvents / 1000)) * 10) / 10,
-      violationsExpected: violatingDeals.length,
+      violationsExpected: expected.violations.length,
       violationsRecorded,
-      tasksExpected: violatingDeals.length,
+      tasksExpected: expected.tasks,
       tasksCreated: tasks.length,
       duplicateTasks,
       lostEvents: Math.max(0, eventsDelivered - inboxTotal) + pending,
@@ -255,8 +231,10 @@ async function main(): Promise<void> {
       ["inbox rows (by status)", inbox.map((r) => `${r.status} ${r.n}`).join(", ")],
       ["dead letters", deadLetters],
       ["stage transitions recorded", transitions],
+      ["violations expected by rule", [...expectedByRule].sort().map(([rule, n]) => `${rule} ${n}`).join(", ") || "none"],
       ["violations by rule", violations.map((r) => `${r.rule_id} ${r.n}`).join(", ") || "none"],
-      ["violating deals reverted (sample of 50)", `${reverted}/${Math.min(50, violatingDeals.length)}`],
+      ["violating deals reverted (sample)", `${reverted}/${revertSample.length}`],
+      ["task-only violating deals left in place (sample)", `${kept}/${keptSample.length}`],
       ["HubSpot calls", calls.length],
       ...[...byKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]): [string, number] => [`  ${k}`, n]),
       ["HubSpot 5xx", calls.filter((c) => c.status >= 500).length],
