@@ -1,20 +1,26 @@
-// Compiles the policy files against the portal's schema once per isolate (cached by content + schema hash).
-import { hashText, loadPolicySet, formatPolicyError, type CompiledPolicySet, type PolicyFile, type PortalSchema } from "../policy";
+// Compiles the policy files against the portal's schema once per isolate. The files are the bundled module's array
+// (one reference per isolate) and key a WeakMap; the schema, rebuilt from the metadata cache on each run, keys by its
+// JSON (a few KB) — no hashing of the policy texts on the per-batch path.
+import { loadPolicySet, formatPolicyError, type CompiledPolicySet, type PolicyFile, type PortalSchema } from "../policy";
 
-const compiled = new Map<string, CompiledPolicySet>();
+const compiled = new WeakMap<PolicyFile[], Map<string, CompiledPolicySet>>();
+// A portal's schema changes rarely; a handful of entries covers a stage rename or a new property mid-isolate.
+const MAX_SCHEMAS_PER_SET = 8;
 
 export type CompileResult = { ok: true; set: CompiledPolicySet } | { ok: false; error: string };
 
 export function compilePolicies(files: PolicyFile[], portal: PortalSchema): CompileResult {
-  const key = hashText(JSON.stringify([files, portal]));
-  const hit = compiled.get(key);
+  const bySchema = compiled.get(files) ?? new Map<string, CompiledPolicySet>();
+  compiled.set(files, bySchema);
+  const key = JSON.stringify(portal);
+  const hit = bySchema.get(key);
   if (hit !== undefined) return { ok: true, set: hit };
   const result = loadPolicySet(files, portal);
   if (!result.ok) {
     const detail = result.error.slice(0, 5).map((e) => formatPolicyError(e)).join("; ");
     return { ok: false, error: `policies don't compile against the portal: ${detail || "unknown error"}` };
   }
-  if (compiled.size > 8) compiled.clear();
-  compiled.set(key, result.value);
+  if (bySchema.size >= MAX_SCHEMAS_PER_SET) bySchema.clear();
+  bySchema.set(key, result.value);
   return { ok: true, set: result.value };
 }

@@ -1,8 +1,9 @@
 // What a violation says about a change — the fields enforcement writes and the managers' view reads back, named
 // once so the two sides of the `violations` table cannot drift apart.
-import type { Mode, Severity } from "../policy";
+import type { Violation } from "../policy";
 
-export interface ViolationFacts {
+/** The policy's verdict (policy, rule, severity, mode, message, missing) plus where and by whom it happened. */
+export interface ViolationFacts extends Pick<Violation, "policyId" | "policyVersion" | "ruleId" | "severity" | "mode" | "message" | "missing"> {
   id: string;
   portalId: number;
   dealId: string;
@@ -12,13 +13,6 @@ export interface ViolationFacts {
   toStage: string | null;
   fromStageLabel: string | null;
   toStageLabel: string | null;
-  policyId: string;
-  policyVersion: string;
-  ruleId: string;
-  severity: Severity;
-  mode: Mode;
-  message: string;
-  missing: string[];
   ownerId: string | null;
   teamId: string | null;
   actorUserId: string | null;

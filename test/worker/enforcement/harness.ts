@@ -8,7 +8,7 @@ import { consumeEvents } from "../../../src/jobs/consume-events";
 import { processDealEvents, type ProcessOutcome } from "../../../src/jobs/process-deal-events";
 import type { PortalProperty } from "../../../src/policy";
 
-/** Deal property types the simulator's portal has (it doesn't serve /crm/v3/properties). */
+/** Deal property types the tests compile their policies against when the portal's properties can't be read. */
 export const SIM_PROPERTIES: PortalProperty[] = [
   { name: "dealname", type: "string" },
   { name: "amount", type: "number" },
