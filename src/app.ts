@@ -1,14 +1,11 @@
 // The Hono app: every route, the 404/405 answers and the one error handler. Wiring only.
 import { Hono } from "hono";
-import type { Config, Env } from "./env";
+import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
 import { apiRoutes } from "./http/api";
 import { dashboardRoutes } from "./http/dashboard";
 import { healthRoutes } from "./http/health";
 import { webhookRoutes } from "./http/webhooks";
-
-/** `config` is set by the requireConfig middleware on routes that need it. */
-export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -1,6 +1,9 @@
-// The Worker's environment: bindings plus string vars/secrets, validated once per request by zod.
-// Nothing else in src/ reads configuration from anywhere but a parsed `Config`.
+// The Worker's contracts with its platform: the bindings, every configuration variable parsed by one zod schema,
+// the queue message and the Hono app's env type. Nothing else in src/ reads configuration but a parsed `Config`;
+// this file never does I/O.
 import { z } from "zod";
+import type { Mode } from "./policy";
+import type { RawEvent } from "./hubspot/events";
 
 /** Bindings as wrangler.toml declares them. */
 export interface Env {
@@ -23,13 +26,19 @@ export interface Env {
 
 /**
  * What the ingress puts on the queue: a chunk of verified, schema-checked events with their content as HubSpot
- * sent it (the inbox stores this raw event). The consumer normalises them with `normaliseEvent`.
+ * sent it (the inbox stores this raw event). The consumer normalises them with `normaliseEvent`. Only the envelope
+ * is checked on the way out: the ingress validated every event with RawEventSchema (parse at the edge, trust
+ * inside), and re-validating 5,000 events a second would double the CPU per event.
  */
-export interface QueueMessageBody {
-  kind: "events";
-  receivedAt: number;
-  events: unknown[];
-}
+export const QueueMessageSchema = z.object({
+  kind: z.literal("events"),
+  receivedAt: z.number().int().nonnegative(),
+  events: z.array(z.unknown()).pipe(z.array(z.custom<RawEvent>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an event object"))),
+});
+/** The message as the consumer reads it. */
+export type QueueMessage = z.infer<typeof QueueMessageSchema>;
+/** The message as the ingress sends it. */
+export type QueueMessageBody = z.input<typeof QueueMessageSchema>;
 
 const optionalString = z
   .string()
@@ -45,6 +54,25 @@ const intFromString = (fallback: number) =>
     .optional()
     .transform((n) => n ?? fallback);
 
+/** ownerId → manager ownerId, or "team:<teamId>" → manager ownerId. Not JSON, or not an object: no managers (warned). */
+const ManagerMapSchema = optionalString.transform((raw): Record<string, string> => {
+  if (raw === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === "string"));
+  } catch (err) {
+    console.warn("MANAGER_MAP is not valid JSON; no managers known", err);
+    return {};
+  }
+});
+
+/** "enforce" | "audit" (any case) switches every policy's mode; anything else, or unset, leaves them as written. */
+const ModeOverrideSchema = optionalString.transform((raw): Mode | null => {
+  const mode = raw?.toLowerCase();
+  return mode === "enforce" || mode === "audit" ? mode : null;
+});
+
 export const ConfigSchema = z.object({
   HUBSPOT_CLIENT_SECRET: z.string({ error: "is missing" }).min(1, "is missing"),
   HUBSPOT_ACCESS_TOKEN: z.string({ error: "is missing" }).min(1, "is missing"),
@@ -57,9 +85,13 @@ export const ConfigSchema = z.object({
   MAX_REVERTS_PER_DEAL_PER_HOUR: intFromString(3),
   METADATA_TTL_SECONDS: intFromString(300),
   /** JSON object ownerId → managerOwnerId, for portals whose teams don't say who manages whom. */
-  MANAGER_MAP: optionalString,
+  MANAGER_MAP: ManagerMapSchema,
+  POLICY_MODE_OVERRIDE: ModeOverrideSchema,
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The Hono app's env: `config` is set by the requireConfig middleware on routes that need it. */
+export type AppEnv = { Bindings: Env; Variables: { config: Config } };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 

@@ -1,9 +1,9 @@
 // The Worker's handlers — fetch (HTTP), queue (event processing), scheduled (cron). Wiring only.
 import { createApp } from "./app";
+import { enforceDealEvents } from "./enforcement";
 import { readConfig, type Env, type QueueMessageBody } from "./env";
 import { consumeEvents } from "./jobs/consume-events";
 import { consumeDeadLetters } from "./jobs/dead-letter";
-import { processDealEvents } from "./jobs/process-deal-events";
 import { cronJobs, runScheduledJobs } from "./jobs/scheduled";
 
 const app = createApp();
@@ -14,7 +14,7 @@ export default {
   async queue(batch: MessageBatch<QueueMessageBody>, env: Env): Promise<void> {
     // The dead-letter queue is named after its source with a "-dlq" suffix (wrangler.toml).
     if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env, Date.now);
-    return consumeEvents(batch, env, { processDealEvents, now: Date.now });
+    return consumeEvents(batch, env, { enforce: enforceDealEvents, now: Date.now });
   },
 
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {

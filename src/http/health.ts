@@ -1,8 +1,7 @@
 // GET /healthz: no auth; says whether configuration and D1 (with migrations applied) are usable.
 // It names missing variables but never prints a secret's value.
 import { Hono } from "hono";
-import type { AppEnv } from "../app";
-import { readConfig } from "../env";
+import { readConfig, type AppEnv } from "../env";
 import { VERSION } from "../version";
 import { rejectOtherMethods } from "./method-not-allowed";
 

@@ -1,8 +1,7 @@
 // Validates the environment before a route runs and exposes the parsed Config as c.var.config.
 // Incomplete configuration is a 500 BAD_ENVIRONMENT naming the variable — never a stack trace.
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app";
-import { readConfig } from "../env";
+import { readConfig, type AppEnv } from "../env";
 import { AppError } from "../errors";
 
 export function requireConfig(): MiddlewareHandler<AppEnv> {

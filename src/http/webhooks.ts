@@ -2,7 +2,7 @@
 // nothing else. It never writes to D1 (storage and dedupe happen in the queue consumer) and never answers 5xx
 // for anything a client sends.
 import { Hono } from "hono";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { parseDelivery } from "../hubspot/events";
 import {

@@ -1,6 +1,7 @@
 // Association counts for deals (contacts, companies, line items), one v4 batch read per kind per ≤1000 deals.
 // Only the kinds (and deals) whose verdicts depend on them are fetched (see jobs/association-needs.ts).
 import type { AssociationKind } from "../policy";
+import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
 import { callHubSpot, type HubSpotError, type Result } from "./errors";
 
@@ -12,21 +13,18 @@ export const NO_ASSOCIATIONS: AssociationCounts = { contacts: 0, companies: 0, l
 export async function countAssociations(
   client: HubSpotClient,
   wanted: Map<AssociationKind, string[]>,
-): Promise<Result<{ counts: Map<string, AssociationCounts>; calls: number }, HubSpotError>> {
+): Promise<Result<Map<string, AssociationCounts>, HubSpotError>> {
   const counts = new Map<string, AssociationCounts>();
-  let calls = 0;
   for (const [kind, dealIds] of wanted) {
-    for (let i = 0; i < dealIds.length; i += 1000) {
-      const chunk = dealIds.slice(i, i + 1000);
-      calls++;
-      const answer = await callHubSpot(() => client.associations.batch.getPage("deals", kind, { inputs: chunk.map((id) => ({ id })) }));
+    for (const part of chunk(dealIds, 1000)) {
+      const answer = await callHubSpot(() => client.associations.batch.getPage("deals", kind, { inputs: part.map((id) => ({ id })) }));
       if (!answer.ok) return answer;
-      for (const id of chunk) if (!counts.has(id)) counts.set(id, { ...NO_ASSOCIATIONS });
+      for (const id of part) if (!counts.has(id)) counts.set(id, { ...NO_ASSOCIATIONS });
       for (const r of answer.value.results) {
         const entry = counts.get(String(r._from.id));
         if (entry !== undefined) entry[kind] = r.to.length;
       }
     }
   }
-  return { ok: true, value: { counts, calls } };
+  return { ok: true, value: counts };
 }

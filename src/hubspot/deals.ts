@@ -1,6 +1,7 @@
 // Deal reads and writes: batch read (≤100 per call, with property history), the revert write, and the
 // reconciliation search. Returns domain shapes and HubSpotError values; never throws.
 import { FilterOperatorEnum } from "@hubspot/api-client/lib/codegen/crm/deals/index.js";
+import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
 import { callHubSpot, type HubSpotError, type Result } from "./errors";
 
@@ -26,7 +27,6 @@ export interface DealReads {
   found: Map<string, DealRecord>;
   /** Asked for, not returned: deleted or merged away. */
   missing: string[];
-  calls: number;
 }
 
 export interface SdkHistoryEntry {
@@ -82,17 +82,16 @@ export async function readDeals(
 ): Promise<Result<DealReads, HubSpotError>> {
   const unique = [...new Set(ids)];
   const found = new Map<string, DealRecord>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_READ_LIMIT) chunks.push(unique.slice(i, i + BATCH_READ_LIMIT));
+  const chunks = chunk(unique, BATCH_READ_LIMIT);
   // A few reads in flight at once: a big queue batch (thousands of deals) would otherwise wait on each in turn.
   // Four stays far below HubSpot's burst limit (100–190 calls per 10 s); the shared budget counts every call.
   let next = 0;
   let failure: HubSpotError | null = null;
   const worker = async () => {
     while (failure === null && next < chunks.length) {
-      const chunk = chunks[next++] ?? [];
+      const part = chunks[next++] ?? [];
       const answer = await callHubSpot(() =>
-        client.deals.batch.read({ inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory }, false),
+        client.deals.batch.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory }, false),
       );
       if (!answer.ok) {
         failure ??= answer.error;
@@ -104,7 +103,7 @@ export async function readDeals(
   await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, chunks.length) }, worker));
   if (failure !== null) return { ok: false, error: failure };
   const missing = unique.filter((id) => !found.has(id));
-  return { ok: true, value: { found, missing, calls: next } };
+  return { ok: true, value: { found, missing } };
 }
 
 const READS_IN_FLIGHT = 4;
@@ -134,13 +133,13 @@ export type StageWriteOutcome = { dealId: string; ok: true } | { dealId: string;
 export async function writeDealStages(
   client: HubSpotClient,
   writes: RevertWrite[],
-): Promise<Result<{ outcomes: StageWriteOutcome[] | null; calls: number }, HubSpotError>> {
+): Promise<Result<{ outcomes: StageWriteOutcome[] | null }, HubSpotError>> {
   if (writes.length === 1 && writes[0] !== undefined) {
     const write = writes[0];
     const one = await writeDealStage(client, write);
-    if (one.ok) return { ok: true, value: { outcomes: [{ dealId: write.dealId, ok: true }], calls: 1 } };
+    if (one.ok) return { ok: true, value: { outcomes: [{ dealId: write.dealId, ok: true }] } };
     if (one.error.kind === "validation" || one.error.kind === "not-found") {
-      return { ok: true, value: { outcomes: [{ dealId: write.dealId, ok: false, error: one.error }], calls: 1 } };
+      return { ok: true, value: { outcomes: [{ dealId: write.dealId, ok: false, error: one.error }] } };
     }
     return one;
   }
@@ -150,8 +149,8 @@ export async function writeDealStages(
     return { id: w.dealId, properties };
   });
   const answer = await callHubSpot(() => client.deals.batch.update({ inputs }));
-  if (answer.ok) return { ok: true, value: { outcomes: writes.map((w) => ({ dealId: w.dealId, ok: true as const })), calls: 1 } };
-  if (answer.error.kind === "validation" || answer.error.kind === "not-found") return { ok: true, value: { outcomes: null, calls: 1 } };
+  if (answer.ok) return { ok: true, value: { outcomes: writes.map((w) => ({ dealId: w.dealId, ok: true as const })) } };
+  if (answer.error.kind === "validation" || answer.error.kind === "not-found") return { ok: true, value: { outcomes: null } };
   return answer;
 }
 

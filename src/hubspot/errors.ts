@@ -1,7 +1,9 @@
 // HubSpot failures as values: every SDK/network exception is turned into a HubSpotError here, once.
 // Callers switch on `kind`; nothing outside src/hubspot/ sees an ApiException or a fetch rejection.
 
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+import type { Result } from "../result";
+
+export type { Result };
 
 export type RateLimitPolicy = "TEN_SECONDLY_ROLLING" | "DAILY" | "SECONDLY" | "UNKNOWN";
 
@@ -77,11 +79,6 @@ export async function callHubSpot<T>(run: () => Promise<T>): Promise<Result<T, H
   } catch (err) {
     return { ok: false, error: toHubSpotError(err) };
   }
-}
-
-/** Errors worth retrying later (rate limits, outages); the rest are answers about the request itself. */
-export function isTransient(error: HubSpotError): boolean {
-  return error.kind === "rate-limited" || error.kind === "unavailable" || error.kind === "unauthorized";
 }
 
 export function describeError(error: HubSpotError): string {

@@ -74,12 +74,12 @@ export async function fetchDealProperties(client: HubSpotClient): Promise<Result
 }
 
 /** Every owner, all pages (100 per page). */
-export async function fetchOwners(client: HubSpotClient): Promise<Result<{ owners: OwnerRecord[]; calls: number }, HubSpotError>> {
+export async function fetchOwners(client: HubSpotClient): Promise<Result<OwnerRecord[], HubSpotError>> {
   const owners: OwnerRecord[] = [];
   let after: string | undefined;
-  let calls = 0;
+  let pages = 0;
   do {
-    calls++;
+    pages++;
     const page = await callHubSpot(() => client.owners.getPage(undefined, after, 100, false));
     if (!page.ok) return page;
     for (const o of page.value.results) {
@@ -99,6 +99,6 @@ export async function fetchOwners(client: HubSpotClient): Promise<Result<{ owner
       });
     }
     after = page.value.paging?.next?.after;
-  } while (after !== undefined && calls < 50);
-  return { ok: true, value: { owners, calls } };
+  } while (after !== undefined && pages < 50);
+  return { ok: true, value: owners };
 }

@@ -1,6 +1,7 @@
 // Task writes: batch create (associated to the deal with type 216), the lookup of tasks a create of unknown
 // outcome may have made, and completion. Errors are values.
 import { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js";
+import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
 import { callHubSpot, type HubSpotError, type Result } from "./errors";
 
@@ -48,7 +49,6 @@ function toInput(task: NewTask) {
 
 export interface CreateTasksAnswer {
   outcomes: TaskOutcome[];
-  calls: number;
   /**
    * Set when a transient failure (429, 5xx, timeout) stopped the run. `unsent` lists the refs HubSpot surely didn't
    * create (never sent, or refused whole: 429, 401/403); any other ref without an outcome may exist in HubSpot.
@@ -68,30 +68,27 @@ function provesNothingApplied(error: HubSpotError): boolean {
  */
 export async function createTasks(client: HubSpotClient, tasks: NewTask[]): Promise<CreateTasksAnswer> {
   const outcomes: TaskOutcome[] = [];
-  let calls = 0;
   const stop = (error: HubSpotError, from: number, sentRefs: string[]): CreateTasksAnswer => {
     const later = tasks.slice(from).map((t) => t.ref).filter((ref) => !sentRefs.includes(ref));
     const unsent = provesNothingApplied(error) ? [...sentRefs, ...later] : later;
-    return { outcomes, calls, stopped: { error, unsent } };
+    return { outcomes, stopped: { error, unsent } };
   };
   for (let i = 0; i < tasks.length; i += BATCH_CREATE_LIMIT) {
-    const chunk = tasks.slice(i, i + BATCH_CREATE_LIMIT);
-    calls++;
-    const answer = await callHubSpot(() => client.tasks.batch.create({ inputs: chunk.map(toInput) }));
+    const part = tasks.slice(i, i + BATCH_CREATE_LIMIT);
+    const answer = await callHubSpot(() => client.tasks.batch.create({ inputs: part.map(toInput) }));
     if (answer.ok) {
-      outcomes.push(...matchResults(chunk, answer.value.results));
+      outcomes.push(...matchResults(part, answer.value.results));
       continue;
     }
-    if (answer.error.kind !== "validation") return stop(answer.error, i, chunk.map((t) => t.ref));
-    for (const [k, task] of chunk.entries()) {
-      calls++;
-      const single = await callHubSpot(() => client.tasks.basic.create(toInput(task)));
+    if (answer.error.kind !== "validation") return stop(answer.error, i, part.map((t) => t.ref));
+    for (const [k, task] of part.entries()) {
+        const single = await callHubSpot(() => client.tasks.basic.create(toInput(task)));
       if (single.ok) outcomes.push({ ref: task.ref, ok: true, taskId: String(single.value.id) });
       else if (single.error.kind === "validation" || single.error.kind === "not-found") outcomes.push({ ref: task.ref, ok: false, error: single.error });
       else return stop(single.error, i + k, [task.ref]);
     }
   }
-  return { outcomes, calls, stopped: null };
+  return { outcomes, stopped: null };
 }
 
 /**
@@ -104,24 +101,18 @@ export async function findTasksByRef(
   client: HubSpotClient,
   dealIds: string[],
   refs: Set<string>,
-): Promise<Result<{ found: Map<string, string>; calls: number }, HubSpotError>> {
+): Promise<Result<Map<string, string>, HubSpotError>> {
   const found = new Map<string, string>();
-  let calls = 0;
   const deals = [...new Set(dealIds)];
   const taskIds = new Set<string>();
-  for (let i = 0; i < deals.length; i += 1000) {
-    const chunk = deals.slice(i, i + 1000);
-    calls++;
-    const answer = await callHubSpot(() => client.associations.batch.getPage("deals", "tasks", { inputs: chunk.map((id) => ({ id })) }));
+  for (const part of chunk(deals, 1000)) {
+    const answer = await callHubSpot(() => client.associations.batch.getPage("deals", "tasks", { inputs: part.map((id) => ({ id })) }));
     if (!answer.ok) return answer;
     for (const r of answer.value.results) for (const t of r.to) taskIds.add(String(t.toObjectId));
   }
-  const ids = [...taskIds];
-  for (let i = 0; i < ids.length; i += BATCH_CREATE_LIMIT) {
-    const chunk = ids.slice(i, i + BATCH_CREATE_LIMIT);
-    calls++;
+  for (const part of chunk([...taskIds], BATCH_CREATE_LIMIT)) {
     const answer = await callHubSpot(() =>
-      client.tasks.batch.read({ inputs: chunk.map((id) => ({ id })), properties: ["hs_task_body"], propertiesWithHistory: [] }, false),
+      client.tasks.batch.read({ inputs: part.map((id) => ({ id })), properties: ["hs_task_body"], propertiesWithHistory: [] }, false),
     );
     if (!answer.ok) return answer;
     for (const r of answer.value.results) {
@@ -129,7 +120,7 @@ export async function findTasksByRef(
       if (ref !== null && refs.has(ref) && !found.has(ref)) found.set(ref, String(r.id));
     }
   }
-  return { ok: true, value: { found, calls } };
+  return { ok: true, value: found };
 }
 
 function readRefMarker(body: string | null): string | null {

@@ -1,23 +1,12 @@
 // The EVENTS queue consumer: stores each event in the inbox exactly once, then hands the still-unprocessed deal
 // events to enforcement. A message is acked only when that work is done; failures retry with exponential delay.
 // It never answers HubSpot (the ingress did) and never drops a message without a dead_letters row.
-import { z } from "zod";
-import type { Config, Env } from "../env";
-import { readConfig } from "../env";
-import { isDealEvent, normaliseEvent, type HubSpotEvent, type RawEvent } from "../hubspot/events";
+import type { EnforceDeps, EnforceOutcome } from "../enforcement";
+import { QueueMessageSchema, readConfig, type Config, type Env, type QueueMessage } from "../env";
+import { isDealEvent, normaliseEvent, type HubSpotEvent } from "../hubspot/events";
 import { recordDeadLetter } from "../store/dead-letters";
 import { hashEvent } from "../store/event-hash";
 import { markInboxProcessed, noteInboxFailure, storeInboxEvents, utcDay, type InboxRow } from "../store/inbox";
-import type { ProcessDeps, ProcessOutcome } from "./process-deal-events";
-
-// Only the envelope is checked here: the ingress validated every event with RawEventSchema before enqueueing
-// (parse at the edge, trust inside), and re-validating 5,000 events a second would double the CPU per event.
-export const QueueMessageSchema = z.object({
-  kind: z.literal("events"),
-  receivedAt: z.number().int().nonnegative(),
-  events: z.array(z.custom<RawEvent>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an event object")),
-});
-type QueueMessage = z.infer<typeof QueueMessageSchema>;
 
 const RETRY_BASE_SECONDS = 2;
 const RETRY_CAP_SECONDS = 15 * 60;
@@ -28,7 +17,7 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 export interface ConsumeDeps {
-  processDealEvents: (events: HubSpotEvent[], deps: ProcessDeps) => Promise<ProcessOutcome>;
+  enforce: (events: HubSpotEvent[], deps: EnforceDeps) => Promise<EnforceOutcome>;
   now: () => number;
 }
 
@@ -74,7 +63,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
     for (const d of decoded) retry(d.message, `configuration incomplete: ${config.problems.join("; ")}`);
     return;
   }
-  const prepared = await prepareBatch(decoded, config.config);
+  const prepared = prepareBatch(decoded, config.config);
   const stored = await settle(storeInboxEvents(env.DB, [...prepared.rows.values()].map((p) => p.row)));
   if (!stored.ok) {
     for (const d of decoded) retry(d.message, stored.error);
@@ -99,7 +88,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
   pending.sort((a, b) => a.occurredAt - b.occurredAt);
   const hashes = hashesOf(pending);
 
-  const outcome = await settle(deps.processDealEvents(pending, { env, config: config.config, now: deps.now }));
+  const outcome = await settle(deps.enforce(pending, { env, config: config.config, now: deps.now }));
   const failure = !outcome.ok ? { error: outcome.error } : !outcome.value.ok ? outcome.value : null;
   if (failure !== null) {
     // Nothing was marked processed: every message carrying these events runs again (each step is idempotent).
@@ -144,12 +133,12 @@ interface PreparedEvent {
  * Hashes and classifies every event of the batch. Duplicates (inside a message or across messages) collapse
  * into one row with `copies`; each distinct event is owned by the first message that carried it.
  */
-async function prepareBatch(decoded: Decoded[], config: Config) {
+function prepareBatch(decoded: Decoded[], config: Config) {
   const rows = new Map<string, PreparedEvent>();
   const owned = new Map<string, PreparedEvent[]>();
   for (const { message, body } of decoded) {
     const receivedDay = utcDay(body.receivedAt);
-    const hashes = await Promise.all(body.events.map((raw) => hashEvent(raw)));
+    const hashes = body.events.map((raw) => hashEvent(raw));
     const mine: PreparedEvent[] = [];
     for (const [i, raw] of body.events.entries()) {
       const hash = hashes[i] ?? "";

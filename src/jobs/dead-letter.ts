@@ -1,10 +1,9 @@
 // The dead-letter queue consumer: records every message that exhausted its retries in dead_letters, with the
 // last error the main consumer noted on its inbox rows. It acks only after the row is written.
-import type { Env } from "../env";
+import { QueueMessageSchema, type Env } from "../env";
 import { recordDeadLetter } from "../store/dead-letters";
 import { hashEvent } from "../store/event-hash";
 import { readInboxFailures } from "../store/inbox";
-import { QueueMessageSchema } from "./consume-events";
 
 /** Writes one dead_letters row per message, then acks; a D1 failure retries the DLQ message. */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, now: () => number): Promise<void> {
@@ -30,7 +29,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env,
 async function describeFailure(body: unknown, db: D1Database): Promise<string> {
   const parsed = QueueMessageSchema.safeParse(body);
   if (!parsed.success) return "malformed queue message";
-  const hashes = await Promise.all(parsed.data.events.map((e) => hashEvent(e)));
+  const hashes = parsed.data.events.map((e) => hashEvent(e));
   const reasons = await readInboxFailures(db, hashes);
   return reasons.length > 0 ? reasons.join("; ") : "retries exhausted; no error was recorded (failed before storing)";
 }

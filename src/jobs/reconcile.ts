@@ -1,13 +1,14 @@
 // Reconciliation (cron): closes webhook gaps. Searches deals modified recently, and for each whose stage differs
 // from the engine's last-known state replays its latest stage change (from HubSpot's property history) through
-// processDealEvents — the same idempotent path a webhook takes, so a late webhook for it creates nothing twice.
+// enforcement — the same idempotent path a webhook takes, so a late webhook for it creates nothing twice.
+import { enforceDealEvents, type EnforceDeps } from "../enforcement";
 import type { Config, Env } from "../env";
-import { createHubSpotClient, type HubSpotClient } from "../hubspot/client";
+import { createHubSpotClient } from "../hubspot/client";
 import { readDeals, searchModifiedDeals } from "../hubspot/deals";
 import { describeError } from "../hubspot/errors";
 import type { HubSpotEvent } from "../hubspot/events";
+import type { Result } from "../result";
 import { getDealStates } from "../store/deal-state";
-import { processDealEvents, type ProcessDeps } from "./process-deal-events";
 
 /** Looks back a little further than the cron interval (15 min), so consecutive runs overlap. */
 export const RECONCILE_WINDOW_MS = 30 * 60_000;
@@ -24,9 +25,10 @@ export async function reconcileRecentDeals(
   env: Env,
   config: Config,
   now: number,
-  extra: Pick<ProcessDeps, "policyFiles" | "portalProperties"> & { hubspot?: HubSpotClient } = {},
-): Promise<{ ok: true; value: ReconcileResult } | { ok: false; error: string }> {
-  const client = extra.hubspot ?? createHubSpotClient({ accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL });
+  extra: Pick<EnforceDeps, "policyFiles" | "portalProperties"> = {},
+): Promise<Result<ReconcileResult, string>> {
+  // Its own reads are few (a search page or ten, one batch read); the replay goes through the budgeted client.
+  const client = createHubSpotClient({ accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL });
   const ids: string[] = [];
   let after: string | undefined;
   for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
@@ -72,7 +74,7 @@ export async function reconcileRecentDeals(
     });
   }
   if (events.length === 0) return { ok: true, value: { checked: ids.length, replayed: 0 } };
-  const outcome = await processDealEvents(events, { env, config, now: () => now, hubspot: client, ...extra });
+  const outcome = await enforceDealEvents(events, { env, config, now: () => now, ...extra });
   if (!outcome.ok) return { ok: false, error: outcome.error };
   return { ok: true, value: { checked: ids.length, replayed: events.length } };
 }

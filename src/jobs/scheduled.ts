@@ -1,6 +1,7 @@
-// The cron's jobs (inbox retention, deal reconciliation), run side by side; one failing job neither stops the
-// others nor goes unreported. Add a job to `cronJobs`.
+// The cron's jobs (inbox retention, engine-write pruning, deal reconciliation), run side by side; one failing job
+// neither stops the others nor goes unreported. Add a job to `cronJobs`.
 import type { Config, Env } from "../env";
+import { pruneEngineWrites } from "../store/engine-writes";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention } from "./retention";
 
@@ -23,6 +24,8 @@ export async function runScheduledJobs(jobs: ScheduledJob[]): Promise<void> {
 export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] {
   return [
     { name: "inbox-retention", run: () => enforceInboxRetention(env.DB, config.INBOX_RETENTION_DAYS, now) },
+    // engine_writes only serve echo recognition inside their window: without this the table grows without bound.
+    { name: "engine-writes-pruning", run: () => pruneEngineWrites(env.DB, now) },
     // Closes webhook gaps (HubSpot stops retrying after 24 h): deals modified in the last 30 min whose stage the
     // engine doesn't know are replayed through the same idempotent path as a webhook.
     { name: "deal-reconciliation", run: () => runReconciliation(env, config, now) },

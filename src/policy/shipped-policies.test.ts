@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { POLICY_FILES, POLICY_SET_VERSION, PORTAL_SNAPSHOT } from "../generated/policies";
 import { addBusinessDays, buildDealChange, evaluateChange, hashText, loadPolicySet } from "./index";
-import { sha256Hex } from "./version";
+import { sha256Hex } from "../sha256";
 
 describe("the shipped policy set", () => {
   const result = loadPolicySet(POLICY_FILES, PORTAL_SNAPSHOT);

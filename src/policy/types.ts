@@ -2,7 +2,7 @@
 // Pure data shapes only — no behaviour, no imports from env/hubspot/store (they depend on us, never the reverse).
 
 /** `{ ok: true, value } | { ok: false, error }` — expected failures are values, never thrown. */
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+export type { Result } from "../result";
 
 export type Mode = "audit" | "enforce";
 export type Severity = "info" | "warning" | "critical";

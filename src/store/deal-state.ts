@@ -1,5 +1,5 @@
 // deal_state: the engine's last-known stage/pipeline/owner/properties per deal, and deletions/merges.
-import { chunk } from "./ids";
+import { chunk } from "../chunk";
 
 export interface DealStateRow {
   deal_id: string;

@@ -1,6 +1,6 @@
 // deal_tasks: the tasks the engine opened, at most one open (or planned) per (deal, policy, rule, purpose).
 // Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
-import { chunk } from "./ids";
+import { chunk } from "../chunk";
 
 export type TaskPurpose = "rep" | "manager";
 export type TaskRowStatus = "planned" | "open" | "completed" | "failed";
@@ -33,7 +33,7 @@ export function taskKey(dealId: string, policyId: string, ruleId: string, purpos
 }
 
 /** Open or planned task rows for these deals, keyed by taskKey. */
-export async function findActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, DealTaskRow>> {
+export async function listActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, DealTaskRow>> {
   const out = new Map<string, DealTaskRow>();
   for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
@@ -44,21 +44,6 @@ export async function findActiveTasks(db: D1Database, dealIds: string[]): Promis
       .bind(...part)
       .all<DealTaskRow>();
     for (const r of rows.results) out.set(taskKey(r.deal_id, r.policy_id, r.rule_id, r.purpose), r);
-  }
-  return out;
-}
-
-export async function findTasksForViolations(db: D1Database, violationIds: string[]): Promise<DealTaskRow[]> {
-  const out: DealTaskRow[] = [];
-  for (const part of chunk([...new Set(violationIds)], 90)) {
-    const rows = await db
-      .prepare(
-        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts, error FROM deal_tasks
-         WHERE violation_id IN (${part.map(() => "?").join(",")})`,
-      )
-      .bind(...part)
-      .all<DealTaskRow>();
-    out.push(...rows.results);
   }
   return out;
 }
@@ -99,25 +84,25 @@ export function markTaskCompletedStatement(db: D1Database, id: string, now: numb
   return db.prepare("UPDATE deal_tasks SET status = 'completed', completed_at = ?, updated_at = ? WHERE id = ?").bind(now, now, id);
 }
 
-/**
- * Open tasks whose rule the deal now complies with: their violation was resolved by a change (not by the engine's
- * revert — that task explains the revert) and no other violation of the same rule on the deal is still open.
- */
-export async function findTasksToComplete(db: D1Database, dealIds: string[]): Promise<DealTaskRow[]> {
-  const out: DealTaskRow[] = [];
+/** An open task with what it needs to decide completion: the state of the violation it was opened for. */
+export interface OpenTaskRow extends DealTaskRow {
+  violation_status: "open" | "resolved" | null;
+  violation_resolved_by: string | null;
+}
+
+/** Open tasks (created in HubSpot) on these deals, each with its violation's status and who resolved it. */
+export async function listOpenTasks(db: D1Database, dealIds: string[]): Promise<OpenTaskRow[]> {
+  const out: OpenTaskRow[] = [];
   for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
       .prepare(
-        `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts, dt.error
-         FROM deal_tasks dt
-         WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${part.map(() => "?").join(",")})
-           AND EXISTS (SELECT 1 FROM violations v WHERE v.id = dt.violation_id AND v.status = 'resolved'
-                       AND COALESCE(v.resolved_by, '') != 'engine:revert')
-           AND NOT EXISTS (SELECT 1 FROM violations o WHERE o.deal_id = dt.deal_id AND o.policy_id = dt.policy_id
-                           AND o.rule_id = dt.rule_id AND o.status = 'open')`,
+        `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts,
+                dt.error, v.status AS violation_status, v.resolved_by AS violation_resolved_by
+         FROM deal_tasks dt LEFT JOIN violations v ON v.id = dt.violation_id
+         WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
       )
       .bind(...part)
-      .all<DealTaskRow>();
+      .all<OpenTaskRow>();
     out.push(...rows.results);
   }
   return out;

@@ -1,17 +1,18 @@
 // engine_writes: what the engine itself just wrote to HubSpot, so its echoes can be cross-checked.
-import { chunk, deterministicId } from "./ids";
+import { chunk } from "../chunk";
+import { deterministicId } from "./ids";
 
 /** How long an echo is expected after a write (HubSpot delivers within seconds; retries can take longer). */
 export const ECHO_WINDOW_MS = 6 * 3600_000;
 
-export async function recordEngineWriteStatements(
+export function recordEngineWriteStatements(
   db: D1Database,
   writes: Array<{ dealId: string; property: string; value: string | null; violationId: string }>,
   now: number,
-): Promise<D1PreparedStatement[]> {
+): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   for (const w of writes) {
-    const id = await deterministicId(w.dealId, w.property, w.value, w.violationId);
+    const id = deterministicId(w.dealId, w.property, w.value, w.violationId);
     out.push(
       db
         .prepare("INSERT OR IGNORE INTO engine_writes (id, deal_id, property, value, written_at, expires_at) VALUES (?,?,?,?,?,?)")
@@ -34,6 +35,8 @@ export async function findEngineWrites(db: D1Database, dealIds: string[], now: n
   return out;
 }
 
-export function pruneEngineWrites(db: D1Database, now: number): Promise<D1Result> {
-  return db.prepare("DELETE FROM engine_writes WHERE expires_at < ?").bind(now).run();
+/** Deletes engine writes whose echo window has passed (the cron); resolves to how many rows went. */
+export async function pruneEngineWrites(db: D1Database, now: number): Promise<number> {
+  const result = await db.prepare("DELETE FROM engine_writes WHERE expires_at < ?").bind(now).run();
+  return result.meta.changes;
 }

@@ -1,7 +1,6 @@
 // The inbox key: sha-256 of an event's canonical JSON without attemptNumber, so HubSpot's redeliveries of the
 // same event (attemptNumber 1, 2, …) and duplicates inside one batch all map to one row. eventId alone is not unique.
-
-const encoder = new TextEncoder();
+import { sha256Hex } from "../sha256";
 
 /** JSON with object keys sorted at every level, so equal content always gives equal text. Pure. */
 export function canonicalJson(value: unknown): string {
@@ -16,8 +15,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** sha-256 hex of the event's canonical JSON with attemptNumber removed. */
-export async function hashEvent(raw: Record<string, unknown>): Promise<string> {
+export function hashEvent(raw: Record<string, unknown>): string {
   const { attemptNumber: _ignored, ...content } = raw;
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(canonicalJson(content)));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(canonicalJson(content));
 }

@@ -1,5 +1,5 @@
 // reverts: each revert planned before the write and marked after; the per-deal hourly cap counts these rows.
-import { chunk } from "./ids";
+import { chunk } from "../chunk";
 
 export type RevertStatus = "planned" | "done" | "refused" | "skipped" | "failed";
 
@@ -13,11 +13,12 @@ export interface RevertRow {
   reason: string | null;
 }
 
-export async function getReverts(db: D1Database, violationIds: string[]): Promise<Map<string, RevertRow>> {
+/** Every revert row of these deals, keyed by violation id. */
+export async function listReverts(db: D1Database, dealIds: string[]): Promise<Map<string, RevertRow>> {
   const out = new Map<string, RevertRow>();
-  for (const part of chunk([...new Set(violationIds)], 90)) {
+  for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
-      .prepare(`SELECT violation_id, deal_id, to_pipeline, to_stage, from_stage, status, reason FROM reverts WHERE violation_id IN (${part.map(() => "?").join(",")})`)
+      .prepare(`SELECT violation_id, deal_id, to_pipeline, to_stage, from_stage, status, reason FROM reverts WHERE deal_id IN (${part.map(() => "?").join(",")})`)
       .bind(...part)
       .all<RevertRow>();
     for (const r of rows.results) out.set(r.violation_id, r);

@@ -6,7 +6,7 @@ import type { QueueMessageBody } from "../../src/env";
 import type { HubSpotEvent } from "../../src/hubspot/events";
 import worker from "../../src/index";
 import { consumeEvents, retryDelaySeconds, type ConsumeDeps } from "../../src/jobs/consume-events";
-import { processDealEvents } from "../../src/jobs/process-deal-events";
+import { enforceDealEvents } from "../../src/enforcement";
 import { listDeadLetters } from "../../src/store/dead-letters";
 import { listIngressCounters } from "../../src/store/ingress-counters";
 import { dealEvent } from "./signed-request";
@@ -58,7 +58,7 @@ function recordingDeps(): ConsumeDeps & { handed: HubSpotEvent[][] } {
   return {
     handed,
     now: Date.now,
-    processDealEvents: async (events) => {
+    enforce: async (events) => {
       handed.push(events);
       return { ok: true, processed: events.length };
     },
@@ -123,7 +123,7 @@ describe("consumeEvents", () => {
 
   it("retries with exponential delay when processing fails, and processes on the retry", async () => {
     const e = dealEvent();
-    const failing: ConsumeDeps = { now: Date.now, processDealEvents: async () => ({ ok: false, error: "hubspot unavailable" }) };
+    const failing: ConsumeDeps = { now: Date.now, enforce: async () => ({ ok: false, error: "hubspot unavailable" }) };
     const first = createMessageBatch("deal-events", [message([e], "r1", 1)]);
     const ctx = createExecutionContext();
     const logged = withRetryLog(first);
@@ -165,7 +165,7 @@ describe("consumeEvents", () => {
     let calls = 0;
     const deps: ConsumeDeps = {
       now: Date.now,
-      processDealEvents: async (events) => {
+      enforce: async (events) => {
         calls++;
         if (calls === 1) throw new Error("boom");
         if (calls === 2) return { ok: false, error: "rate limited", retryAfterSeconds: 120 };
@@ -224,7 +224,7 @@ describe("consumeEvents", () => {
 
 describe("Worker queue handler", () => {
   it("routes the events queue to the consumer", async () => {
-    expect(typeof processDealEvents).toBe("function");
+    expect(typeof enforceDealEvents).toBe("function");
     // A contact event: stored and acked without reaching enforcement (which would call HubSpot).
     const batch = createMessageBatch<QueueMessageBody>("deal-events", [message([dealEvent({ subscriptionType: "contact.creation" })], "w1")]);
     const ctx = createExecutionContext();
@@ -237,7 +237,7 @@ describe("Worker queue handler", () => {
     const e = dealEvent();
     await consumeEvents(createMessageBatch("deal-events", [message([e], "x1", 11)]), env, {
       now: Date.now,
-      processDealEvents: async () => ({ ok: false, error: "HubSpot 400 VALIDATION_ERROR" }),
+      enforce: async () => ({ ok: false, error: "HubSpot 400 VALIDATION_ERROR" }),
     });
     const dlq = createMessageBatch<QueueMessageBody>("deal-events-dlq", [message([e], "x1", 1)]);
     const ctx = createExecutionContext();

@@ -1,4 +1,6 @@
 // Random secrets and their hashes: tokens and session ids are generated here and only ever stored hashed.
+import { sha256Hex } from "../../sha256";
+
 const TOKEN_BYTES = 32;
 
 /** Returns `prefix` + 32 random bytes as base64url (43 chars). */
@@ -16,9 +18,8 @@ export function generateId(prefix: string): string {
 }
 
 /** Returns the lowercase hex sha-256 of a UTF-8 string. */
-export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function hashSecret(secret: string): Promise<string> {
+  return Promise.resolve(sha256Hex(secret));
 }
 
 function encodeBase64Url(bytes: Uint8Array): string {

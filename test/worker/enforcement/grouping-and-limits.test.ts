@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { HubSpotEvent } from "../../../src/hubspot/events";
 import { retryDelaySeconds } from "../../../src/hubspot/rate-limit";
-import { groupDealEvents, isDeletedAtEnd } from "../../../src/jobs/group-events";
+import { groupDealEvents, isDeletedAtEnd } from "../../../src/enforcement/group-events";
 
 let seq = 0;
 function event(overrides: Partial<HubSpotEvent>): HubSpotEvent {

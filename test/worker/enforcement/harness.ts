@@ -1,11 +1,11 @@
 // Test harness for enforcement: an isolated simulator portal per test file, its webhook deliveries pulled from the
-// outbox and fed through the real queue consumer (inbox, dedupe) into processDealEvents with test policies.
+// outbox and fed through the real queue consumer (inbox, dedupe) into enforcement with test policies.
 import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { SimClient, type CreatePortalOptions, type SeedSummary, type SimPortal } from "../../../sim/client";
 import type { Env, QueueMessageBody } from "../../../src/env";
 import { consumeEvents } from "../../../src/jobs/consume-events";
-import { processDealEvents, type ProcessOutcome } from "../../../src/jobs/process-deal-events";
+import { enforceDealEvents, type EnforceOutcome } from "../../../src/enforcement";
 import type { PortalProperty } from "../../../src/policy";
 
 /** Deal property types the tests compile their policies against when the portal's properties can't be read. */
@@ -33,7 +33,7 @@ export interface Harness {
   drain(options?: { maxRounds?: number; reorder?: boolean }): Promise<DrainReport>;
   /** Feeds raw events (as HubSpot delivers them) straight through the consumer, once. */
   deliver(events: unknown[]): Promise<void>;
-  outcomes: ProcessOutcome[];
+  outcomes: EnforceOutcome[];
 }
 
 export interface DrainReport {
@@ -71,12 +71,12 @@ export async function createHarness(options: {
     ...(managerMap ? { MANAGER_MAP: JSON.stringify(managerMap) } : {}),
     ...options.env,
   };
-  const outcomes: ProcessOutcome[] = [];
+  const outcomes: EnforceOutcome[] = [];
   const policyFiles = [{ path: "policies/test.yaml", text: options.policies }];
   const deps = {
     now: Date.now,
-    processDealEvents: async (events: Parameters<typeof processDealEvents>[0], d: Parameters<typeof processDealEvents>[1]) => {
-      const outcome = await processDealEvents(events, { ...d, policyFiles, portalProperties: SIM_PROPERTIES });
+    enforce: async (events: Parameters<typeof enforceDealEvents>[0], d: Parameters<typeof enforceDealEvents>[1]) => {
+      const outcome = await enforceDealEvents(events, { ...d, policyFiles, portalProperties: SIM_PROPERTIES });
       outcomes.push(outcome);
       return outcome;
     },

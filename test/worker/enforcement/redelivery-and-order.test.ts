@@ -1,9 +1,9 @@
 // A batch redelivered 10 times (through the inbox, and straight into
-// processDealEvents past it) creates one task; an out-of-order batch gets the verdicts of the in-order one.
+// enforcement past it) creates one task; an out-of-order batch gets the verdicts of the in-order one.
 import { beforeAll, describe, expect, it } from "vitest";
 import { normaliseEvent, RawEventSchema } from "../../../src/hubspot/events";
 import { readConfig } from "../../../src/env";
-import { processDealEvents } from "../../../src/jobs/process-deal-events";
+import { enforceDealEvents } from "../../../src/enforcement";
 import { createHarness, enforcePolicy, rows, SIM_PROPERTIES, type Harness } from "./harness";
 import { dealIn } from "./deal-fixtures";
 
@@ -29,7 +29,7 @@ describe("idempotency and ordering", () => {
     if (!config.ok) throw new Error(config.problems.join());
     const events = raw.map((e) => normaliseEvent(RawEventSchema.parse(e)));
     for (let i = 0; i < 10; i++) {
-      const outcome = await processDealEvents(events, {
+      const outcome = await enforceDealEvents(events, {
         env: enforce.env, config: config.config, now: Date.now,
         policyFiles: [{ path: "policies/test.yaml", text: enforcePolicy("enforce").replace("id: test-enforce", "id: test-enforce-2") }],
         portalProperties: SIM_PROPERTIES,

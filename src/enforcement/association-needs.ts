@@ -2,7 +2,7 @@
 // they are read only for deals where some rule's verdict (or an open violation's re-check) changes with the count:
 // each change is evaluated with the kind at zero and with every kind plentiful, and only a difference counts. Pure.
 import { evaluateChange, recheckViolation, type AssociationKind, type CompiledPolicySet, type DealChange } from "../policy";
-import type { OpenViolation } from "./evaluate-deals";
+import type { OpenViolation } from "./snapshot";
 
 const PLENTY = 1_000_000;
 

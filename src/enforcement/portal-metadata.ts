@@ -2,9 +2,10 @@
 // manager map. Read from the D1 cache; fetched from HubSpot when missing, older than the TTL, or on a miss
 // (an unknown stage or user) — at most once per run.
 import type { HubSpotClient } from "../hubspot/client";
-import type { HubSpotError, Result } from "../hubspot/errors";
+import type { HubSpotError } from "../hubspot/errors";
 import { fetchDealProperties, fetchOwners, fetchPipelines } from "../hubspot/metadata";
 import type { PortalPipeline, PortalProperty, PortalSchema, PortalStage } from "../policy";
+import type { Result } from "../result";
 import {
   readCachedJson,
   readOwners,
@@ -13,6 +14,7 @@ import {
   type CachedOwner,
 } from "../store/metadata-cache";
 import type { OwnerDirectory } from "./build-change";
+import type { DealGroup } from "./group-events";
 
 export interface StageInfo {
   pipelineId: string;
@@ -41,21 +43,6 @@ export interface MetadataOptions {
   fallbackProperties: PortalProperty[];
   /** Identifies the portal/config the in-isolate memo belongs to. */
   memoKey: string;
-  /** Counts HubSpot calls made here. */
-  countCalls: (n: number) => void;
-}
-
-/** Parses MANAGER_MAP (JSON object of string → string); anything else yields an empty map and a warning. */
-export function parseManagerMap(raw: string | undefined): Record<string, string> {
-  if (raw === undefined) return {};
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === "string"));
-  } catch (err) {
-    console.warn("MANAGER_MAP is not valid JSON; no managers known", err);
-    return {};
-  }
 }
 
 function indexStages(pipelines: PortalPipeline[]): Map<string, StageInfo> {
@@ -83,14 +70,12 @@ function buildDirectory(owners: Map<string, CachedOwner>, ownersByUser: Map<stri
 }
 
 async function refreshPipelines(o: MetadataOptions): Promise<Result<PortalPipeline[], HubSpotError>> {
-  o.countCalls(1);
   const fetched = await fetchPipelines(o.client);
   if (fetched.ok) await writeCachedJsonStatement(o.db, "pipelines", fetched.value, o.now).run();
   return fetched;
 }
 
 async function refreshProperties(o: MetadataOptions): Promise<Result<PortalProperty[], HubSpotError>> {
-  o.countCalls(1);
   const fetched = await fetchDealProperties(o.client);
   // A portal (or simulator) without the properties endpoint: the bundled snapshot's types, cached like an answer.
   const value = fetched.ok ? fetched.value : fetched.error.kind === "not-found" ? o.fallbackProperties : null;
@@ -101,13 +86,9 @@ async function refreshProperties(o: MetadataOptions): Promise<Result<PortalPrope
 
 async function refreshOwners(o: MetadataOptions): Promise<Result<CachedOwner[], HubSpotError>> {
   const fetched = await fetchOwners(o.client);
-  if (!fetched.ok) {
-    o.countCalls(1);
-    return fetched;
-  }
-  o.countCalls(fetched.value.calls);
-  await o.db.batch(writeOwnersStatements(o.db, fetched.value.owners, o.now));
-  return { ok: true, value: fetched.value.owners.filter((x) => !x.archived) };
+  if (!fetched.ok) return fetched;
+  await o.db.batch(writeOwnersStatements(o.db, fetched.value, o.now));
+  return { ok: true, value: fetched.value.filter((x) => !x.archived) };
 }
 
 /** Per-isolate memo of the last metadata (D1 stays the shared cache): saves three D1 reads per message in a burst. */
@@ -122,6 +103,17 @@ export interface MetadataNeeds {
   stageIds: string[];
   ownerIds: string[];
   userIds: string[];
+}
+
+/** The stages, owners and users these deals' changes name: a cache that doesn't know one is refreshed. */
+export function metadataNeeds(groups: DealGroup[]): MetadataNeeds {
+  const changes = groups.flatMap((g) => g.changes);
+  const present = (xs: string[]) => xs.filter((x) => x !== "");
+  return {
+    stageIds: present(changes.map((c) => c.values.get("dealstage") ?? "")),
+    ownerIds: present(changes.map((c) => c.values.get("hubspot_owner_id") ?? "")),
+    userIds: present(changes.map((c) => /^userId:(\d+)$/.exec(c.sourceId ?? "")?.[1] ?? "")),
+  };
 }
 
 /**

@@ -1,11 +1,11 @@
 // Task actions: at most one open task per (deal, policy, rule, purpose). Rows are planned in D1 before the batch
 // create and marked after, so a retried message finds them and never creates a task twice — and a create whose
 // answer was lost (timeout, 5xx after HubSpot applied it) is looked up by its ref marker before creating again.
-import type { HubSpotError, Result } from "../hubspot/errors";
-import { describeError } from "../hubspot/errors";
+import type { HubSpotClient } from "../hubspot/client";
+import { describeError, type HubSpotError } from "../hubspot/errors";
 import { createTasks, findTasksByRef, type NewTask } from "../hubspot/tasks";
 import {
-  findActiveTasks,
+  listActiveTasks,
   isOutcomeUnknown,
   markTaskAttemptStatement,
   markTaskFailedStatement,
@@ -13,30 +13,26 @@ import {
   markTaskOpenStatement,
   planTaskStatement,
   taskKey,
-  type TaskPurpose,
 } from "../store/deal-tasks";
 import { deterministicId } from "../store/ids";
-import type { RunContext } from "./run-context";
+import type { ActionOutcome, TaskIntent } from "./outcomes";
 
-export interface TaskIntent {
-  violationId: string;
-  dealId: string;
-  policyId: string;
-  ruleId: string;
-  purpose: TaskPurpose;
-  ownerId: string | null;
-  subject: string;
-  body: string;
-  dueAt: number;
-  priority: "LOW" | "MEDIUM" | "HIGH";
-  settle: (outcome: "done" | "skipped" | "failed", detail: { taskId?: string; reason?: string; error?: string }) => void;
+export interface TaskWrites {
+  outcomes: ActionOutcome[];
+  created: number;
+  /** The HubSpot failure that stopped the creates (the intents without an outcome are retried with the message). */
+  failure: HubSpotError | null;
 }
 
-/** Creates the tasks that aren't open yet. A transient HubSpot failure is returned (retry the message). */
-export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promise<Result<{ created: number }, HubSpotError>> {
-  if (intents.length === 0) return { ok: true, value: { created: 0 } };
+type Settled = Pick<ActionOutcome, "status" | "taskId" | "reason" | "error">;
+
+/** Creates the tasks that aren't open yet; every intent settled comes back as an outcome. Throws only for D1. */
+export async function applyTasks(ctx: { db: D1Database; client: HubSpotClient; now: number }, intents: TaskIntent[]): Promise<TaskWrites> {
+  const outcomes: ActionOutcome[] = [];
+  const settle = (i: TaskIntent, s: Settled) => outcomes.push({ ref: i.ref, fallback: i.fallback, ...s });
+  if (intents.length === 0) return { outcomes, created: 0, failure: null };
   const db = ctx.db;
-  const active = await findActiveTasks(db, intents.map((i) => i.dealId));
+  const active = await listActiveTasks(db, intents.map((i) => i.dealId));
   const toCreate = new Map<string, { rowId: string; intent: TaskIntent; followers: TaskIntent[] }>();
   const plans: D1PreparedStatement[] = [];
   for (const intent of intents) {
@@ -47,30 +43,31 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
       continue;
     }
     const row = active.get(key);
-    if (row !== undefined && row.violation_id !== intent.violationId) {
-      if (row.status === "open" && row.task_id !== null) intent.settle("skipped", { taskId: row.task_id, reason: "an open task for this rule already exists" });
-      else intent.settle("skipped", { reason: "a task for this rule is already being created" });
+    if (row !== undefined && row.violation_id !== intent.ref.violationId) {
+      if (row.status === "open" && row.task_id !== null) settle(intent, { status: "skipped", taskId: row.task_id, reason: "an open task for this rule already exists" });
+      else settle(intent, { status: "skipped", reason: "a task for this rule is already being created" });
       continue;
     }
     if (row !== undefined && row.status === "open" && row.task_id !== null) {
-      intent.settle("done", { taskId: row.task_id });
+      settle(intent, { status: "done", taskId: row.task_id });
       continue;
     }
-    const rowId = row?.id ?? (await deterministicId(intent.violationId, intent.purpose));
+    const rowId = row?.id ?? deterministicId(intent.ref.violationId, intent.purpose);
     if (row === undefined) {
-      plans.push(planTaskStatement(db, { id: rowId, dealId: intent.dealId, policyId: intent.policyId, ruleId: intent.ruleId, purpose: intent.purpose, violationId: intent.violationId, ownerId: intent.ownerId }, ctx.now));
+      plans.push(planTaskStatement(db, { id: rowId, dealId: intent.dealId, policyId: intent.policyId, ruleId: intent.ruleId, purpose: intent.purpose, violationId: intent.ref.violationId, ownerId: intent.ownerId }, ctx.now));
     }
     toCreate.set(key, { rowId, intent, followers: [] });
   }
   if (plans.length > 0) await db.batch(plans);
-  if (toCreate.size === 0) return { ok: true, value: { created: 0 } };
+  if (toCreate.size === 0) return { outcomes, created: 0, failure: null };
 
   // Another isolate may have planned the same key between our read and our insert: only create rows that are ours.
-  const after = await findActiveTasks(db, [...toCreate.values()].map((t) => t.intent.dealId));
+  const after = await listActiveTasks(db, [...toCreate.values()].map((t) => t.intent.dealId));
   const mine = [...toCreate.entries()].filter(([key, t]) => {
     const row = after.get(key);
     if (row?.id === t.rowId) return true;
-    for (const i of [t.intent, ...t.followers]) i.settle("skipped", { taskId: row?.task_id ?? undefined, reason: "an open task for this rule already exists" });
+    const taskId = row?.task_id ?? undefined;
+    for (const i of [t.intent, ...t.followers]) settle(i, { status: "skipped", ...(taskId === undefined ? {} : { taskId }), reason: "an open task for this rule already exists" });
     return false;
   });
   const marks: D1PreparedStatement[] = [];
@@ -78,8 +75,8 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
   const adopt = (t: { rowId: string; intent: TaskIntent; followers: TaskIntent[] }, taskId: string) => {
     created++;
     marks.push(markTaskOpenStatement(db, t.rowId, taskId, ctx.now));
-    t.intent.settle("done", { taskId });
-    for (const f of t.followers) f.settle("skipped", { taskId, reason: "an open task for this rule already exists" });
+    settle(t.intent, { status: "done", taskId });
+    for (const f of t.followers) settle(f, { status: "skipped", taskId, reason: "an open task for this rule already exists" });
   };
 
   // Uncertain path only (a retry after a create whose answer never came): find what that create made and adopt it.
@@ -90,16 +87,12 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
   let toSend = mine;
   if (uncertain.length > 0) {
     const lookup = await findTasksByRef(ctx.client, uncertain.map(([, t]) => t.intent.dealId), new Set(uncertain.map(([, t]) => t.rowId)));
-    if (!lookup.ok) {
-      ctx.calls.count++;
-      return lookup;
-    }
-    ctx.calls.count += lookup.value.calls;
+    if (!lookup.ok) return { outcomes, created, failure: lookup.error };
     for (const [, t] of uncertain) {
-      const taskId = lookup.value.found.get(t.rowId);
+      const taskId = lookup.value.get(t.rowId);
       if (taskId !== undefined) adopt(t, taskId);
     }
-    toSend = mine.filter(([, t]) => !lookup.value.found.has(t.rowId));
+    toSend = mine.filter(([, t]) => !lookup.value.has(t.rowId));
   }
 
   const tasks: NewTask[] = toSend.map(([, t]) => ({
@@ -114,7 +107,6 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
   if (tasks.length > 0) {
     await db.batch(toSend.map(([, t]) => markTaskAttemptStatement(db, t.rowId, ctx.now)));
     const answer = await createTasks(ctx.client, tasks);
-    ctx.calls.count += answer.calls;
     const byRef = new Map(toSend.map(([, t]) => [t.rowId, t]));
     for (const outcome of answer.outcomes) {
       const t = byRef.get(outcome.ref);
@@ -124,7 +116,7 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
       } else {
         const error = describeError(outcome.error);
         marks.push(markTaskFailedStatement(db, t.rowId, error, ctx.now));
-        for (const i of [t.intent, ...t.followers]) i.settle("failed", { error });
+        for (const i of [t.intent, ...t.followers]) settle(i, { status: "failed", error });
       }
     }
     if (answer.stopped !== null) {
@@ -132,9 +124,9 @@ export async function applyTasks(ctx: RunContext, intents: TaskIntent[]): Promis
       const reason = describeError(answer.stopped.error);
       for (const ref of answer.stopped.unsent) marks.push(markTaskNotSentStatement(db, ref, reason, ctx.now));
       if (marks.length > 0) await db.batch(marks);
-      return { ok: false, error: answer.stopped.error };
+      return { outcomes, created, failure: answer.stopped.error };
     }
   }
   if (marks.length > 0) await db.batch(marks);
-  return { ok: true, value: { created } };
+  return { outcomes, created, failure: null };
 }

@@ -1,10 +1,11 @@
 // Builds the policy core's DealChange for one change group from the batch-read deal and its property history:
 // values as of the change's time (so an out-of-order batch is judged as if in order), the stage it came from
 // (the history entry before the event's value), falling back to the engine's last-known state. Pure.
+import { NO_ASSOCIATIONS } from "../hubspot/associations";
 import type { DealRecord, HistoryEntry } from "../hubspot/deals";
 import type { Actor, DealChange } from "../policy";
 import type { DealState } from "../store/deal-state";
-import type { ChangeGroup } from "./group-events";
+import type { ChangeGroup, DealGroup } from "./group-events";
 
 export interface OwnerDirectory {
   ownerTeams(ownerId: string | null): string[];
@@ -176,5 +177,17 @@ export function buildCurrentState(deal: DealRecord, properties: string[], direct
     actor: { userId: null, ownerId: null, teamIds: [], isDealOwner: false, isManager: false, changeSource: "SCAN", sourceId: null },
     associations,
     occurredAt: at,
+  };
+}
+
+/**
+ * Every change of one deal's group, built once with no association counts (evaluate applies the counts read), and the
+ * deal as it is now at `now`. Never throws.
+ */
+export function buildDealChanges(input: Omit<BuildInput, "group" | "associations"> & { group: DealGroup; now: number }): { built: BuiltChange[]; current: DealChange } {
+  const associations = { ...NO_ASSOCIATIONS };
+  return {
+    built: input.group.changes.map((group) => buildDealChange({ ...input, group, associations })),
+    current: buildCurrentState(input.deal, input.properties, input.directory, associations, input.now),
   };
 }

@@ -1,15 +1,14 @@
 // Evaluates one deal's ordered changes against the compiled policies: violations (with deterministic ids), the
 // stage-transition log, close-date pushes, and which open violations the later changes (or the deal as it is
-// now) fixed. Pure apart from hashing ids; no HubSpot, no D1.
-import type { DealRecord } from "../hubspot/deals";
+// now) fixed. Pure: no HubSpot, no D1, no clock.
 import { evaluateChange, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
-import type { DealState, DealStateWrite } from "../store/deal-state";
+import type { DealStateWrite } from "../store/deal-state";
 import { deterministicId } from "../store/ids";
 import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
-import type { Resolution } from "../store/violations-write";
-import { buildCurrentState, buildDealChange, type BuiltChange } from "./build-change";
-import type { DealGroup } from "./group-events";
+import type { Resolution } from "../store/violations";
+import type { BuiltChange } from "./build-change";
 import type { PortalMetadata } from "./portal-metadata";
+import type { DealSnapshot, OpenViolation } from "./snapshot";
 
 export interface DetectedViolation {
   id: string;
@@ -23,15 +22,6 @@ export interface DetectedViolation {
   transitionId: string | null;
 }
 
-/** An open violation as the re-check needs it (stored, or detected earlier in this run). */
-export interface OpenViolation {
-  id: string;
-  policyId: string;
-  ruleId: string;
-  toStage: string | null;
-  occurredAt: number;
-}
-
 export interface DealEvaluation {
   dealId: string;
   detected: DetectedViolation[];
@@ -42,17 +32,11 @@ export interface DealEvaluation {
   current: DealChange;
 }
 
-export interface EvaluateDealInput {
-  group: DealGroup;
-  deal: DealRecord;
-  state: DealState | undefined;
-  open: OpenViolation[];
+export interface EvaluateOptions {
   set: CompiledPolicySet;
   properties: string[];
   metadata: PortalMetadata;
-  associations: { contacts: number; companies: number; line_items: number };
   modeOverride: Mode | null;
-  now: number;
 }
 
 function parseDate(raw: string | null | undefined): number | null {
@@ -65,10 +49,12 @@ function resolvedBy(change: DealChange): string {
   return change.actor.userId !== null ? `userId:${change.actor.userId}` : change.actor.changeSource;
 }
 
-export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvaluation> {
-  const { group, deal, metadata, set, now } = input;
+/** Judges one deal's changes in order. Never throws. */
+export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvaluation {
+  const { group, deal } = input;
+  const { metadata, set } = o;
   const portalId = Number(group.portalId) || 0;
-  const open = [...input.open];
+  const open: OpenViolation[] = [...input.open];
   const out: DealEvaluation = {
     dealId: deal.id,
     detected: [],
@@ -81,11 +67,11 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
       stageId: deal.properties.dealstage ?? null,
       ownerId: deal.properties.hubspot_owner_id ?? null,
       dealName: deal.properties.dealname ?? null,
-      properties: Object.fromEntries(input.properties.map((p) => [p, deal.properties[p] ?? null])),
+      properties: Object.fromEntries(o.properties.map((p) => [p, deal.properties[p] ?? null])),
       stageEnteredAt: deal.history.dealstage?.at(-1)?.timestamp ?? input.state?.stageEnteredAt ?? null,
       observedAt: Math.max(deal.updatedAt, group.changes.at(-1)?.occurredAt ?? 0),
     },
-    current: buildCurrentState(deal, input.properties, metadata.directory, input.associations, now),
+    current: { ...input.current, associations: input.associations },
   };
   const resolve = (change: DealChange, by: string, event: string | null) => {
     for (let i = open.length - 1; i >= 0; i--) {
@@ -98,8 +84,8 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
     }
   };
 
-  for (const group of input.group.changes) {
-    const built = buildDealChange({ group, deal, state: input.state, properties: input.properties, directory: metadata.directory, associations: input.associations });
+  for (const prebuilt of input.built) {
+    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations } };
     const change = built.change;
     resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
     // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the
@@ -108,7 +94,7 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
     let transitionId: string | null = null;
     if (built.stageMoved && change.toStage !== null) {
-      transitionId = await deterministicId(deal.id, change.occurredAt, change.fromStage, change.toStage);
+      transitionId = deterministicId(deal.id, change.occurredAt, change.fromStage, change.toStage);
       const to = metadata.stages.get(change.toStage);
       const from = change.fromStage === null ? undefined : metadata.stages.get(change.fromStage);
       out.transitions.push({
@@ -137,7 +123,7 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
       const isClosed = change.toStage !== null && (metadata.stages.get(change.toStage)?.stage.isClosed ?? false);
       if (!isClosed && oldValue !== null && newValue !== null && newValue > oldValue) {
         out.closeDates.push({
-          id: await deterministicId(deal.id, change.occurredAt, change.new.closedate ?? null),
+          id: deterministicId(deal.id, change.occurredAt, change.new.closedate ?? null),
           portalId,
           dealId: deal.id,
           ownerId: change.ownerId,
@@ -150,11 +136,11 @@ export async function evaluateDeal(input: EvaluateDealInput): Promise<DealEvalua
       }
     }
     for (const violation of evaluation.violations) {
-      const id = await deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
+      const id = deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
       out.detected.push({
         id,
         violation,
-        mode: input.modeOverride ?? violation.mode,
+        mode: o.modeOverride ?? violation.mode,
         built,
         dealName: change.new.dealname ?? deal.properties.dealname ?? null,
         portalId,

@@ -1,14 +1,14 @@
 // The write side of `violations` (enforcement): idempotent insert, action outcomes, resolution.
 // The managers' view reads the same table through violations-query.ts; this file never serves HTTP.
-import { chunk } from "./ids";
+import { chunk } from "../chunk";
 import type { ViolationFacts } from "./violation-facts";
 
-export type ActionOutcome = "pending" | "done" | "skipped" | "failed" | "would-run";
+export type ActionStatus = "pending" | "done" | "skipped" | "failed" | "would-run";
 
 export interface RecordedAction {
   type: "task" | "revert" | "log" | "notify-manager";
   planned: unknown;
-  outcome: ActionOutcome;
+  outcome: ActionStatus;
   taskId?: string;
   error?: string;
   reason?: string;
@@ -83,12 +83,13 @@ function toStored(row: StoredRow): StoredViolation {
 
 const STORED_COLUMNS = "id, deal_id, policy_id, rule_id, to_stage, status, actions, task_id, reverted, occurred_at";
 
-export async function getViolations(db: D1Database, ids: string[]): Promise<Map<string, StoredViolation>> {
+/** The violations of these deals that happened at or after `since` (epoch ms), keyed by id. */
+export async function listViolationsSince(db: D1Database, dealIds: string[], since: number): Promise<Map<string, StoredViolation>> {
   const out = new Map<string, StoredViolation>();
-  for (const part of chunk([...new Set(ids)], 90)) {
+  for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
-      .prepare(`SELECT ${STORED_COLUMNS} FROM violations WHERE id IN (${part.map(() => "?").join(",")})`)
-      .bind(...part)
+      .prepare(`SELECT ${STORED_COLUMNS} FROM violations WHERE deal_id IN (${part.map(() => "?").join(",")}) AND occurred_at >= ?`)
+      .bind(...part, since)
       .all<StoredRow>();
     for (const row of rows.results) out.set(row.id, toStored(row));
   }

@@ -1,0 +1,63 @@
+// Step 4, apply: the plan's HubSpot writes — reverts and the rules' tasks side by side, then the rep's tasks standing
+// in for refused reverts, then the completion of fixed rules' tasks — returned as outcomes matched to the plan by
+// (violation, action). Decides nothing the plan didn't say and mutates nothing the plan made.
+import type { HubSpotClient } from "../hubspot/client";
+import { completeTask } from "../hubspot/tasks";
+import { applyReverts, type RevertContext } from "./apply-reverts";
+import { applyTasks } from "./apply-tasks";
+import type { Applied, TaskCompletion, TaskIntent } from "./outcomes";
+import type { Plan } from "./plan-types";
+import type { Snapshot } from "./snapshot";
+
+/** Runs every HubSpot write of the plan. A HubSpot failure stops what depends on it and comes back in `failure`. */
+export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied> {
+  const [reverts, tasks] = await Promise.all([applyReverts(ctx, plan.reverts), applyTasks(ctx, plan.tasks)]);
+  const applied: Applied = {
+    outcomes: [...reverts.outcomes, ...tasks.outcomes],
+    reverted: reverts.reverted,
+    revertMarks: reverts.revertMarks,
+    completed: [],
+    tasksCreated: tasks.created,
+    failure: reverts.failure,
+  };
+  if (reverts.failure !== null) return { ...applied, outcomes: [...applied.outcomes, ...unsettled(plan.tasks, applied)] };
+
+  const fallbacks: TaskIntent[] = [...plan.lateTasks, ...reverts.refused.flatMap((r) => r.intent.fallbacks.map((make) => make(r.error)))];
+  const late = await applyTasks(ctx, fallbacks);
+  applied.outcomes.push(...late.outcomes);
+  applied.outcomes.push(...unsettled([...plan.tasks, ...fallbacks], applied));
+  applied.tasksCreated += late.created;
+  applied.failure = tasks.failure ?? late.failure;
+  if (applied.failure !== null) return applied;
+
+  const reverted = new Set(applied.reverted.flatMap((r) => [r.violationId, ...r.siblings]));
+  const completions = plan.completions.filter((c) => c.unlessOpen.every((id) => reverted.has(id)));
+  const completed = await completeTasks(ctx.client, completions);
+  applied.completed = completed.rowIds;
+  applied.failure = completed.failure;
+  return applied;
+}
+
+/** The stages the batch read saw, and when: a revert's "re-read just before the write" when still fresh. */
+export function lastReadOf(snapshot: Snapshot): RevertContext["lastRead"] {
+  const deals = snapshot.live?.deals ?? [];
+  const stages = new Map(deals.map((d) => [d.deal.id, { stage: d.deal.properties.dealstage ?? null, pipeline: d.deal.properties.pipeline ?? null }]));
+  return { at: snapshot.live?.readAt ?? 0, stages };
+}
+
+/** Fallback tasks issued but not settled stay "pending" on the violation: the retry creates them. */
+function unsettled(intents: TaskIntent[], applied: Applied): Applied["outcomes"] {
+  const settled = new Set(applied.outcomes.map((o) => `${o.ref.violationId}#${o.ref.index}`));
+  return intents.filter((i) => i.fallback && !settled.has(`${i.ref.violationId}#${i.ref.index}`)).map((i) => ({ ref: i.ref, status: "pending", fallback: true }));
+}
+
+async function completeTasks(client: HubSpotClient, completions: TaskCompletion[]) {
+  const rowIds: string[] = [];
+  for (const c of completions) {
+    const answer = await completeTask(client, c.taskId);
+    // A task someone deleted in HubSpot is as done as it gets.
+    if (!answer.ok && answer.error.kind !== "not-found") return { rowIds, failure: answer.error };
+    rowIds.push(c.rowId);
+  }
+  return { rowIds, failure: null };
+}

@@ -1,0 +1,15 @@
+// Step 2, evaluate (PURE): the Snapshot's deals, each change built once, judged against the compiled policies as of
+// when it happened → one DealEvaluation per deal (violations, transitions, close-date pushes, resolutions, state).
+// No env, no fetch, no D1, no clock: everything comes in as arguments.
+import type { Mode } from "../policy";
+import { evaluateDeal, type DealEvaluation } from "./evaluate-deal";
+import type { LiveSnapshot } from "./snapshot";
+
+export type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
+
+/** The verdicts on every deal of the snapshot, in the snapshot's order. Never throws. */
+export function evaluateSnapshot(live: LiveSnapshot | null, o: { modeOverride: Mode | null }): DealEvaluation[] {
+  if (live === null) return [];
+  const options = { set: live.set, properties: live.properties, metadata: live.metadata, modeOverride: o.modeOverride };
+  return live.deals.map((deal) => evaluateDeal(deal, options));
+}

@@ -1,0 +1,57 @@
+// Enforcement: turns a batch of new, stored deal events into verdicts, HubSpot writes and D1 records, as a pipeline
+// read → evaluate → plan → apply → record (one file per step). Idempotent end to end; it never sleeps (HubSpot's limits
+// come back as "retry after N s") and never acks or retries queue messages — the consumer does.
+import type { Config, Env } from "../env";
+import { openBudgetedClient } from "../hubspot/budget";
+import type { HubSpotCall } from "../hubspot/client";
+import type { HubSpotEvent } from "../hubspot/events";
+import type { PolicyFile, PortalProperty } from "../policy";
+import { applyPlan, lastReadOf } from "./apply";
+import { evaluateSnapshot } from "./evaluate";
+import { planEnforcement, type EnforceStats } from "./plan";
+import { readSettings, readSnapshot } from "./read";
+import { recordRun } from "./record";
+
+export interface EnforceDeps {
+  env: Env;
+  config: Config;
+  /** Epoch ms; passed in so enforcement never reads the clock for its decisions. */
+  now: () => number;
+  /** The policy files to enforce (tests, benchmarks); default: the set bundled at build time from policies/. */
+  policyFiles?: PolicyFile[];
+  /** Deal property types when the portal doesn't serve /crm/v3/properties/deals; default: the bundled snapshot. */
+  portalProperties?: PortalProperty[];
+  /** Observes every HubSpot call (benchmarks, tests). */
+  onHubSpotCall?: (call: HubSpotCall) => void;
+}
+
+/** ok: every event is done (the consumer marks them processed). not ok: retry the messages (after `retryAfterSeconds`). */
+export type EnforceOutcome = { ok: true; processed: number; stats?: EnforceStats } | { ok: false; error: string; retryAfterSeconds?: number };
+
+/** Enforces the policies on the events. Never throws for HubSpot trouble or bad policies: they become outcomes. */
+export async function enforceDealEvents(events: HubSpotEvent[], deps: EnforceDeps): Promise<EnforceOutcome> {
+  if (events.length === 0) return { ok: true, processed: 0 };
+  const { config, env } = deps;
+  const now = deps.now();
+  // Reads: one per 100 deals; writes: a task batch and a few reverts. Charged for real afterwards.
+  const estimate = Math.ceil(new Set(events.map((e) => e.objectId)).size / 100) + 1;
+  const hubspot = await openBudgetedClient({ db: env.DB, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, onCall: deps.onHubSpotCall });
+  if (!hubspot.ok) return { ok: false, ...hubspot.error };
+  const ctx = { db: env.DB, client: hubspot.value.client, now, clock: () => Date.now() };
+
+  const snapshot = await readSnapshot({ ...ctx, ...readSettings(config, deps) }, events);
+  if (!snapshot.ok) {
+    const failure = snapshot.error;
+    const refusal = await hubspot.value.close(failure.kind === "hubspot" ? failure.error : undefined);
+    return { ok: false, ...(refusal ?? { error: failure.kind === "policy" ? failure.message : "HubSpot failed" }) };
+  }
+  const verdicts = evaluateSnapshot(snapshot.value.live, { modeOverride: config.POLICY_MODE_OVERRIDE });
+  const plan = planEnforcement(snapshot.value, verdicts, { now, portalUiUrl: config.HUBSPOT_PORTAL_UI_URL ?? "https://app.hubspot.com", maxRevertsPerHour: config.MAX_REVERTS_PER_DEAL_PER_HOUR });
+  const applied = await applyPlan({ ...ctx, lastRead: lastReadOf(snapshot.value) }, plan);
+  await recordRun(env.DB, plan, applied, now);
+
+  const refusal = await hubspot.value.close(applied.failure ?? undefined);
+  if (refusal !== null) return { ok: false, ...refusal };
+  const reverts = plan.stats.reverts + applied.reverted.reduce((n, r) => n + 1 + r.siblings.length, 0);
+  return { ok: true, processed: events.length, stats: { ...plan.stats, tasksCreated: applied.tasksCreated, reverts } };
+}

@@ -1,0 +1,93 @@
+// The actions of the open enforce-mode violations: reverts (plan-reverts.ts), the rules' tasks, the rep's task standing
+// in for a refused revert, and the completion of tasks whose rule the deal now complies with. Pure.
+import type { Resolution } from "../store/violations";
+import type { DealEvaluation } from "./evaluate-deal";
+import type { RevertIntent, TaskCompletion, TaskIntent } from "./outcomes";
+import { planReverts } from "./plan-reverts";
+import type { PlanOptions } from "./plan";
+import type { ViolationPlan } from "./plan-types";
+import type { LiveSnapshot } from "./snapshot";
+import { fallbackAction, fallbackTaskIntent, hasRepTask, taskIntents, type TaskContext } from "./task-intents";
+
+export interface ActionPlan {
+  resolutions: Resolution[];
+  reverts: RevertIntent[];
+  capped: ReturnType<typeof planReverts>["capped"];
+  tasks: TaskIntent[];
+  lateTasks: TaskIntent[];
+  completions: TaskCompletion[];
+}
+
+const REVERT_REFUSED = "revert refused";
+
+export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], o: PlanOptions): ActionPlan {
+  const ctx: TaskContext = { now: o.now, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory };
+  const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
+  const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts });
+
+  // The rules' own tasks (and fallback tasks planned in an earlier attempt) don't depend on this run's reverts:
+  // they are created while the reverts run, so a rep's task doesn't wait for the revert round trip.
+  const tasks: TaskIntent[] = [];
+  for (const v of active) tasks.push(...taskIntents(ctx, v.d, v.actions));
+  for (const v of active) {
+    const pending = v.actions.findIndex((a) => a.reason === REVERT_REFUSED && a.outcome === "pending");
+    if (pending === -1 || tasks.some((t) => t.ref.violationId === v.d.id && t.purpose === "rep")) continue;
+    const error = v.actions[pending]?.error ?? "refused";
+    v.actions.splice(pending, 1);
+    v.changed = true;
+    if (hasRepTask(v.d)) continue;
+    v.actions.push(fallbackAction("pending"));
+    tasks.push(fallbackTaskIntent(ctx, v.d, v.actions.length - 1, error));
+  }
+
+  // A refusal known before this run (an earlier attempt's answer) or coming in this run: the rep gets a task instead,
+  // unless the rule already gives one or a stand-in exists.
+  const needsFallback = (v: ViolationPlan | undefined): v is ViolationPlan => v !== undefined && !hasRepTask(v.d) && !v.actions.some((a) => a.reason === REVERT_REFUSED);
+  const byId = new Map(active.map((v) => [v.d.id, v]));
+  const lateTasks: TaskIntent[] = [];
+  for (const r of reverts.refused) {
+    const v = byId.get(r.violationId);
+    if (!needsFallback(v)) continue;
+    v.actions.push(fallbackAction("pending"));
+    v.changed = true;
+    lateTasks.push(fallbackTaskIntent(ctx, v.d, v.actions.length - 1, r.error));
+  }
+  for (const intent of reverts.intents) {
+    for (const ref of [intent.ref, ...intent.siblings]) {
+      const v = byId.get(ref.violationId);
+      if (!needsFallback(v)) continue;
+      const index = v.actions.length;
+      intent.fallbacks.push((refusal) => fallbackTaskIntent(ctx, v.d, index, refusal));
+    }
+  }
+  const completions = planCompletions(live, evaluations, violations, reverts.intents, reverts.resolutions);
+  return { resolutions: reverts.resolutions, reverts: reverts.intents, capped: reverts.capped, tasks, lateTasks, completions };
+}
+
+/**
+ * Remediation: on deals where this run resolved a violation, the engine's open tasks whose violation is resolved (not
+ * by the engine's revert — that task explains the revert) and whose rule has no violation left open on the deal.
+ * A violation left open only until its pending revert is done holds the completion back unless the revert lands.
+ */
+function planCompletions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], reverts: RevertIntent[], revertResolutions: Resolution[]): TaskCompletion[] {
+  const fixedBy = new Map(evaluations.flatMap((e) => e.resolutions.map((r) => [r.id, r.resolvedBy] as const)));
+  const resolvedHere = new Set([...fixedBy.keys(), ...revertResolutions.map((r) => r.id)]);
+  const dealsWithResolutions = new Set(evaluations.filter((e) => e.resolutions.length > 0).map((e) => e.dealId));
+  const pendingRevert = new Set(reverts.flatMap((r) => [r.ref.violationId, ...r.siblings.map((s) => s.violationId)]));
+  const openAfter = [
+    ...live.deals.flatMap((d) => d.open.map((v) => ({ ...v, dealId: d.deal.id }))),
+    ...violations.filter((v) => v.insert !== null).map((v) => ({ id: v.d.id, dealId: v.d.built.change.dealId, policyId: v.d.violation.policyId, ruleId: v.d.violation.ruleId })),
+  ].filter((v, i, all) => !resolvedHere.has(v.id) && all.findIndex((w) => w.id === v.id) === i);
+  const out: TaskCompletion[] = [];
+  for (const t of live.openTasks) {
+    if (!dealsWithResolutions.has(t.deal_id) || t.task_id === null) continue;
+    const resolvedBefore = t.violation_status === "resolved";
+    if (!resolvedBefore && !fixedBy.has(t.violation_id)) continue;
+    const resolvedBy = resolvedBefore ? t.violation_resolved_by : fixedBy.get(t.violation_id);
+    if (resolvedBy === "engine:revert") continue;
+    const blocking = openAfter.filter((v) => v.dealId === t.deal_id && v.policyId === t.policy_id && v.ruleId === t.rule_id);
+    if (blocking.some((v) => !pendingRevert.has(v.id))) continue;
+    out.push({ rowId: t.id, taskId: t.task_id, unlessOpen: blocking.map((v) => v.id) });
+  }
+  return out;
+}

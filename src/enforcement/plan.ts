@@ -1,0 +1,119 @@
+// Step 3, plan (PURE): the Snapshot and the verdicts → every decision of the run in one place: which violation rows to
+// insert, which violations are resolved (by a later change, the deal as it is now, a merge, or an earlier revert),
+// which actions are skipped and why, the reverts and tasks to send, and the tasks to complete. No env, no fetch, no
+// D1, no clock: `now` and the inputs are arguments.
+import type { Resolution } from "../store/violations";
+import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
+import { planActions } from "./plan-actions";
+import type { Plan, ViolationPlan } from "./plan-types";
+import type { LiveSnapshot, Snapshot } from "./snapshot";
+import { initialActions } from "./task-intents";
+
+export type { Plan, ViolationPlan, EnforceStats } from "./plan-types";
+
+export interface PlanOptions {
+  now: number;
+  portalUiUrl: string;
+  maxRevertsPerHour: number;
+}
+
+const hashesOf = (events: Array<{ inboxHash?: string }>) => events.flatMap((e) => (e.inboxHash === undefined ? [] : [e.inboxHash]));
+
+/** Decides everything the run will write. Never throws. */
+export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[], o: PlanOptions): Plan {
+  const plan = planBookkeeping(snapshot, o.now);
+  const live = snapshot.live;
+  if (live === null) return plan;
+  const violations = planViolations(live, evaluations, o.now);
+  const actions = planActions(live, evaluations, violations, o);
+  plan.violations = violations;
+  plan.transitions = evaluations.flatMap((e) => e.transitions);
+  plan.closeDates = evaluations.flatMap((e) => e.closeDates);
+  plan.states = evaluations.map((e) => e.state);
+  plan.resolutions.push(...evaluations.flatMap((e) => e.resolutions), ...actions.resolutions);
+  Object.assign(plan, { reverts: actions.reverts, capped: actions.capped, tasks: actions.tasks, lateTasks: actions.lateTasks, completions: actions.completions });
+  plan.stats.deals = evaluations.length;
+  plan.stats.violations = evaluations.reduce((n, e) => n + e.detected.length, 0);
+  plan.stats.resolved += new Set(evaluations.flatMap((e) => e.resolutions.map((r) => r.id))).size;
+  plan.stats.reverts = actions.resolutions.length;
+  return plan;
+}
+
+/** Echoes, deleted and merged deals, and deals HubSpot no longer has: inbox dispositions, deal_state, resolutions. */
+function planBookkeeping(snapshot: Snapshot, now: number): Plan {
+  const missing = snapshot.live?.missing ?? [];
+  const mergedResolutions: Resolution[] = snapshot.mergedOpen.map((v) => {
+    const into = snapshot.mergedAway.find((m) => m.dealId === v.dealId);
+    return { id: v.id, resolvedAt: into?.at ?? now, resolvedBy: `merged:${into?.into ?? "?"}`, resolvedByEvent: into?.events[0]?.inboxHash ?? null };
+  });
+  const dispositions: Plan["dispositions"] = [
+    ...(snapshot.echoes.length === 0 ? [] : [{ hashes: hashesOf(snapshot.echoes.map((e) => e.event)), status: "ignored" as const, reason: "engine echo (own write)" }]),
+    ...snapshot.deleted.map((g) => ({ hashes: hashesOf(g.events), status: "dropped" as const, reason: "deal deleted" })),
+    ...missing.map((g) => ({ hashes: hashesOf(g.events), status: "dropped" as const, reason: "deal no longer exists in HubSpot" })),
+  ];
+  return {
+    dispositions,
+    gone: [
+      ...snapshot.mergedAway.map((m) => ({ dealId: m.dealId, status: "merged" as const, mergedInto: m.into, at: m.at })),
+      ...snapshot.deleted.map((g) => ({ dealId: g.dealId, status: "deleted" as const, mergedInto: null, at: g.deletedAt ?? now })),
+      ...missing.map((g) => ({ dealId: g.dealId, status: "deleted" as const, mergedInto: null, at: now })),
+    ],
+    violations: [],
+    transitions: [],
+    closeDates: [],
+    states: [],
+    resolutions: mergedResolutions,
+    reverts: [],
+    capped: [],
+    tasks: [],
+    lateTasks: [],
+    completions: [],
+    stats: {
+      deals: 0,
+      echoes: snapshot.echoes.length,
+      dropped: [...snapshot.deleted, ...missing].reduce((n, g) => n + g.events.length, 0),
+      violations: 0,
+      tasksCreated: 0,
+      reverts: 0,
+      resolved: mergedResolutions.length,
+    },
+  };
+}
+
+/**
+ * One plan per detected violation (the first detection of an id wins): the stored actions of an earlier attempt, or
+ * the initial ones. A violation resolved in this run has its pending actions skipped — unless the engine itself moved
+ * the deal back in an earlier attempt (it "complies" again, but the rep still gets the rule's task).
+ */
+function planViolations(live: LiveSnapshot, evaluations: DealEvaluation[], now: number): ViolationPlan[] {
+  const resolved = new Set(evaluations.flatMap((e) => e.resolutions.map((r) => r.id)));
+  const out = new Map<string, ViolationPlan>();
+  for (const d of evaluations.flatMap((e) => e.detected)) {
+    if (out.has(d.id)) continue;
+    const stored = live.stored.get(d.id);
+    const revertedBefore = stored?.reverted === true || live.reverts.get(d.id)?.status === "done";
+    const open = revertedBefore || ((stored?.status ?? "open") === "open" && !resolved.has(d.id));
+    let changed = false;
+    const actions = (stored?.actions ?? initialActions(d)).map((a) => {
+      if (open || a.outcome !== "pending") return { ...a };
+      changed = true;
+      return { ...a, outcome: "skipped" as const, reason: "the deal already complies" };
+    });
+    const label = (id: string | null) => (id === null ? null : (live.metadata.stages.get(id)?.stage.label ?? null));
+    out.set(d.id, { d, actions, insert: stored === undefined ? toInsert(d, now, label) : null, changed, open, reverted: false });
+  }
+  return [...out.values()];
+}
+
+function toInsert(d: DetectedViolation, now: number, label: (stageId: string | null) => string | null): NonNullable<ViolationPlan["insert"]> {
+  const c = d.built.change;
+  const v = d.violation;
+  return {
+    id: d.id, portalId: d.portalId, dealId: c.dealId, dealName: d.dealName, pipelineId: c.pipelineId,
+    fromStage: c.fromStage, toStage: c.toStage, fromStageLabel: label(c.fromStage), toStageLabel: label(c.toStage),
+    policyId: v.policyId, policyVersion: v.policyVersion, ruleId: v.ruleId, severity: v.severity, mode: d.mode,
+    message: v.message, missing: v.missing, trace: v.trace, ownerId: c.ownerId, teamId: d.teamId,
+    actorUserId: c.actor.userId, actorOwnerId: c.actor.ownerId, changeSource: c.actor.changeSource, sourceId: c.actor.sourceId,
+    sourceEvents: d.built.inboxHashes, occurredAt: c.occurredAt, detectedAt: now,
+  };
+}

@@ -1,0 +1,133 @@
+// Step 1, read: groups the batch's events by deal and reads everything enforcement needs — portal metadata, one batch
+// read per ≤100 deals with history, deal states, open and earlier violations, reverts, open tasks, and the association
+// counts that can change a verdict — into one Snapshot. Reads only: it never writes to HubSpot or D1 (the metadata
+// cache aside) and decides nothing.
+import { countAssociations, NO_ASSOCIATIONS, type AssociationCounts } from "../hubspot/associations";
+import type { HubSpotClient } from "../hubspot/client";
+import { readDeals } from "../hubspot/deals";
+import type { Config } from "../env";
+import type { HubSpotEvent } from "../hubspot/events";
+import { neededAssociations, requiredProperties, type AssociationKind, type PolicyFile, type PortalProperty } from "../policy";
+import type { Result } from "../result";
+import { getDealStates } from "../store/deal-state";
+import { listOpenTasks } from "../store/deal-tasks";
+import { findEngineWrites } from "../store/engine-writes";
+import { countRecentReverts, listReverts } from "../store/reverts";
+import { listOpenViolations, listViolationsSince } from "../store/violations";
+import { associationNeeds } from "./association-needs";
+import { buildDealChanges } from "./build-change";
+import { groupDealEvents, isDeletedAtEnd, type DealGroup } from "./group-events";
+import type { EnforceFailure } from "./outcomes";
+import { compilePolicies } from "./policy-set";
+import { shippedPolicyFiles, shippedPortalProperties } from "./shipped-policies";
+import { loadPortalMetadata, metadataNeeds } from "./portal-metadata";
+import type { DealSnapshot, LiveSnapshot, Snapshot } from "./snapshot";
+
+/** Properties every run reads besides the policies' own. */
+const BASE_PROPERTIES = ["amount", "closedate", "dealname", "dealstage", "hubspot_owner_id", "pipeline"];
+const HOUR_MS = 3600_000;
+
+export interface ReadContext {
+  db: D1Database;
+  client: HubSpotClient;
+  /** The run's fixed time (epoch ms). */
+  now: number;
+  /** A ticking clock, for when the batch read happened. */
+  clock: () => number;
+  appId: string;
+  policyFiles: PolicyFile[];
+  fallbackProperties: PortalProperty[];
+  managerMap: Record<string, string>;
+  metadataTtlMs: number;
+  /** Which portal/config the metadata belongs to (for the in-isolate memo). */
+  metadataKey: string;
+}
+
+/** The read settings from the configuration; the shipped policies and portal snapshot unless others are given. */
+export function readSettings(config: Config, given: { policyFiles?: PolicyFile[]; portalProperties?: PortalProperty[] }) {
+  return {
+    appId: config.HUBSPOT_APP_ID,
+    policyFiles: given.policyFiles ?? shippedPolicyFiles(),
+    fallbackProperties: given.portalProperties ?? shippedPortalProperties(),
+    managerMap: config.MANAGER_MAP,
+    metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
+    metadataKey: [config.HUBSPOT_BASE_URL, config.HUBSPOT_PORTAL_ID ?? "", config.HUBSPOT_APP_ID, JSON.stringify(config.MANAGER_MAP)].join("|"),
+  };
+}
+
+/** Reads the batch's Snapshot; a HubSpot failure or policies that don't compile come back as values. */
+export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Promise<Result<Snapshot, EnforceFailure>> {
+  const { db, now } = ctx;
+  const allIds = [...new Set(events.map((e) => e.objectId))];
+  const grouped = groupDealEvents(events, { appId: ctx.appId, engineWrites: await findEngineWrites(db, allIds, now) });
+  const unverified = grouped.echoes.filter((e) => !e.verified).length;
+  if (unverified > 0) console.warn(`${unverified} INTEGRATION events carry our app id without a matching engine write`);
+  const groups = [...grouped.deals.values()];
+  const deleted = groups.filter(isDeletedAtEnd);
+  const alive = groups.filter((g) => !isDeletedAtEnd(g) && g.changes.length > 0);
+  const mergedOpen = grouped.mergedAway.length === 0 ? [] : await listOpenViolations(db, grouped.mergedAway.map((m) => m.dealId));
+  const base = { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen, deleted };
+  if (alive.length === 0) return { ok: true, value: { ...base, live: null } };
+  const live = await readLive(ctx, alive);
+  return live.ok ? { ok: true, value: { ...base, live: live.value } } : live;
+}
+
+async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<LiveSnapshot, EnforceFailure>> {
+  const { db, now } = ctx;
+  const metadata = await loadPortalMetadata(
+    { db, client: ctx.client, ttlMs: ctx.metadataTtlMs, now, managerMap: ctx.managerMap, memoKey: ctx.metadataKey, fallbackProperties: ctx.fallbackProperties },
+    metadataNeeds(alive),
+  );
+  if (!metadata.ok) return { ok: false, error: { kind: "hubspot", error: metadata.error } };
+  const compiled = compilePolicies(ctx.policyFiles, metadata.value.schema);
+  if (!compiled.ok) return { ok: false, error: { kind: "policy", message: compiled.error } };
+  const set = compiled.set;
+
+  const properties = [...new Set([...requiredProperties(set), ...BASE_PROPERTIES])].sort();
+  // History only where old values matter: the stage/pipeline/close date and whatever these events changed. Other
+  // properties are taken as they are now (their history would multiply the payload for nothing).
+  const changedNames = alive.flatMap((g) => g.changes.flatMap((c) => [...c.values.keys()]));
+  const withHistory = [...new Set(["dealstage", "pipeline", "closedate", ...changedNames])].filter((p) => properties.includes(p)).sort();
+  const reads = await readDeals(ctx.client, alive.map((g) => g.dealId), properties, withHistory);
+  if (!reads.ok) return { ok: false, error: { kind: "hubspot", error: reads.error } };
+  const readAt = ctx.clock();
+  const foundIds = [...reads.value.found.keys()];
+  const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
+  const [states, open, stored, reverts, recentReverts, openTasks] = await Promise.all([
+    getDealStates(db, foundIds),
+    listOpenViolations(db, foundIds),
+    listViolationsSince(db, foundIds, since),
+    listReverts(db, foundIds),
+    countRecentReverts(db, foundIds, now - HOUR_MS),
+    listOpenTasks(db, foundIds),
+  ]);
+
+  const deals: DealSnapshot[] = [];
+  for (const group of alive) {
+    const deal = reads.value.found.get(group.dealId);
+    if (deal === undefined) continue;
+    const openOfDeal = open
+      .filter((v) => v.dealId === deal.id)
+      .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, occurredAt: v.occurredAt }));
+    const state = states.get(deal.id);
+    const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
+    deals.push({ group, deal, state, open: openOfDeal, ...built, associations: { ...NO_ASSOCIATIONS } });
+  }
+  const counted = await readAssociations(ctx.client, set, deals, now);
+  if (!counted.ok) return { ok: false, error: { kind: "hubspot", error: counted.error } };
+  for (const d of deals) d.associations = counted.value.get(d.deal.id) ?? { ...NO_ASSOCIATIONS };
+  const missing = alive.filter((g) => !reads.value.found.has(g.dealId));
+  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, openTasks, readAt } };
+}
+
+/** Association counts: only the kinds, for only the deals, whose verdicts depend on them (one call per kind). */
+async function readAssociations(client: HubSpotClient, set: LiveSnapshot["set"], deals: DealSnapshot[], now: number) {
+  const kinds = neededAssociations(set);
+  if (kinds.length === 0 || deals.length === 0) return { ok: true as const, value: new Map<string, AssociationCounts>() };
+  const wanted = new Map<AssociationKind, string[]>();
+  for (const d of deals) {
+    const changes = d.built.map((b) => b.change);
+    for (const kind of associationNeeds(set, kinds, changes, d.current, d.open, now)) wanted.set(kind, [...(wanted.get(kind) ?? []), d.deal.id]);
+  }
+  return countAssociations(client, wanted);
+}

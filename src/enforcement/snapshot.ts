@@ -1,0 +1,66 @@
+// The Snapshot: everything one batch's enforcement needs from HubSpot and D1, read once by read.ts. The pure steps
+// (evaluate, plan) take it as their only input besides `now`; nothing after read.ts reads HubSpot or D1 to decide.
+import type { AssociationCounts } from "../hubspot/associations";
+import type { DealRecord } from "../hubspot/deals";
+import type { CompiledPolicySet, DealChange } from "../policy";
+import type { DealState } from "../store/deal-state";
+import type { OpenTaskRow } from "../store/deal-tasks";
+import type { RevertRow } from "../store/reverts";
+import type { StoredViolation } from "../store/violations";
+import type { BuiltChange } from "./build-change";
+import type { DealGroup, GroupedEvents } from "./group-events";
+import type { PortalMetadata } from "./portal-metadata";
+
+/** An open violation as the re-check needs it (stored, or detected earlier in this run). */
+export interface OpenViolation {
+  id: string;
+  policyId: string;
+  ruleId: string;
+  toStage: string | null;
+  occurredAt: number;
+}
+
+/** One deal the batch read returned, with its changes built once (association counts applied by evaluate). */
+export interface DealSnapshot {
+  group: DealGroup;
+  deal: DealRecord;
+  state: DealState | undefined;
+  /** Its open violations in D1 before this run. */
+  open: OpenViolation[];
+  built: BuiltChange[];
+  /** The deal as it is now (a "scan" change), for re-checking open violations. */
+  current: DealChange;
+  associations: AssociationCounts;
+}
+
+/** What the batch read found, for the deals still alive at the end of the batch. */
+export interface LiveSnapshot {
+  set: CompiledPolicySet;
+  metadata: PortalMetadata;
+  /** Every property read (the policies' and the engine's own). */
+  properties: string[];
+  deals: DealSnapshot[];
+  /** Groups of deals the read didn't return: they no longer exist in HubSpot. */
+  missing: DealGroup[];
+  /** Stored violations of these deals since the batch's first change, keyed by id (a retry's earlier work). */
+  stored: Map<string, StoredViolation>;
+  /** Revert rows of these deals, keyed by violation id. */
+  reverts: Map<string, RevertRow>;
+  /** Reverts planned or done per deal in the last hour (the cap). */
+  recentReverts: Map<string, number>;
+  /** The engine's open tasks on these deals, with their violations' state (what remediation completes). */
+  openTasks: OpenTaskRow[];
+  /** Clock time of the batch read: a revert's "re-read just before the write" counts it when fresh. */
+  readAt: number;
+}
+
+export interface Snapshot {
+  echoes: GroupedEvents["echoes"];
+  mergedAway: GroupedEvents["mergedAway"];
+  /** Open violations of the merged-away deals. */
+  mergedOpen: StoredViolation[];
+  /** Deals deleted by the end of the batch (not read). */
+  deleted: DealGroup[];
+  /** null when no deal is left to read. */
+  live: LiveSnapshot | null;
+}

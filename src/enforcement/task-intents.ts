@@ -1,0 +1,113 @@
+// The tasks a violation asks for, as intents: the rule's task (owner, manager or a named owner), the manager's
+// review task (notify-manager), and the rep's task standing in for a refused revert. Pure.
+import { addBusinessDays, describeMissing, type PlannedAction } from "../policy";
+import type { RecordedAction } from "../store/violations";
+import type { DetectedViolation } from "./evaluate-deal";
+import type { TaskIntent } from "./outcomes";
+import type { OwnerDirectory } from "./build-change";
+
+export interface TaskContext {
+  now: number;
+  portalUiUrl: string;
+  directory: OwnerDirectory;
+}
+
+/** The actions as first recorded: audit mode records what would have run; `log` is done by recording. */
+export function initialActions(detected: DetectedViolation): RecordedAction[] {
+  return detected.violation.actions.map((planned): RecordedAction => {
+    if (detected.mode === "audit") return { type: planned.type, planned, outcome: "would-run" };
+    if (planned.type === "log") return { type: planned.type, planned, outcome: "done" };
+    return { type: planned.type, planned, outcome: "pending" };
+  });
+}
+
+/** The deal's page in HubSpot, for the task body. */
+export function dealLink(portalUiUrl: string, portalId: number, dealId: string): string {
+  return `${portalUiUrl.replace(/\/+$/, "")}/contacts/${portalId}/record/0-3/${dealId}`;
+}
+
+function taskBody(ctx: TaskContext, d: DetectedViolation, body: string, extra = ""): string {
+  const v = d.violation;
+  const missing = v.missing.length === 0 ? "" : `\nWhat is missing: ${describeMissing(v.missing)}`;
+  return [body, extra, missing, `\nRule: ${v.policyId} / ${v.ruleId} (${v.severity})`, `\nDeal: ${dealLink(ctx.portalUiUrl, d.portalId, d.built.change.dealId)}`].join("");
+}
+
+function assigneeFor(ctx: TaskContext, d: DetectedViolation, planned: PlannedAction): string | null {
+  const owner = d.built.change.ownerId;
+  const assignee = planned.task?.assignee;
+  if (assignee === undefined || assignee.kind === "owner") return owner;
+  if (assignee.kind === "manager") return ctx.directory.managerOf(owner);
+  return assignee.ownerId ?? owner;
+}
+
+function base(d: DetectedViolation) {
+  const v = d.violation;
+  return { fallback: false, dealId: d.built.change.dealId, policyId: v.policyId, ruleId: v.ruleId };
+}
+
+/**
+ * The task intents of one violation's pending task / notify-manager actions. A notify-manager with no manager known
+ * is decided here: `actions` (the plan's own copy) records it as skipped.
+ */
+export function taskIntents(ctx: TaskContext, d: DetectedViolation, actions: RecordedAction[]): TaskIntent[] {
+  const out: TaskIntent[] = [];
+  const v = d.violation;
+  actions.forEach((action, index) => {
+    const planned = v.actions[index];
+    if (action.outcome !== "pending" || planned === undefined) return;
+    const ref = { violationId: d.id, index };
+    if (planned.type === "task" && planned.task !== undefined) {
+      out.push({
+        ...base(d), ref,
+        purpose: planned.task.assignee.kind === "manager" ? "manager" : "rep",
+        ownerId: assigneeFor(ctx, d, planned),
+        subject: planned.task.subject,
+        body: taskBody(ctx, d, planned.task.body),
+        dueAt: addBusinessDays(ctx.now, planned.task.dueInBusinessDays),
+        priority: planned.task.priority,
+      });
+    } else if (planned.type === "notify-manager") {
+      const manager = ctx.directory.managerOf(d.built.change.ownerId);
+      if (manager === null) {
+        actions[index] = { ...action, outcome: "skipped", reason: "no manager known for the deal owner (configure MANAGER_MAP)" };
+        return;
+      }
+      out.push({
+        ...base(d), ref,
+        purpose: "manager",
+        ownerId: manager,
+        subject: `Review needed: ${v.message}`.slice(0, 250),
+        body: taskBody(ctx, d, planned.note ?? v.message, `\nDeal owner: ${d.built.change.ownerId ?? "none"}`),
+        dueAt: addBusinessDays(ctx.now, 1),
+        priority: v.severity === "critical" ? "HIGH" : "MEDIUM",
+      });
+    }
+  });
+  return out;
+}
+
+/** Does the rule itself already give the rep a task (so a refused revert needs no stand-in)? */
+export function hasRepTask(d: DetectedViolation): boolean {
+  return d.violation.actions.some((a) => a.type === "task" && a.task?.assignee.kind !== "manager");
+}
+
+/** The action a fallback task is recorded as, with its outcome so far. */
+export function fallbackAction(outcome: RecordedAction["outcome"]): RecordedAction {
+  return { type: "task", planned: { type: "task", fallbackFor: "revert" }, outcome, reason: "revert refused" };
+}
+
+/** The rep's task when HubSpot refused the revert, recorded at `index` of the violation's actions. */
+export function fallbackTaskIntent(ctx: TaskContext, d: DetectedViolation, index: number, refusal: string): TaskIntent {
+  const v = d.violation;
+  return {
+    ...base(d),
+    ref: { violationId: d.id, index },
+    fallback: true,
+    purpose: "rep",
+    ownerId: d.built.change.ownerId,
+    subject: `Fix this deal: ${v.message}`.slice(0, 250),
+    body: taskBody(ctx, d, v.message, `\nThe engine could not move the deal back (HubSpot said: ${refusal}). Please correct it.`),
+    dueAt: addBusinessDays(ctx.now, 1),
+    priority: v.severity === "critical" ? "HIGH" : "MEDIUM",
+  };
+}

@@ -1,0 +1,76 @@
+// The budgeted HubSpot client: reserves calls in the shared rate budget before a run, counts every HTTP call through
+// the client's onCall hook, charges what was used beyond the reservation, learns the window from HubSpot's headers and,
+// after a 429, blocks every isolate. It never sleeps: limits come back as "retry after N s" for the queue.
+import type { Result } from "../result";
+import { blockBudget, chargeBudget, learnWindowMax, reserveBudget } from "../store/rate-budget";
+import { createHubSpotClient, type HubSpotCall, type HubSpotClient } from "./client";
+import { describeError, type HubSpotError } from "./errors";
+import { readRateLimitHeaders, retryDelaySeconds } from "./rate-limit";
+
+export interface BudgetOptions {
+  db: D1Database;
+  accessToken: string;
+  basePath: string;
+  /** Calls the run expects to make; reserved up front, the rest charged afterwards. */
+  estimate: number;
+  now: number;
+  /** Observes every HubSpot call (benchmarks, tests). */
+  onCall?: (call: HubSpotCall) => void;
+}
+
+/** Why a run may not (or could not) use HubSpot, and when to try again. */
+export interface BudgetRefusal {
+  error: string;
+  retryAfterSeconds?: number;
+}
+
+export interface BudgetedClient {
+  client: HubSpotClient;
+  /** HTTP calls made so far (every attempt, answered or not). */
+  calls(): number;
+  /**
+   * Charges the calls beyond the reservation and learns the window from the headers seen; given the run's HubSpot
+   * failure, turns it into a refusal (a 429 blocks every isolate until its window has passed). Throws only for D1.
+   */
+  close(failure?: HubSpotError): Promise<BudgetRefusal | null>;
+}
+
+/** Reserves the estimate and builds the client, or says how long to wait. Throws only for D1. */
+export async function openBudgetedClient(o: BudgetOptions): Promise<Result<BudgetedClient, BudgetRefusal>> {
+  const reserved = await reserveBudget(o.db, o.estimate, o.now);
+  if (!reserved.ok) return { ok: false, error: { error: `HubSpot budget: ${reserved.reason}`, retryAfterSeconds: reserved.retryAfterSeconds } };
+  let calls = 0;
+  let headerMax: number | null = null;
+  let headerInterval: number | null = null;
+  const client = createHubSpotClient({
+    accessToken: o.accessToken,
+    basePath: o.basePath,
+    onCall: function countCall(call) {
+      calls++;
+      const limits = readRateLimitHeaders(call.headers);
+      headerMax = limits.max ?? headerMax;
+      headerInterval = limits.intervalMs ?? headerInterval;
+      o.onCall?.(call);
+    },
+  });
+  return {
+    ok: true,
+    value: {
+      client,
+      calls: () => calls,
+      async close(failure) {
+        await chargeBudget(o.db, calls - o.estimate, o.now);
+        if (headerMax !== null) await learnWindowMax(o.db, headerMax, headerInterval, o.now);
+        if (failure === undefined) return null;
+        const delay = retryDelaySeconds(failure, 1, o.now);
+        if (failure.kind === "rate-limited" && delay !== null) {
+          // Every isolate backs off, not just this message.
+          await blockBudget(o.db, o.now + delay * 1000, `429 ${failure.policy}`, o.now);
+          return { error: describeError(failure), retryAfterSeconds: delay };
+        }
+        // Outages: the consumer's exponential backoff (it knows the attempt count).
+        return { error: describeError(failure) };
+      },
+    },
+  };
+}
