@@ -1,5 +1,5 @@
-// The cron: the Worker's scheduled handler runs inbox retention (deletes rows older than INBOX_RETENTION_DAYS) and
-// deal reconciliation (a search of recently modified deals) side by side, against an isolated simulator portal —
+// The cron: the Worker's scheduled handler runs inbox retention (deletes rows older than INBOX_RETENTION_DAYS), the
+// pruning of engine writes past their echo window, and deal reconciliation (a search of recently modified deals) side by side, against an isolated simulator portal —
 // no real network. A failing job neither stops the other nor goes unreported.
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -66,6 +66,15 @@ describe("the scheduled handler", () => {
     expect(await hashes()).toEqual(["young"]);
     expect((await portal.calls()).map((c) => c.status)).toEqual([503]);
   });
+});
+
+it("prunes engine writes whose echo window has passed, keeping the ones an echo may still match", async () => {
+  await env.DB.prepare("DELETE FROM engine_writes").run();
+  const write = env.DB.prepare("INSERT INTO engine_writes (id, deal_id, property, value, written_at, expires_at) VALUES (?, '1', 'dealstage', 's', ?, ?)");
+  await env.DB.batch([write.bind("expired", NOW - 7 * 3600_000, NOW - 3600_000), write.bind("live", NOW - 3600_000, NOW + 5 * 3600_000)]);
+  await worker.scheduled(cron(), portalEnv);
+  const { results } = await env.DB.prepare("SELECT id FROM engine_writes ORDER BY id").all<{ id: string }>();
+  expect(results.map((r) => r.id)).toEqual(["live"]);
 });
 
 describe("runScheduledJobs", () => {
