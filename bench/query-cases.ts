@@ -3,7 +3,7 @@ import { resolveWindow } from "../src/http/api/query-schemas";
 import { getPolicyStats } from "../src/store/policy-query";
 import { getRepRecord } from "../src/store/reps-query";
 import { getSummary } from "../src/store/summary-query";
-import { getViolation } from "../src/store/violation-detail";
+import { getViolation } from "../src/store/violations-query";
 import { listViolations, type Cursor, type ViolationFilter } from "../src/store/violations-query";
 
 const DAY = 86_400_000;

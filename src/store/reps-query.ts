@@ -2,7 +2,7 @@
 // median time in stage, close-date pushes and a weekly trend. Reads violations, stage_transitions, close_date_changes.
 import { weekStartOf, WEEK_MS, type Counts } from "./summary-query";
 import { listViolations } from "./violations-query";
-import type { ViolationItem } from "./violation-row";
+import type { ViolationItem } from "./violations";
 
 export interface RepFilter {
   ownerId: string;

@@ -1,6 +1,6 @@
 // CSV export of a violation query: streams every matching row by paging the same keyset query internally.
 import { listViolations, type Cursor, type PageRequest, type ViolationFilter } from "../../store/violations-query";
-import { VIOLATION_ITEM_FIELDS, type ViolationItem } from "../../store/violation-row";
+import { VIOLATION_ITEM_FIELDS, type ViolationItem } from "../../store/violations";
 
 const PAGE_SIZE = 500;
 

@@ -1,8 +1,7 @@
 // GET /api/violations (filters, keyset pages, CSV) and GET /api/violations/{id} (trace, actions, source events).
 import { Hono } from "hono";
 import { AppError } from "../../errors";
-import { getViolation } from "../../store/violation-detail";
-import { listViolations, type ViolationFilter } from "../../store/violations-query";
+import { getViolation, listViolations, type ViolationFilter } from "../../store/violations-query";
 import { canSeeTeam, resolveTeamScope, type Principal } from "../auth";
 import type { AuthEnv } from "../auth";
 import { streamViolationsCsv } from "./csv";

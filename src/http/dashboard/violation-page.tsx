@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { loadDisplayNames, nameOf } from "../../store/display-names";
-import { getViolation } from "../../store/violation-detail";
+import { getViolation } from "../../store/violations-query";
 import { PathIdSchema } from "../api/query-schemas";
 import { canSeeTeam, type AuthEnv } from "../auth";
 import { buildDealUrl, describeMissing, formatDuration, formatTime } from "./format";

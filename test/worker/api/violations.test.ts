@@ -2,7 +2,7 @@
 // CSV equal to JSON, 400 naming each bad field, and the detail's trace/actions/source events.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { VIOLATION_ITEM_FIELDS } from "../../../src/store/violation-row";
+import { VIOLATION_ITEM_FIELDS } from "../../../src/store/violations";
 import { call, createToken, DAY, insertViolations, type ErrorJson, type ViolationSeed } from "./fixtures";
 
 interface Item { id: string; [k: string]: unknown }
