@@ -27,52 +27,16 @@ export interface TaskWrites {
 type Settled = Pick<ActionOutcome, "status" | "taskId" | "reason" | "error">;
 
 /** Creates the tasks that aren't open yet; every intent settled comes back as an outcome. Throws only for D1. */
-export async function applyTasks(ctx: { db: D1Database; client: HubSpotClient; now: number }, intents: TaskIntent[]): Promise<TaskWrites> {
+export async function applyTasks(ctx: TaskContext, intents: TaskIntent[]): Promise<TaskWrites> {
   const outcomes: ActionOutcome[] = [];
   const settle = (i: TaskIntent, s: Settled) => outcomes.push({ ref: i.ref, fallback: i.fallback, ...s });
   if (intents.length === 0) return { outcomes, created: 0, failure: null };
+  const mine = await claimTaskRows(ctx, intents, settle);
+  if (mine.length === 0) return { outcomes, created: 0, failure: null };
   const db = ctx.db;
-  const active = await listActiveTasks(db, intents.map((i) => i.dealId));
-  const toCreate = new Map<string, { rowId: string; intent: TaskIntent; followers: TaskIntent[] }>();
-  const plans: D1PreparedStatement[] = [];
-  for (const intent of intents) {
-    const key = taskKey(intent.dealId, intent.policyId, intent.ruleId, intent.purpose);
-    const leader = toCreate.get(key);
-    if (leader !== undefined) {
-      leader.followers.push(intent);
-      continue;
-    }
-    const row = active.get(key);
-    if (row !== undefined && row.violation_id !== intent.ref.violationId) {
-      if (row.status === "open" && row.task_id !== null) settle(intent, { status: "skipped", taskId: row.task_id, reason: "an open task for this rule already exists" });
-      else settle(intent, { status: "skipped", reason: "a task for this rule is already being created" });
-      continue;
-    }
-    if (row !== undefined && row.status === "open" && row.task_id !== null) {
-      settle(intent, { status: "done", taskId: row.task_id });
-      continue;
-    }
-    const rowId = row?.id ?? deterministicId(intent.ref.violationId, intent.purpose);
-    if (row === undefined) {
-      plans.push(planTaskStatement(db, { id: rowId, dealId: intent.dealId, policyId: intent.policyId, ruleId: intent.ruleId, purpose: intent.purpose, violationId: intent.ref.violationId, ownerId: intent.ownerId }, ctx.now));
-    }
-    toCreate.set(key, { rowId, intent, followers: [] });
-  }
-  if (plans.length > 0) await db.batch(plans);
-  if (toCreate.size === 0) return { outcomes, created: 0, failure: null };
-
-  // Another isolate may have planned the same key between our read and our insert: only create rows that are ours.
-  const after = await listActiveTasks(db, [...toCreate.values()].map((t) => t.intent.dealId));
-  const mine = [...toCreate.entries()].filter(([key, t]) => {
-    const row = after.get(key);
-    if (row?.id === t.rowId) return true;
-    const taskId = row?.task_id ?? undefined;
-    for (const i of [t.intent, ...t.followers]) settle(i, { status: "skipped", ...(taskId === undefined ? {} : { taskId }), reason: "an open task for this rule already exists" });
-    return false;
-  });
   const marks: D1PreparedStatement[] = [];
   let created = 0;
-  const adopt = (t: { rowId: string; intent: TaskIntent; followers: TaskIntent[] }, taskId: string) => {
+  const adopt = (t: Claimed, taskId: string) => {
     created++;
     marks.push(markTaskOpenStatement(db, t.rowId, taskId, ctx.now));
     settle(t.intent, { status: "done", taskId });
@@ -80,10 +44,7 @@ export async function applyTasks(ctx: { db: D1Database; client: HubSpotClient; n
   };
 
   // Uncertain path only (a retry after a create whose answer never came): find what that create made and adopt it.
-  const uncertain = mine.filter(([key]) => {
-    const row = after.get(key);
-    return row !== undefined && isOutcomeUnknown(row);
-  });
+  const uncertain = mine.filter(([, t]) => t.unknown);
   let toSend = mine;
   if (uncertain.length > 0) {
     const lookup = await findTasksByRef(ctx.client, uncertain.map(([, t]) => t.intent.dealId), new Set(uncertain.map(([, t]) => t.rowId)));
@@ -129,4 +90,65 @@ export async function applyTasks(ctx: { db: D1Database; client: HubSpotClient; n
   }
   if (marks.length > 0) await db.batch(marks);
   return { outcomes, created, failure: null };
+}
+
+interface TaskContext {
+  db: D1Database;
+  client: HubSpotClient;
+  now: number;
+}
+
+interface Claimed {
+  rowId: string;
+  intent: TaskIntent;
+  followers: TaskIntent[];
+  /** An earlier attempt sent the create and never recorded its answer: look for the task before creating again. */
+  unknown: boolean;
+}
+
+/**
+ * Plans a deal_tasks row per (deal, policy, rule, purpose) not yet open, settling the intents an open or in-flight task
+ * already covers; returns the rows this run owns (another isolate may have planned the same key in between).
+ */
+async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i: TaskIntent, s: Settled) => void): Promise<Array<[string, Claimed]>> {
+  const db = ctx.db;
+  const active = await listActiveTasks(db, intents.map((i) => i.dealId));
+  const toCreate = new Map<string, Claimed>();
+  const plans: D1PreparedStatement[] = [];
+  for (const intent of intents) {
+    const key = taskKey(intent.dealId, intent.policyId, intent.ruleId, intent.purpose);
+    const leader = toCreate.get(key);
+    if (leader !== undefined) {
+      leader.followers.push(intent);
+      continue;
+    }
+    const row = active.get(key);
+    if (row !== undefined && row.violation_id !== intent.ref.violationId) {
+      if (row.status === "open" && row.task_id !== null) settle(intent, { status: "skipped", taskId: row.task_id, reason: "an open task for this rule already exists" });
+      else settle(intent, { status: "skipped", reason: "a task for this rule is already being created" });
+      continue;
+    }
+    if (row !== undefined && row.status === "open" && row.task_id !== null) {
+      settle(intent, { status: "done", taskId: row.task_id });
+      continue;
+    }
+    const rowId = row?.id ?? deterministicId(intent.ref.violationId, intent.purpose);
+    if (row === undefined) {
+      plans.push(planTaskStatement(db, { id: rowId, dealId: intent.dealId, policyId: intent.policyId, ruleId: intent.ruleId, purpose: intent.purpose, violationId: intent.ref.violationId, ownerId: intent.ownerId }, ctx.now));
+    }
+    toCreate.set(key, { rowId, intent, followers: [], unknown: false });
+  }
+  if (plans.length > 0) await db.batch(plans);
+  if (toCreate.size === 0) return [];
+
+  // Another isolate may have planned the same key between our read and our insert: only create rows that are ours.
+  const after = await listActiveTasks(db, [...toCreate.values()].map((t) => t.intent.dealId));
+  return [...toCreate.entries()].filter(([key, t]) => {
+    const row = after.get(key);
+    t.unknown = row !== undefined && isOutcomeUnknown(row);
+    if (row?.id === t.rowId) return true;
+    const taskId = row?.task_id ?? undefined;
+    for (const i of [t.intent, ...t.followers]) settle(i, { status: "skipped", ...(taskId === undefined ? {} : { taskId }), reason: "an open task for this rule already exists" });
+    return false;
+  });
 }

@@ -92,49 +92,11 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     // inbox or a back-test gives the same verdict (close dates "in the past", exception expiry).
     const evaluation = evaluateChange(set, change, { now: change.occurredAt });
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
-    let transitionId: string | null = null;
-    if (built.stageMoved && change.toStage !== null) {
-      transitionId = deterministicId(deal.id, change.occurredAt, change.fromStage, change.toStage);
-      const to = metadata.stages.get(change.toStage);
-      const from = change.fromStage === null ? undefined : metadata.stages.get(change.fromStage);
-      out.transitions.push({
-        id: transitionId,
-        portalId,
-        dealId: deal.id,
-        pipelineId: change.pipelineId,
-        fromStage: change.fromStage,
-        toStage: change.toStage,
-        fromIndex: from?.index ?? null,
-        toIndex: to?.index ?? null,
-        toIsClosed: to?.stage.isClosed ?? false,
-        toIsWon: to?.isWon ?? false,
-        ownerId: change.ownerId,
-        teamId: ownerTeam,
-        actorUserId: change.actor.userId,
-        changeSource: change.actor.changeSource,
-        occurredAt: change.occurredAt,
-        timeInFromMs: built.fromEnteredAt === null ? null : Math.max(0, change.occurredAt - built.fromEnteredAt),
-        violationCount: evaluation.violations.length,
-      });
-    }
-    if (change.changedProperties.includes("closedate") && change.kind !== "created") {
-      const oldValue = parseDate(change.old.closedate);
-      const newValue = parseDate(change.new.closedate);
-      const isClosed = change.toStage !== null && (metadata.stages.get(change.toStage)?.stage.isClosed ?? false);
-      if (!isClosed && oldValue !== null && newValue !== null && newValue > oldValue) {
-        out.closeDates.push({
-          id: deterministicId(deal.id, change.occurredAt, change.new.closedate ?? null),
-          portalId,
-          dealId: deal.id,
-          ownerId: change.ownerId,
-          teamId: ownerTeam,
-          oldValue,
-          newValue,
-          pushedDays: Math.round((newValue - oldValue) / 86_400_000),
-          occurredAt: change.occurredAt,
-        });
-      }
-    }
+    const transition = transitionOf(built, metadata, portalId, ownerTeam, evaluation.violations.length);
+    if (transition !== null) out.transitions.push(transition);
+    const transitionId = transition?.id ?? null;
+    const push = closeDatePushOf(change, metadata, portalId, ownerTeam);
+    if (push !== null) out.closeDates.push(push);
     for (const violation of evaluation.violations) {
       const id = deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
       out.detected.push({
@@ -158,4 +120,35 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   const currentAt = Math.max(deal.updatedAt, last?.occurredAt ?? 0) + 1;
   resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
   return out;
+}
+
+/** The transition-log row of a change that moved the stage; null for one that didn't. */
+function transitionOf(built: BuiltChange, metadata: PortalMetadata, portalId: number, teamId: string | null, violationCount: number): TransitionInsert | null {
+  const change = built.change;
+  if (!built.stageMoved || change.toStage === null) return null;
+  const to = metadata.stages.get(change.toStage);
+  const from = change.fromStage === null ? undefined : metadata.stages.get(change.fromStage);
+  return {
+    id: deterministicId(change.dealId, change.occurredAt, change.fromStage, change.toStage),
+    portalId, dealId: change.dealId, pipelineId: change.pipelineId, fromStage: change.fromStage, toStage: change.toStage,
+    fromIndex: from?.index ?? null, toIndex: to?.index ?? null, toIsClosed: to?.stage.isClosed ?? false, toIsWon: to?.isWon ?? false,
+    ownerId: change.ownerId, teamId, actorUserId: change.actor.userId, changeSource: change.actor.changeSource, occurredAt: change.occurredAt,
+    timeInFromMs: built.fromEnteredAt === null ? null : Math.max(0, change.occurredAt - built.fromEnteredAt),
+    violationCount,
+  };
+}
+
+/** A close date pushed later on a deal that isn't closed; null otherwise. */
+function closeDatePushOf(change: DealChange, metadata: PortalMetadata, portalId: number, teamId: string | null): CloseDateInsert | null {
+  if (!change.changedProperties.includes("closedate") || change.kind === "created") return null;
+  const oldValue = parseDate(change.old.closedate);
+  const newValue = parseDate(change.new.closedate);
+  const isClosed = change.toStage !== null && (metadata.stages.get(change.toStage)?.stage.isClosed ?? false);
+  if (isClosed || oldValue === null || newValue === null || newValue <= oldValue) return null;
+  return {
+    id: deterministicId(change.dealId, change.occurredAt, change.new.closedate ?? null),
+    portalId, dealId: change.dealId, ownerId: change.ownerId, teamId, oldValue, newValue,
+    pushedDays: Math.round((newValue - oldValue) / 86_400_000),
+    occurredAt: change.occurredAt,
+  };
 }

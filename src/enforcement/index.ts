@@ -2,15 +2,16 @@
 // read → evaluate → plan → apply → record (one file per step). Idempotent end to end; it never sleeps (HubSpot's limits
 // come back as "retry after N s") and never acks or retries queue messages — the consumer does.
 import type { Config, Env } from "../env";
-import { openBudgetedClient } from "../hubspot/budget";
+import { budgetFor, openBudgetedClient, type BudgetRefusal } from "../hubspot/budget";
 import type { HubSpotCall } from "../hubspot/client";
 import type { HubSpotEvent } from "../hubspot/events";
 import type { PolicyFile, PortalProperty } from "../policy";
 import { applyPlan, lastReadOf } from "./apply";
 import { evaluateSnapshot } from "./evaluate";
-import { planEnforcement, type EnforceStats } from "./plan";
+import type { EnforceFailure } from "./outcomes";
+import { planEnforcement, planOptions, type EnforceStats } from "./plan";
 import { readSettings, readSnapshot } from "./read";
-import { recordRun } from "./record";
+import { recordRun, statsOf } from "./record";
 
 export interface EnforceDeps {
   env: Env;
@@ -33,25 +34,21 @@ export async function enforceDealEvents(events: HubSpotEvent[], deps: EnforceDep
   if (events.length === 0) return { ok: true, processed: 0 };
   const { config, env } = deps;
   const now = deps.now();
-  // Reads: one per 100 deals; writes: a task batch and a few reverts. Charged for real afterwards.
-  const estimate = Math.ceil(new Set(events.map((e) => e.objectId)).size / 100) + 1;
-  const hubspot = await openBudgetedClient({ db: env.DB, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, onCall: deps.onHubSpotCall });
+  const hubspot = await openBudgetedClient(budgetFor(config, env.DB, events, now, deps.onHubSpotCall));
   if (!hubspot.ok) return { ok: false, ...hubspot.error };
   const ctx = { db: env.DB, client: hubspot.value.client, now, clock: () => Date.now() };
 
   const snapshot = await readSnapshot({ ...ctx, ...readSettings(config, deps) }, events);
-  if (!snapshot.ok) {
-    const failure = snapshot.error;
-    const refusal = await hubspot.value.close(failure.kind === "hubspot" ? failure.error : undefined);
-    return { ok: false, ...(refusal ?? { error: failure.kind === "policy" ? failure.message : "HubSpot failed" }) };
-  }
+  if (!snapshot.ok) return failed(snapshot.error, await hubspot.value.close(snapshot.error.kind === "hubspot" ? snapshot.error.error : undefined));
   const verdicts = evaluateSnapshot(snapshot.value.live, { modeOverride: config.POLICY_MODE_OVERRIDE });
-  const plan = planEnforcement(snapshot.value, verdicts, { now, portalUiUrl: config.HUBSPOT_PORTAL_UI_URL ?? "https://app.hubspot.com", maxRevertsPerHour: config.MAX_REVERTS_PER_DEAL_PER_HOUR });
+  const plan = planEnforcement(snapshot.value, verdicts, planOptions(config, now));
   const applied = await applyPlan({ ...ctx, lastRead: lastReadOf(snapshot.value) }, plan);
   await recordRun(env.DB, plan, applied, now);
 
   const refusal = await hubspot.value.close(applied.failure ?? undefined);
-  if (refusal !== null) return { ok: false, ...refusal };
-  const reverts = plan.stats.reverts + applied.reverted.reduce((n, r) => n + 1 + r.siblings.length, 0);
-  return { ok: true, processed: events.length, stats: { ...plan.stats, tasksCreated: applied.tasksCreated, reverts } };
+  return refusal === null ? { ok: true, processed: events.length, stats: statsOf(plan, applied) } : { ok: false, ...refusal };
+}
+
+function failed(failure: EnforceFailure, refusal: BudgetRefusal | null): EnforceOutcome {
+  return { ok: false, ...(refusal ?? { error: failure.kind === "policy" ? failure.message : "HubSpot failed" }) };
 }

@@ -1,7 +1,13 @@
 // The values that pass between plan, apply and record: what to write to HubSpot (intents, each naming the
-// violation action it serves) and what came of it (outcomes, matched back by the same reference). Types only.
+// violation action it serves) and what came of it (outcomes, matched back by the same reference). Data only.
 import type { HubSpotError } from "../hubspot/errors";
 import type { TaskPurpose } from "../store/deal-tasks";
+import type { RecordedAction } from "../store/violations";
+
+/** The action a stand-in task for a refused revert is recorded as, with its outcome so far. */
+export function fallbackAction(outcome: RecordedAction["outcome"]): RecordedAction {
+  return { type: "task", planned: { type: "task", fallbackFor: "revert" }, outcome, reason: "revert refused" };
+}
 
 /** Why a run failed as a whole: HubSpot (retry later) or policies that don't compile against the portal. */
 export type EnforceFailure = { kind: "hubspot"; error: HubSpotError } | { kind: "policy"; message: string };

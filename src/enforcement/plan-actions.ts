@@ -2,12 +2,11 @@
 // in for a refused revert, and the completion of tasks whose rule the deal now complies with. Pure.
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
-import type { RevertIntent, TaskCompletion, TaskIntent } from "./outcomes";
+import { fallbackAction, type RevertIntent, type TaskCompletion, type TaskIntent } from "./outcomes";
 import { planReverts } from "./plan-reverts";
-import type { PlanOptions } from "./plan";
-import type { ViolationPlan } from "./plan-types";
+import type { PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot } from "./snapshot";
-import { fallbackAction, fallbackTaskIntent, hasRepTask, taskIntents, type TaskContext } from "./task-intents";
+import { fallbackTaskIntent, hasRepTask, taskIntents, type TaskContext } from "./task-intents";
 
 export interface ActionPlan {
   resolutions: Resolution[];

@@ -20,6 +20,13 @@ export interface ViolationPlan {
   reverted: boolean;
 }
 
+export interface PlanOptions {
+  /** The run's time (epoch ms): detection time, task due dates, resolutions by the engine. */
+  now: number;
+  portalUiUrl: string;
+  maxRevertsPerHour: number;
+}
+
 export interface EnforceStats {
   deals: number;
   echoes: number;

@@ -2,22 +2,22 @@
 // insert, which violations are resolved (by a later change, the deal as it is now, a merge, or an earlier revert),
 // which actions are skipped and why, the reverts and tasks to send, and the tasks to complete. No env, no fetch, no
 // D1, no clock: `now` and the inputs are arguments.
+import type { Config } from "../env";
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { planActions } from "./plan-actions";
-import type { Plan, ViolationPlan } from "./plan-types";
+import type { Plan, PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot, Snapshot } from "./snapshot";
 import { initialActions } from "./task-intents";
 
-export type { Plan, ViolationPlan, EnforceStats } from "./plan-types";
-
-export interface PlanOptions {
-  now: number;
-  portalUiUrl: string;
-  maxRevertsPerHour: number;
-}
+export type { Plan, PlanOptions, ViolationPlan, EnforceStats } from "./plan-types";
 
 const hashesOf = (events: Array<{ inboxHash?: string }>) => events.flatMap((e) => (e.inboxHash === undefined ? [] : [e.inboxHash]));
+
+/** The plan's settings from the configuration, at the run's time. */
+export function planOptions(config: Pick<Config, "HUBSPOT_PORTAL_UI_URL" | "MAX_REVERTS_PER_DEAL_PER_HOUR">, now: number): PlanOptions {
+  return { now, portalUiUrl: config.HUBSPOT_PORTAL_UI_URL ?? "https://app.hubspot.com", maxRevertsPerHour: config.MAX_REVERTS_PER_DEAL_PER_HOUR };
+}
 
 /** Decides everything the run will write. Never throws. */
 export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[], o: PlanOptions): Plan {

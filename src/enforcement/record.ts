@@ -13,9 +13,8 @@ import {
   updateViolationActionsStatement,
   type RecordedAction,
 } from "../store/violations";
-import type { ActionOutcome, Applied } from "./outcomes";
-import type { Plan, ViolationPlan } from "./plan-types";
-import { fallbackAction } from "./task-intents";
+import { fallbackAction, type ActionOutcome, type Applied } from "./outcomes";
+import type { EnforceStats, Plan, ViolationPlan } from "./plan-types";
 
 /** Writes the run in one D1 batch. Throws only for D1 (the message is retried; every statement is idempotent). */
 export async function recordRun(db: D1Database, plan: Plan, applied: Applied, now: number): Promise<void> {
@@ -69,4 +68,10 @@ function finalActions(v: ViolationPlan, outcomes: ActionOutcome[]): RecordedActi
 /** The task the violation's row links to: the first one its actions created or found open. */
 function taskIdOf(actions: RecordedAction[]): string | null {
   return actions.find((a) => a.taskId !== undefined && a.outcome !== "failed")?.taskId ?? null;
+}
+
+/** What the run did, for logs and tests. */
+export function statsOf(plan: Plan, applied: Applied): EnforceStats {
+  const reverts = plan.stats.reverts + applied.reverted.reduce((n, r) => n + 1 + r.siblings.length, 0);
+  return { ...plan.stats, tasksCreated: applied.tasksCreated, reverts };
 }

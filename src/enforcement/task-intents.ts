@@ -91,11 +91,6 @@ export function hasRepTask(d: DetectedViolation): boolean {
   return d.violation.actions.some((a) => a.type === "task" && a.task?.assignee.kind !== "manager");
 }
 
-/** The action a fallback task is recorded as, with its outcome so far. */
-export function fallbackAction(outcome: RecordedAction["outcome"]): RecordedAction {
-  return { type: "task", planned: { type: "task", fallbackFor: "revert" }, outcome, reason: "revert refused" };
-}
-
 /** The rep's task when HubSpot refused the revert, recorded at `index` of the violation's actions. */
 export function fallbackTaskIntent(ctx: TaskContext, d: DetectedViolation, index: number, refusal: string): TaskIntent {
   const v = d.violation;

@@ -1,6 +1,7 @@
 // The budgeted HubSpot client: reserves calls in the shared rate budget before a run, counts every HTTP call through
 // the client's onCall hook, charges what was used beyond the reservation, learns the window from HubSpot's headers and,
 // after a 429, blocks every isolate. It never sleeps: limits come back as "retry after N s" for the queue.
+import type { Config } from "../env";
 import type { Result } from "../result";
 import { blockBudget, chargeBudget, learnWindowMax, reserveBudget } from "../store/rate-budget";
 import { createHubSpotClient, type HubSpotCall, type HubSpotClient } from "./client";
@@ -33,6 +34,12 @@ export interface BudgetedClient {
    * failure, turns it into a refusal (a 429 blocks every isolate until its window has passed). Throws only for D1.
    */
   close(failure?: HubSpotError): Promise<BudgetRefusal | null>;
+}
+
+/** The budget of one run over these events: a read per 100 deals plus a task batch and a few reverts. */
+export function budgetFor(config: Config, db: D1Database, events: Array<{ objectId: string }>, now: number, onCall?: (call: HubSpotCall) => void): BudgetOptions {
+  const estimate = Math.ceil(new Set(events.map((e) => e.objectId)).size / 100) + 1;
+  return { db, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, ...(onCall === undefined ? {} : { onCall }) };
 }
 
 /** Reserves the estimate and builds the client, or says how long to wait. Throws only for D1. */
