@@ -7,8 +7,8 @@ import { fetchDealProperties, fetchOwners, fetchPipelines } from "../hubspot/met
 import type { PortalPipeline, PortalProperty, PortalSchema, PortalStage } from "../policy";
 import type { Result } from "../result";
 import {
-  readCachedJson,
-  readOwners,
+  getCachedJson,
+  listOwners,
   writeCachedJsonStatement,
   writeOwnersStatements,
   type CachedOwner,
@@ -132,7 +132,7 @@ export async function loadPortalMetadata(o: MetadataOptions, needs: MetadataNeed
 async function loadFromCache(o: MetadataOptions, needs: MetadataNeeds): Promise<Result<PortalMetadata, HubSpotError>> {
   const fresh = (at: number | null, missing: boolean) => at !== null && o.now - at < o.ttlMs && !(missing && o.now - at > 60_000);
 
-  const cachedPipelines = await readCachedJson<PortalPipeline[]>(o.db, "pipelines");
+  const cachedPipelines = await getCachedJson<PortalPipeline[]>(o.db, "pipelines");
   let pipelines = cachedPipelines?.value ?? [];
   const knownStages = indexStages(pipelines);
   const stageMiss = needs.stageIds.some((id) => !knownStages.has(id));
@@ -142,7 +142,7 @@ async function loadFromCache(o: MetadataOptions, needs: MetadataNeeds): Promise<
     pipelines = r.value;
   }
 
-  const cachedProperties = await readCachedJson<PortalProperty[]>(o.db, "properties");
+  const cachedProperties = await getCachedJson<PortalProperty[]>(o.db, "properties");
   let properties = cachedProperties?.value ?? [];
   if (!fresh(cachedProperties?.fetchedAt ?? null, false)) {
     const r = await refreshProperties(o);
@@ -150,7 +150,7 @@ async function loadFromCache(o: MetadataOptions, needs: MetadataNeeds): Promise<
     properties = r.value;
   }
 
-  const cachedOwners = await readOwners(o.db);
+  const cachedOwners = await listOwners(o.db);
   let ownerList = cachedOwners.owners;
   const ids = new Set(ownerList.map((x) => x.id));
   const users = new Set(ownerList.flatMap((x) => (x.userId === null ? [] : [x.userId])));

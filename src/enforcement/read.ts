@@ -11,7 +11,7 @@ import { neededAssociations, requiredProperties, type AssociationKind, type Poli
 import type { Result } from "../result";
 import { getDealStates } from "../store/deal-state";
 import { listOpenTasks } from "../store/deal-tasks";
-import { findEngineWrites } from "../store/engine-writes";
+import { listEngineWrites } from "../store/engine-writes";
 import { countRecentReverts, listReverts } from "../store/reverts";
 import { listOpenViolations, listViolationsSince } from "../store/violations";
 import { associationNeeds } from "./association-needs";
@@ -59,7 +59,7 @@ export function readSettings(config: Config, given: { policyFiles?: PolicyFile[]
 export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Promise<Result<Snapshot, EnforceFailure>> {
   const { db, now } = ctx;
   const allIds = [...new Set(events.map((e) => e.objectId))];
-  const grouped = groupDealEvents(events, { appId: ctx.appId, engineWrites: await findEngineWrites(db, allIds, now) });
+  const grouped = groupDealEvents(events, { appId: ctx.appId, engineWrites: await listEngineWrites(db, allIds, now) });
   const unverified = grouped.echoes.filter((e) => !e.verified).length;
   if (unverified > 0) console.warn(`${unverified} INTEGRATION events carry our app id without a matching engine write`);
   const groups = [...grouped.deals.values()];

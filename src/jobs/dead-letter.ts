@@ -3,7 +3,7 @@
 import { QueueMessageSchema, type Env } from "../env";
 import { recordDeadLetter } from "../store/dead-letters";
 import { hashEvent } from "../store/event-hash";
-import { readInboxFailures } from "../store/inbox";
+import { listInboxFailures } from "../store/inbox";
 
 /** Writes one dead_letters row per message, then acks; a D1 failure retries the DLQ message. */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, now: () => number): Promise<void> {
@@ -30,6 +30,6 @@ async function describeFailure(body: unknown, db: D1Database): Promise<string> {
   const parsed = QueueMessageSchema.safeParse(body);
   if (!parsed.success) return "malformed queue message";
   const hashes = parsed.data.events.map((e) => hashEvent(e));
-  const reasons = await readInboxFailures(db, hashes);
+  const reasons = await listInboxFailures(db, hashes);
   return reasons.length > 0 ? reasons.join("; ") : "retries exhausted; no error was recorded (failed before storing)";
 }

@@ -23,7 +23,7 @@ export function recordEngineWriteStatements(
 }
 
 /** Keys "dealId|property|value" of engine writes still inside the echo window for these deals. */
-export async function findEngineWrites(db: D1Database, dealIds: string[], now: number): Promise<Set<string>> {
+export async function listEngineWrites(db: D1Database, dealIds: string[], now: number): Promise<Set<string>> {
   const out = new Set<string>();
   for (const ids of chunk([...new Set(dealIds)], 90)) {
     const rows = await db

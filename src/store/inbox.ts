@@ -118,7 +118,7 @@ export async function noteInboxFailure(db: D1Database, hashes: string[], error: 
 }
 
 /** The recorded failure reasons of pending rows (empty when none were recorded). */
-export async function readInboxFailures(db: D1Database, hashes: string[]): Promise<string[]> {
+export async function listInboxFailures(db: D1Database, hashes: string[]): Promise<string[]> {
   if (hashes.length === 0) return [];
   const { results } = await db
     .prepare(

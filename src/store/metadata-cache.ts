@@ -11,7 +11,7 @@ export interface CachedOwner {
   primaryTeamId: string | null;
 }
 
-export async function readCachedJson<T>(db: D1Database, key: "pipelines" | "properties"): Promise<{ value: T; fetchedAt: number } | null> {
+export async function getCachedJson<T>(db: D1Database, key: "pipelines" | "properties"): Promise<{ value: T; fetchedAt: number } | null> {
   const row = await db.prepare("SELECT value, fetched_at FROM portal_metadata WHERE key = ?").bind(key).first<{ value: string; fetched_at: number }>();
   if (row === null) return null;
   try {
@@ -28,7 +28,7 @@ export function writeCachedJsonStatement(db: D1Database, key: "pipelines" | "pro
     .bind(key, JSON.stringify(value), now);
 }
 
-export async function readOwners(db: D1Database): Promise<{ owners: CachedOwner[]; fetchedAt: number | null }> {
+export async function listOwners(db: D1Database): Promise<{ owners: CachedOwner[]; fetchedAt: number | null }> {
   const rows = await db
     .prepare("SELECT id, user_id, name, email, team_ids, primary_team_id, fetched_at FROM owners WHERE archived = 0")
     .all<{ id: string; user_id: string | null; name: string | null; email: string | null; team_ids: string; primary_team_id: string | null; fetched_at: number }>();
