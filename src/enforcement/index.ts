@@ -2,7 +2,7 @@
 // read → evaluate → plan → apply → record (one file per step). Idempotent end to end; it never sleeps (HubSpot's limits
 // come back as "retry after N s") and never acks or retries queue messages — the consumer does.
 import type { Config, Env } from "../env";
-import { budgetFor, openBudgetedClient, type BudgetRefusal } from "../hubspot/budget";
+import { budgetFor, openBudgetedClient, type BudgetedClient } from "../hubspot/budget";
 import type { HubSpotCall } from "../hubspot/client";
 import type { HubSpotEvent } from "../hubspot/events";
 import type { PolicyFile, PortalProperty } from "../policy";
@@ -39,16 +39,22 @@ export async function enforceDealEvents(events: HubSpotEvent[], deps: EnforceDep
   const ctx = { db: env.DB, client: hubspot.value.client, now, clock: () => Date.now() };
 
   const snapshot = await readSnapshot({ ...ctx, ...readSettings(config, deps) }, events);
-  if (!snapshot.ok) return failed(snapshot.error, await hubspot.value.close(snapshot.error.kind === "hubspot" ? snapshot.error.error : undefined));
+  if (!snapshot.ok) return failed(snapshot.error, hubspot.value);
   const verdicts = evaluateSnapshot(snapshot.value.live, { modeOverride: config.POLICY_MODE_OVERRIDE });
   const plan = planEnforcement(snapshot.value, verdicts, planOptions(config, now));
   const applied = await applyPlan({ ...ctx, lastRead: lastReadOf(snapshot.value) }, plan);
   await recordRun(env.DB, plan, applied, now);
 
-  const refusal = await hubspot.value.close(applied.failure ?? undefined);
-  return refusal === null ? { ok: true, processed: events.length, stats: statsOf(plan, applied) } : { ok: false, ...refusal };
+  if (applied.failure !== null) return { ok: false, ...(await hubspot.value.fail(applied.failure)) };
+  await hubspot.value.close();
+  return { ok: true, processed: events.length, stats: statsOf(plan, applied) };
 }
 
-function failed(failure: EnforceFailure, refusal: BudgetRefusal | null): EnforceOutcome {
-  return { ok: false, ...(refusal ?? { error: failure.kind === "policy" ? failure.message : "HubSpot failed" }) };
+/** A run that read nothing usable: HubSpot's failure becomes the budget's back-off; bad policies are reported as is. */
+async function failed(failure: EnforceFailure, hubspot: BudgetedClient): Promise<EnforceOutcome> {
+  if (failure.kind === "policy") {
+    await hubspot.close();
+    return { ok: false, error: failure.message };
+  }
+  return { ok: false, ...(await hubspot.fail(failure.error)) };
 }

@@ -3,12 +3,11 @@
 // which actions are skipped and why, the reverts and tasks to send, and the tasks to complete. No env, no fetch, no
 // D1, no clock: `now` and the inputs are arguments.
 import type { Config } from "../env";
-import type { Resolution } from "../store/violations";
+import type { RecordedAction, Resolution } from "../store/violations";
 import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { planActions } from "./plan-actions";
 import type { Plan, PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot, Snapshot } from "./snapshot";
-import { initialActions } from "./task-intents";
 
 export type { Plan, PlanOptions, ViolationPlan, EnforceStats } from "./plan-types";
 
@@ -103,6 +102,15 @@ function planViolations(live: LiveSnapshot, evaluations: DealEvaluation[], now: 
     out.set(d.id, { d, actions, insert: stored === undefined ? toInsert(d, now, label) : null, changed, open, reverted: false });
   }
   return [...out.values()];
+}
+
+/** The actions as first recorded: audit mode records what would have run; `log` is done by recording. */
+function initialActions(detected: DetectedViolation): RecordedAction[] {
+  return detected.violation.actions.map((planned): RecordedAction => {
+    if (detected.mode === "audit") return { type: planned.type, planned, outcome: "would-run" };
+    if (planned.type === "log") return { type: planned.type, planned, outcome: "done" };
+    return { type: planned.type, planned, outcome: "pending" };
+  });
 }
 
 function toInsert(d: DetectedViolation, now: number, label: (stageId: string | null) => string | null): NonNullable<ViolationPlan["insert"]> {

@@ -12,17 +12,8 @@ export interface TaskContext {
   directory: OwnerDirectory;
 }
 
-/** The actions as first recorded: audit mode records what would have run; `log` is done by recording. */
-export function initialActions(detected: DetectedViolation): RecordedAction[] {
-  return detected.violation.actions.map((planned): RecordedAction => {
-    if (detected.mode === "audit") return { type: planned.type, planned, outcome: "would-run" };
-    if (planned.type === "log") return { type: planned.type, planned, outcome: "done" };
-    return { type: planned.type, planned, outcome: "pending" };
-  });
-}
-
 /** The deal's page in HubSpot, for the task body. */
-export function dealLink(portalUiUrl: string, portalId: number, dealId: string): string {
+function dealLink(portalUiUrl: string, portalId: number, dealId: string): string {
   return `${portalUiUrl.replace(/\/+$/, "")}/contacts/${portalId}/record/0-3/${dealId}`;
 }
 

@@ -29,11 +29,10 @@ export interface BudgetedClient {
   client: HubSpotClient;
   /** HTTP calls made so far (every attempt, answered or not). */
   calls(): number;
-  /**
-   * Charges the calls beyond the reservation and learns the window from the headers seen; given the run's HubSpot
-   * failure, turns it into a refusal (a 429 blocks every isolate until its window has passed). Throws only for D1.
-   */
-  close(failure?: HubSpotError): Promise<BudgetRefusal | null>;
+  /** Charges the calls beyond the reservation and learns the window from the headers seen. Throws only for D1. */
+  close(): Promise<void>;
+  /** `close`, then the run's HubSpot failure as a refusal: a 429 blocks every isolate until its window has passed. */
+  fail(failure: HubSpotError): Promise<BudgetRefusal>;
 }
 
 /** The budget of one run over these events: a read per 100 deals plus a task batch and a few reverts. */
@@ -60,15 +59,18 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
       o.onCall?.(call);
     },
   });
+  const close = async () => {
+    await chargeBudget(o.db, calls - o.estimate, o.now);
+    if (headerMax !== null) await learnWindowMax(o.db, headerMax, headerInterval, o.now);
+  };
   return {
     ok: true,
     value: {
       client,
       calls: () => calls,
-      async close(failure) {
-        await chargeBudget(o.db, calls - o.estimate, o.now);
-        if (headerMax !== null) await learnWindowMax(o.db, headerMax, headerInterval, o.now);
-        if (failure === undefined) return null;
+      close,
+      async fail(failure) {
+        await close();
         const delay = retryDelaySeconds(failure, 1, o.now);
         if (failure.kind === "rate-limited" && delay !== null) {
           // Every isolate backs off, not just this message.
