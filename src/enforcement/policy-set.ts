@@ -2,19 +2,19 @@
 // (one reference per isolate) and key a WeakMap; the schema, rebuilt from the metadata cache on each run, keys by its
 // JSON (a few KB) — no hashing of the policy texts on the per-batch path.
 import { loadPolicySet, formatPolicyError, type CompiledPolicySet, type PolicyFile, type PortalSchema } from "../policy";
+import type { Result } from "../result";
 
 const compiled = new WeakMap<PolicyFile[], Map<string, CompiledPolicySet>>();
 // A portal's schema changes rarely; a handful of entries covers a stage rename or a new property mid-isolate.
 const MAX_SCHEMAS_PER_SET = 8;
 
-export type CompileResult = { ok: true; set: CompiledPolicySet } | { ok: false; error: string };
-
-export function compilePolicies(files: PolicyFile[], portal: PortalSchema): CompileResult {
+/** The set compiled against the portal (cached per isolate), or why it doesn't compile. Never throws. */
+export function compilePolicies(files: PolicyFile[], portal: PortalSchema): Result<CompiledPolicySet, string> {
   const bySchema = compiled.get(files) ?? new Map<string, CompiledPolicySet>();
   compiled.set(files, bySchema);
   const key = JSON.stringify(portal);
   const hit = bySchema.get(key);
-  if (hit !== undefined) return { ok: true, set: hit };
+  if (hit !== undefined) return { ok: true, value: hit };
   const result = loadPolicySet(files, portal);
   if (!result.ok) {
     const detail = result.error.slice(0, 5).map((e) => formatPolicyError(e)).join("; ");
@@ -22,5 +22,5 @@ export function compilePolicies(files: PolicyFile[], portal: PortalSchema): Comp
   }
   if (bySchema.size >= MAX_SCHEMAS_PER_SET) bySchema.clear();
   bySchema.set(key, result.value);
-  return { ok: true, set: result.value };
+  return { ok: true, value: result.value };
 }

@@ -81,7 +81,7 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
   if (!metadata.ok) return { ok: false, error: { kind: "hubspot", error: metadata.error } };
   const compiled = compilePolicies(ctx.policyFiles, metadata.value.schema);
   if (!compiled.ok) return { ok: false, error: { kind: "policy", message: compiled.error } };
-  const set = compiled.set;
+  const set = compiled.value;
 
   const properties = [...new Set([...requiredProperties(set), ...BASE_PROPERTIES])].sort();
   // History only where old values matter: the stage/pipeline/close date and whatever these events changed. Other

@@ -4,6 +4,7 @@
 import type { EnforceDeps, EnforceOutcome } from "../enforcement";
 import { QueueMessageSchema, readConfig, type Config, type Env, type QueueMessage } from "../env";
 import { isDealEvent, normaliseEvent, type HubSpotEvent } from "../hubspot/events";
+import type { Result } from "../result";
 import { recordDeadLetter } from "../store/dead-letters";
 import { hashEvent } from "../store/event-hash";
 import { markInboxProcessed, noteInboxFailure, storeInboxEvents, utcDay, type InboxRow } from "../store/inbox";
@@ -113,10 +114,8 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
-
 /** Turns a rejection into a value, so one failure decides its own messages' fate and nothing else. */
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+async function settle<T>(promise: Promise<T>): Promise<Result<T, string>> {
   try {
     return { ok: true, value: await promise };
   } catch (err) {

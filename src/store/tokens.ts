@@ -1,4 +1,5 @@
 // D1 repository for api_tokens and sessions (0004). Stores and compares only hashes; never sees a raw secret.
+import type { Result } from "../result";
 import { z } from "zod";
 
 export type Role = "admin" | "manager";
@@ -16,7 +17,7 @@ export interface TokenRecord {
 }
 
 export type CredentialProblem = "unknown" | "expired" | "revoked";
-export type CredentialResult = { ok: true; value: TokenRecord } | { ok: false; error: CredentialProblem };
+export type CredentialResult = Result<TokenRecord, CredentialProblem>;
 
 interface TokenRow {
   id: string;
