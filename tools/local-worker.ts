@@ -2,6 +2,8 @@
 // tests, and stops it again. Never uses the fixed dev ports: several people run tests at once on this machine.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import path from "node:path";
+import { GENERATED_FILE, writeBundle } from "./policies/bundle";
 import { applyLocalMigrations, projectRoot, wranglerBin, wranglerEnv } from "./wrangler-cli";
 
 export interface LocalWorkerOptions {
@@ -45,6 +47,7 @@ export function freePort(): Promise<number> {
  * running) when migrations fail, wrangler exits, or the Worker is not healthy within `healthTimeoutMs`.
  */
 export async function startLocalWorker(opts: LocalWorkerOptions): Promise<LocalWorker> {
+  await generatePolicyBundle();
   applyLocalMigrations({ persistDir: opts.persistDir, configPath: opts.configPath });
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -64,6 +67,19 @@ export async function startLocalWorker(opts: LocalWorkerOptions): Promise<LocalW
     throw err;
   }
   return { url, port, stop };
+}
+
+/**
+ * The Worker imports src/generated/policies.ts: (re)generate it, so a benchmark or test started directly (not via
+ * npm) works from a clean checkout. Unchanged policies leave the file alone. Throws with the policy errors.
+ */
+async function generatePolicyBundle(): Promise<void> {
+  const errors: string[] = [];
+  const code = await writeBundle(
+    { dir: path.join(projectRoot, "policies"), outFile: path.join(projectRoot, GENERATED_FILE) },
+    { out: () => undefined, err: (line) => errors.push(line) },
+  );
+  if (code !== 0) throw new Error(`the policies do not bundle, so the Worker cannot start:\n${errors.join("\n")}`);
 }
 
 function spawnWranglerDev(port: number, opts: LocalWorkerOptions): ChildProcess {

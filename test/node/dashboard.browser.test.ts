@@ -1,12 +1,13 @@
-// Browser tests of the dashboard in headless Chromium (Debian's package, driven by playwright-core): seed a local
+// Browser tests of the dashboard in headless Chromium (tools/browser.ts: the npm-shipped build, or CHROMIUM_PATH): seed a local
 // D1, create tokens with the CLI, start the Worker with `wrangler dev` on a free port, sign in, filter, open a
 // violation, check team limits and the no-JavaScript tables. Screenshots go to test-results/dashboard/.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../../tools/browser";
 import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
 import { seedLocalDatabase } from "../../tools/seed/cli";
 import { projectRoot as root, wranglerEnv } from "../../tools/wrangler-cli";
@@ -54,10 +55,7 @@ beforeAll(async () => {
     healthTimeoutMs: 90_000,
   });
   base = worker.url;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
-// Build step (prestart/pretest/predev/predeploy): check the policies and write src/generated/policies.ts, the module
-// the Worker compiles once per isolate. Refuses (non-zero exit, file:line:col errors) when any policy fails `check`.
-import { mkdirSync, writeFileSync } from "node:fs";
+// The one prepare step (`npm run generate`, run first by start, test, dev, deploy, typecheck and every bench:* script;
+// tools/local-worker.ts runs it too): check the policies and write src/generated/policies.ts, the module the Worker
+// compiles once per isolate. Refuses (non-zero exit, file:line:col errors) when any policy fails `check`.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkPolicies } from "./check";
@@ -31,6 +32,11 @@ export async function writeBundle(options: { dir: string; outFile: string }, io:
     `export const POLICY_SET_VERSION = ${JSON.stringify(checked.set.version)};`,
     "",
   ].join("\n");
+  // An unchanged file is left alone: rewriting it would make wrangler dev and watchers reload for nothing.
+  if (existsSync(options.outFile) && readFileSync(options.outFile, "utf8") === source) {
+    io.out(`✓ ${options.outFile} is up to date`);
+    return 0;
+  }
   mkdirSync(path.dirname(options.outFile), { recursive: true });
   writeFileSync(options.outFile, source);
   io.out(`✓ wrote ${options.outFile}`);
@@ -38,6 +44,10 @@ export async function writeBundle(options: { dir: string; outFile: string }, io:
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log("usage: npm run generate [-- <policies-dir>]\n  checks the policies and writes src/generated/policies.ts (exit 1 with file:line:col errors when a policy fails)");
+    process.exit(0);
+  }
   writeBundle({ dir: process.argv[2] ?? "policies", outFile: GENERATED_FILE }, processIO).then(
     (code) => process.exit(code),
     (error: unknown) => {
