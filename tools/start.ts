@@ -1,67 +1,71 @@
 // `npm start`: the engine against the embedded HubSpot simulator on a fresh machine — policy bundle, local D1
-// migrations, simulator (127.0.0.1:SIM_PORT, demo scenario unless --quiet), `wrangler dev` (127.0.0.1:8787).
-// Ctrl-C stops everything. It never touches a real HubSpot portal.
+// migrations, simulator (127.0.0.1:SIM_PORT, demo scenario unless --quiet), `wrangler dev` (127.0.0.1:ENGINE_PORT),
+// and a watcher that re-bundles policies/ on every edit. Ctrl-C stops everything. Never touches a real portal.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { DEFAULT_BACKFILL_WEEKS, describeBackfill, launchOptionsFromEnv, launchSimulator } from "../sim/launch";
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const ENGINE_PORT = 8787;
-const engineUrl = `http://127.0.0.1:${ENGINE_PORT}`;
-const webhookUrl = `${engineUrl}/webhooks/hubspot`;
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "1" };
-const wranglerBin = path.join(root, "node_modules", ".bin", "wrangler");
-
-const { values } = parseArgs({
-  options: {
-    quiet: { type: "boolean", default: false },
-    seed: { type: "string", default: "42" },
-    speed: { type: "string", default: "1" },
-    persist: { type: "string" },
-    "backfill-weeks": { type: "string", default: String(DEFAULT_BACKFILL_WEEKS) },
-  },
-});
-const backfillWeeks = Number(values["backfill-weeks"]);
+import { describeBackfill, launchOptionsFromEnv, launchSimulator } from "../sim/launch";
+import { GENERATED_FILE, writeBundle } from "./policies/bundle";
+import { processIO } from "./policies/io";
+import { watchPolicies } from "./policies/watch";
+import { localStatePaths, reconcileLocalState } from "./start/local-state";
+import { parseStartOptions, START_USAGE } from "./start/options";
+import { findTakenPorts } from "./start/ports";
+import { projectRoot as root, wranglerBin, wranglerEnv } from "./wrangler-cli";
 
 function step(label: string): void {
   console.log(`\n▶ ${label}`);
 }
 
-function fail(message: string): never {
+function fail(message: string, code = 1): never {
   console.error(`\n✖ ${message}`);
-  process.exit(1);
+  process.exit(code);
 }
 
-/** Runs a command to completion with inherited output; exits the start script when it fails. */
-function runOrExit(label: string, command: string, args: string[]): void {
-  step(label);
-  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
-  if (result.error) fail(`${label}: ${result.error.message}`);
-  if (result.status !== 0) fail(`${label} failed (exit ${result.status ?? "signal"}); not starting.`);
+const parsed = parseStartOptions(process.argv.slice(2), process.env);
+if (parsed.kind === "help") {
+  console.log(START_USAGE);
+  process.exit(0);
+}
+if (parsed.kind === "error") fail(`${parsed.message}\n\n${START_USAGE}`, 2);
+const opts = parsed.options;
+const engineUrl = `http://127.0.0.1:${opts.enginePort}`;
+const webhookUrl = `${engineUrl}/webhooks/hubspot`;
+
+// 1) Ports, before anything is spawned: a clash is named, with the way to pick another.
+const taken = await findTakenPorts([
+  { port: opts.enginePort, role: "engine (choose another with --port or ENGINE_PORT)" },
+  { port: opts.simPort, role: "HubSpot simulator (choose another with --sim-port or SIM_PORT)" },
+]);
+if (taken.length > 0) fail(`${taken.join("\n  ")}\n  (another npm start still running? stop it, or pick free ports)`);
+
+// 2) Policies: check and bundle (npm's prestart already did when started as `npm start`).
+if (process.env.npm_lifecycle_event !== "start") step("checking and bundling policies");
+if (process.env.npm_lifecycle_event !== "start" && (await writeBundle({ dir: path.join(root, "policies"), outFile: path.join(root, GENERATED_FILE) }, processIO)) !== 0) {
+  fail("the policies have errors (above); not starting.");
 }
 
-// 1) Policies: check and bundle (npm's prestart already did it when started as `npm start`).
-const bundle = path.join(root, "tools", "policies", "bundle.ts");
-if (existsSync(bundle) && process.env.npm_lifecycle_event !== "start") {
-  runOrExit("checking and bundling policies", process.execPath, ["--import", "tsx", bundle]);
-}
+// 3) The local D1 and the simulated portal belong together: continue both, or start both fresh.
+const simOptions = { ...launchOptionsFromEnv(process.env), port: opts.simPort };
+const state = localStatePaths(root, simOptions.portalId);
+const decision = reconcileLocalState(state, { fresh: opts.fresh, now: new Date() });
+if (decision.kind === "archived") console.log(`\n▶ moved the previous local database to ${path.relative(root, decision.archivedTo)} (${decision.reason}); starting a fresh portal and database`);
+if (decision.kind === "continue") console.log(`\n▶ continuing the simulated portal in ${path.relative(root, state.portalFile)} and its local database (npm start -- --fresh starts over)`);
 
-if (!Number.isFinite(backfillWeeks) || backfillWeeks < 0) fail("--backfill-weeks must be a number ≥ 0");
+step("applying local D1 migrations");
+const migrated = spawnSync(wranglerBin, ["d1", "migrations", "apply", "deal-governance", "--local"], { cwd: root, env: wranglerEnv, stdio: "inherit" });
+if (migrated.status !== 0) fail(`local D1 migrations failed (${migrated.error?.message ?? `exit ${migrated.status ?? "signal"}`}); not starting.`);
 
-// 2) Local D1 schema.
-runOrExit("applying local D1 migrations", wranglerBin, ["d1", "migrations", "apply", "deal-governance", "--local"]);
-
-// 3) The simulator, pushing signed webhooks to the engine.
+// 4) The simulator, pushing signed webhooks to the engine.
 step("starting the HubSpot simulator");
-const simOptions = { ...launchOptionsFromEnv(process.env), seed: Number(values.seed), target: webhookUrl, persist: values.persist, seedDeals: values.quiet || backfillWeeks > 0 ? 0 : 12 };
-const launched = await launchSimulator(simOptions).catch((e: unknown) => fail(`simulator: ${e instanceof Error ? e.message : String(e)} (is port ${simOptions.port} taken? set SIM_PORT)`));
+const launched = await launchSimulator({
+  ...simOptions, seed: opts.seed, target: webhookUrl, persist: state.portalFile, seedDeals: opts.quiet || opts.backfillWeeks > 0 ? 0 : 12,
+}).catch((e: unknown) => fail(`simulator on port ${opts.simPort}: ${e instanceof Error ? e.message : String(e)}`));
 const simUrl = launched.sim.url;
 const teamsRes = await fetch(`${simUrl}/_sim/portals/${simOptions.portalId}/teams`);
 const { managerMap } = (await teamsRes.json()) as { managerMap: Record<string, string> };
 
-// 4) The engine, configured for the simulator's default portal.
+// 5) The engine, configured for the simulator's default portal. Vars go in as --var, never into .dev.vars: the
+// Workers test pool reads .dev.vars too, and would pick them up.
 const vars: Record<string, string> = {
   HUBSPOT_BASE_URL: simUrl,
   HUBSPOT_ACCESS_TOKEN: simOptions.accessToken,
@@ -71,15 +75,19 @@ const vars: Record<string, string> = {
   WEBHOOK_PUBLIC_URL: webhookUrl,
   MANAGER_MAP: JSON.stringify(managerMap),
 };
-// Passed as --var, never written to .dev.vars: the Workers test pool reads .dev.vars too, and would pick them up.
 step("starting the engine (wrangler dev)");
-const wrangler: ChildProcess = spawn(wranglerBin, ["dev", "--ip", "127.0.0.1", "--port", String(ENGINE_PORT), ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])], { cwd: root, env, stdio: "inherit" });
+const wranglerArgs = ["dev", "--ip", "127.0.0.1", "--port", String(opts.enginePort), ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
+const wrangler: ChildProcess = spawn(wranglerBin, wranglerArgs, { cwd: root, env: wranglerEnv, stdio: "inherit" });
+
+// 6) Policy edits: check + bundle on save; wrangler dev hot-reloads the generated module.
+const stopWatching = watchPolicies({ dir: path.join(root, "policies"), outFile: path.join(root, GENERATED_FILE), io: processIO });
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log("\n▶ shutting down");
+  stopWatching();
   await launched.close();
   if (wrangler.exitCode === null) {
     wrangler.kill("SIGINT");
@@ -99,7 +107,7 @@ wrangler.once("exit", (code) => {
   }
 });
 
-// 5) Wait for the engine, print the banner, then let the demo play.
+// 7) Wait for the engine, print the banner, then let the demo play.
 async function waitForEngine(timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !stopping) {
@@ -119,22 +127,24 @@ if (!(await waitForEngine(90_000))) {
   console.error(`✖ the engine did not answer on ${engineUrl} within 90 s`);
   await shutdown(1);
 }
+const portalState = launched.loadedFromFile ? "continued from the last run" : "new";
 console.log([
   "",
   "──────────────────────────────────────────────────────────────",
   `  engine     ${engineUrl}`,
   `  dashboard  ${engineUrl}/dashboard  — sign in with a token: in another terminal run`,
   `             npm run tokens -- create --name me --role admin   and paste the token at /dashboard`,
-  `  simulator  ${simUrl}  (portal ${simOptions.portalId}, token ${simOptions.accessToken})`,
+  `  simulator  ${simUrl}  (portal ${simOptions.portalId}, ${portalState}, token ${simOptions.accessToken})`,
   `  webhooks   simulator → ${webhookUrl} (signed v3)`,
-  `  scenario   ${values.quiet ? "off (--quiet): act through the control API, see docs/simulator.md" : `demo, seed ${values.seed}, speed ${values.speed}${backfillWeeks > 0 ? `, first ${backfillWeeks} simulated weeks of history on a fresh portal (--backfill-weeks)` : ""}`}`,
+  `  policies   watching policies/: an edit is checked and hot-reloaded; a failing edit keeps the running set`,
+  `  scenario   ${opts.quiet ? "off (--quiet): act through the control API, see docs/simulator.md" : `demo, seed ${opts.seed}, speed ${opts.speed}${opts.backfillWeeks > 0 && !launched.loadedFromFile ? `, first ${opts.backfillWeeks} simulated weeks of history (--backfill-weeks)` : ""}`}`,
   "  Ctrl-C stops everything.",
   "──────────────────────────────────────────────────────────────",
 ].join("\n"));
-if (!values.quiet) {
+if (!opts.quiet) {
   launched.startDemo({
-    speed: Number(values.speed),
-    backfillWeeks,
+    speed: opts.speed,
+    backfillWeeks: opts.backfillWeeks,
     onBackfill: (s) => console.log(`sim: ${describeBackfill(s)}`),
     onMove: (m, n) => console.log(`sim: [step ${n}] ${m.text}`),
   });
