@@ -80,7 +80,9 @@ const wranglerArgs = ["dev", "--ip", "127.0.0.1", "--port", String(opts.enginePo
 const wrangler: ChildProcess = spawn(wranglerBin, wranglerArgs, { cwd: root, env: wranglerEnv, stdio: "inherit" });
 
 // 6) Policy edits: check + bundle on save; wrangler dev hot-reloads the generated module.
-const stopWatching = watchPolicies({ dir: path.join(root, "policies"), outFile: path.join(root, GENERATED_FILE), io: processIO });
+// Relative paths, so an error reads `policies/x.yaml:12:3 …` like `npm run policies -- check` prints it.
+const relative = (p: string) => path.relative(process.cwd(), path.join(root, p)) || p;
+const stopWatching = watchPolicies({ dir: relative("policies"), outFile: relative(GENERATED_FILE), io: processIO });
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {

@@ -1,6 +1,6 @@
 // npm start's watcher: an edit is checked and re-bundled (one line); a failing edit keeps the last good bundle and
 // says where the error is (file:line).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -38,8 +38,10 @@ describe("watchPolicies", () => {
 
     const file = path.join(dir, "forecast-hygiene.yaml");
     const original = readFileSync(file, "utf8");
+    // Saved the way editors (and sed -i) save: a temp file renamed over the original.
     let done = rebuilt();
-    writeFileSync(file, original.replace("Update the close date of", "Please update the close date of"));
+    writeFileSync(`${file}.tmp~`, original.replace("Update the close date of", "Please update the close date of"));
+    renameSync(`${file}.tmp~`, file);
     expect(await done).toBe("reloaded");
     expect(readFileSync(outFile, "utf8")).toContain("Please update the close date of");
     expect(io.stdout.at(-1)).toMatch(/^\d\d:\d\d:\d\d ✓ policies reloaded: 5 policies, 19 rules/);

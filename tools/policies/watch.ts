@@ -16,7 +16,11 @@ export interface PolicyWatchOptions {
 
 export type RebuildResult = "reloaded" | "unchanged" | "rejected";
 
-/** Starts watching `dir` (recursively). Returns a function that stops it. */
+/**
+ * Starts watching `dir` (its top level: the bundle reads only that). Returns a function that stops it. The directory
+ * itself is watched, not each file: editors save by renaming a temp file over the original, and Node 20's
+ * recursive watcher on Linux loses a file after that (seen here).
+ */
 export function watchPolicies(opts: PolicyWatchOptions): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -28,7 +32,7 @@ export function watchPolicies(opts: PolicyWatchOptions): () => void {
       running = running.then(() => rebuild(opts)).then((result) => opts.onRebuilt?.(result));
     }, opts.debounceMs ?? 250);
   };
-  const watcher: FSWatcher = watch(opts.dir, { recursive: true }, trigger);
+  const watcher: FSWatcher = watch(opts.dir, trigger);
   watcher.on("error", (err) => opts.io.err(`✗ watching ${opts.dir} stopped: ${err.message}; restart npm start to pick up policy edits`));
   return () => {
     if (timer !== null) clearTimeout(timer);
