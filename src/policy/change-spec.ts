@@ -2,6 +2,7 @@
 // Stages by label or id; `new` only needs what changed (it is merged over `old`); changed properties are derived.
 import { z } from "zod";
 import { indexPortal, type PipelineInfo } from "./portal-index";
+import { suggestName } from "./suggest";
 import type { DealChange, PortalSchema, Result } from "./types";
 
 const Value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -50,13 +51,20 @@ export function buildDealChange(input: unknown, portal: PortalSchema): Result<De
   const findPipeline = (name: string | undefined): PipelineInfo | undefined =>
     name === undefined ? pipelines[0] : pipelines.find((p) => p.id === name || p.label.toLowerCase() === name.toLowerCase());
   const pipeline = findPipeline(spec.pipeline);
-  if (pipeline === undefined) return { ok: false, error: `change: unknown pipeline "${spec.pipeline ?? ""}"` };
+  // "Did you mean …?" over labels and ids: a typo in a hand-written change should not send the admin to portal.yaml.
+  const didYouMean = (name: string, candidates: string[]): string => {
+    const suggestion = suggestName(name, candidates);
+    return suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`;
+  };
+  const unknownPipeline = (name: string) => `change: unknown pipeline "${name}"${didYouMean(name, pipelines.flatMap((p) => [p.label, p.id]))}`;
+  if (pipeline === undefined) return { ok: false, error: unknownPipeline(spec.pipeline ?? "") };
   const fromPipeline = findPipeline(spec.fromPipeline ?? pipeline.id);
-  if (fromPipeline === undefined) return { ok: false, error: `change: unknown pipeline "${spec.fromPipeline ?? ""}"` };
+  if (fromPipeline === undefined) return { ok: false, error: unknownPipeline(spec.fromPipeline ?? "") };
   const stageId = (p: PipelineInfo, name: string | null | undefined): Result<string | null, string> => {
     if (name === undefined || name === null) return { ok: true, value: null };
     const hit = p.ordered.find((s) => s.id === name || s.label.toLowerCase() === name.toLowerCase());
-    return hit === undefined ? { ok: false, error: `change: unknown stage "${name}" in pipeline ${p.label}` } : { ok: true, value: hit.id };
+    if (hit !== undefined) return { ok: true, value: hit.id };
+    return { ok: false, error: `change: unknown stage "${name}" in pipeline ${p.label}${didYouMean(name, p.ordered.flatMap((s) => [s.label, s.id]))}` };
   };
   const kind = spec.kind ?? (spec.from === undefined && spec.to !== undefined && spec.old === undefined ? "created" : "updated");
   // A stage given as a property (`old.dealstage` / `new.dealstage`) means the same as `from` / `to`.

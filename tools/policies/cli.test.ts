@@ -175,6 +175,22 @@ describe("policies explain", () => {
     expect(await runCli(["explain", path.join(SHIPPED, "ownership.yaml")], capture())).toBe(2);
     expect(await runCli(["frobnicate"], capture())).toBe(2);
   });
+  it("suggests the nearest stage name for a misspelt one", async () => {
+    const io = capture();
+    expect(await runCli(["explain", path.join(SHIPPED, "stage-discipline.yaml"), "--change", '{"from":"Appointment Scheduled","to":"Contract Snet"}'], io)).toBe(2);
+    expect(io.stderr.join("\n")).toContain('unknown stage "Contract Snet" in pipeline Sales Pipeline (did you mean "Contract Sent"?)');
+  });
+});
+
+describe("policies --help", () => {
+  it("prints the usage on stdout and exits 0, for the CLI and for each command", async () => {
+    for (const args of [["--help"], ["-h"], ["help"], ["check", "--help"], ["explain", "--help"]]) {
+      const io = capture();
+      expect(await runCli(args, io)).toBe(0);
+      expect(io.stdout.join("\n")).toContain("usage: npm run policies -- <command>");
+      expect(io.stderr).toEqual([]);
+    }
+  });
 });
 
 describe("bundle", () => {

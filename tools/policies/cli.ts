@@ -11,7 +11,9 @@ const USAGE = `usage: npm run policies -- <command>
   check [dir] [--portal <url> --token <t>]   schema, names and CEL type-check (default dir: policies)
   test [dir] [--require-coverage]            run <dir>/tests/*.yaml
   explain <policy-file> --change <json|@file> [--now <iso>] [--portal-dir <dir>]
-  pull-portal --portal <url> --token <t> [dir]  refresh <dir>/portal.yaml from a live portal or the simulator`;
+  pull-portal --portal <url> --token <t> [dir]  refresh <dir>/portal.yaml from a live portal or the simulator
+  help, --help                               this text
+npm start re-checks and hot-reloads policies/ on every edit; npm run generate bundles them for the Worker.`;
 
 interface Parsed {
   positional: string[];
@@ -38,6 +40,10 @@ function parseArgs(args: readonly string[]): Parsed | string {
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function runCli(args: readonly string[], io: CliIO = processIO): Promise<number> {
+  if (args.some((a) => a === "--help" || a === "-h") || args[0] === "help") {
+    io.out(USAGE);
+    return 0;
+  }
   const [command, ...rest] = args;
   const parsed = parseArgs(rest);
   if (typeof parsed === "string") {

@@ -23,7 +23,18 @@ export function seedLocalDatabase(opts: { persistTo?: string; now?: number }): R
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { "persist-to": { type: "string" } } });
+  const usage = "usage: npm run seed -- [--persist-to <dir>]\n  loads deterministic demo data (a sales org over 12 weeks) into the LOCAL D1 for trying the dashboard;\n  never touches a remote database. Note: npm start keeps its own portal's data there; seed a separate --persist-to dir to keep them apart.";
+  let values: { "persist-to"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: { "persist-to": { type: "string" }, help: { type: "boolean", short: "h" } } }));
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
   try {
     const seed = seedLocalDatabase({ persistTo: values["persist-to"] });
     console.log(`Seeded ${seed.violations} violations and ${seed.transitions} stage transitions into the local D1.`);

@@ -1,10 +1,20 @@
-// `npm run tokens -- create --name <n> --role admin|manager [--teams a,b] [--expires 2027-01-01]`, `list`,
-// `revoke <id|name>`. Local D1 by default (migrations applied first), `--remote` for the deployed database,
+// `npm run tokens -- create --name <n> --role admin|manager [--teams East,West] [--expires 2027-01-01]`, `list`,
+// `teams`, `revoke <id|name>`. Local D1 by default (migrations applied first), `--remote` for the deployed database,
 // `--persist-to <dir>` for a specific local state dir. Prints a new token once; only its hash is stored.
 import { parseArgs } from "node:util";
 import { generateId, generateSecret, hashSecret } from "../../src/http/auth/secrets";
 import { applyLocalMigrations, DATABASE, localD1Args, runWrangler } from "../wrangler-cli";
+import { describeTeams, LIST_TEAMS_SQL, resolveTeams, type KnownTeam } from "./teams";
 import { buildInsertTokenSql, buildRevokeSql, CreateArgsSchema, LIST_TOKENS_SQL, parseExpiry } from "./token-sql";
+
+const USAGE = `usage: npm run tokens -- <command> [--remote | --persist-to <dir>]
+  create --name <n> --role admin|manager [--teams <names or ids>] [--expires 2027-01-01]
+                     prints a new token once (only its hash is stored); --teams limits a manager to those teams
+  list               every token: role, teams, active/expired/revoked, last use
+  teams              the teams the engine knows (names and ids, for --teams)
+  revoke <id|name>   revokes the token and ends its browser sessions
+  --help             this text
+Local D1 (.wrangler/state, the one npm start uses) unless --remote (the deployed database) or --persist-to.`;
 
 interface Target {
   remote: boolean;
@@ -35,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      help: { type: "boolean", short: "h", default: false },
       name: { type: "string" },
       role: { type: "string" },
       teams: { type: "string" },
@@ -46,13 +57,19 @@ async function main(argv: string[]): Promise<number> {
   });
   const target: Target = { remote: values.remote ?? false, persistTo: values["persist-to"] };
   const [command, arg] = positionals;
+  if (values.help || command === "help") {
+    console.log(USAGE);
+    return 0;
+  }
   switch (command) {
     case "create": {
       const expiresAt = values.expires === undefined ? null : parseExpiry(values.expires);
       if (values.expires !== undefined && expiresAt === null) throw new Error("--expires must be YYYY-MM-DD or an ISO datetime");
-      const parsed = CreateArgsSchema.safeParse({ name: values.name, role: values.role, teams: values.teams ? values.teams.split(",").map((s) => s.trim()).filter(Boolean) : null, expiresAt });
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("\n"));
+      if (expiresAt !== null && expiresAt <= Date.now()) throw new Error(`--expires ${values.expires} is in the past: the token could never sign in`);
       migrateIfLocal(target);
+      const teams = values.teams === undefined ? null : resolveTeamArg(values.teams, target);
+      const parsed = CreateArgsSchema.safeParse({ name: values.name, role: values.role, teams, expiresAt });
+      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("\n"));
       const token = generateSecret("dg_");
       const id = generateId("tok_");
       executeSql(buildInsertTokenSql({ ...parsed.data, id, tokenHash: await hashSecret(token), createdAt: Date.now() }), target);
@@ -71,6 +88,12 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case "teams": {
+      migrateIfLocal(target);
+      const known = readTeams(target);
+      console.log(known.length === 0 ? "No teams known yet: the engine caches HubSpot's teams as it enforces (run npm start, or wait for the first webhook)." : known.map((t) => `${t.id.padEnd(24)}  ${t.name ?? "(no name)"}`).join("\n"));
+      return 0;
+    }
     case "revoke": {
       if (!arg) throw new Error("usage: npm run tokens -- revoke <id|name>");
       executeSql(buildRevokeSql(arg, Date.now()), target);
@@ -80,9 +103,26 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.log("usage: npm run tokens -- create --name <n> --role admin|manager [--teams a,b] [--expires 2027-01-01] [--remote]\n       npm run tokens -- list [--remote]\n       npm run tokens -- revoke <id|name> [--remote]");
-      return command ? 1 : 0;
+      if (command) console.error(`unknown command "${command}"`);
+      (command ? console.error : console.log)(USAGE);
+      return command ? 2 : 0;
   }
+}
+
+function readTeams(t: Target): KnownTeam[] {
+  return executeSql(LIST_TEAMS_SQL, t).map((r) => ({ id: String(r.id), name: typeof r.name === "string" ? r.name : null }));
+}
+
+/** Names or ids → ids; throws with the known teams when one is unknown. */
+function resolveTeamArg(list: string, t: Target): string[] | null {
+  const requested = list.split(",").map((s) => s.trim()).filter(Boolean);
+  if (requested.length === 0) return null;
+  const known = readTeams(t);
+  const resolved = resolveTeams(requested, known);
+  if (!resolved.ok) throw new Error(resolved.error);
+  if (resolved.unchecked) console.error(`note: no teams cached in this database yet; "${requested.join(", ")}" taken as team ids, unchecked`);
+  else console.error(`teams: ${describeTeams(known.filter((k) => resolved.ids.includes(k.id)))}`);
+  return resolved.ids;
 }
 
 main(process.argv.slice(2)).then(
