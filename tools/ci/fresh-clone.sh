@@ -30,10 +30,18 @@ for dir in "${dirs[@]}"; do
   done
 done
 
-sha="$(git -C "$root" rev-parse HEAD)" || fail "not a git checkout: $root"
-step "cloning $sha into $work/repo"
-git clone --quiet --no-checkout "$root" "$work/repo" >>"$log" 2>&1 || fail "git clone"
-git -C "$work/repo" checkout --quiet "$sha" >>"$log" 2>&1 || fail "git checkout $sha"
+if sha="$(git -C "$root" rev-parse HEAD 2>>"$log")"; then
+  # --no-checkout + checkout of the exact commit: also right when $root is a worktree on another branch.
+  step "cloning $sha into $work/repo"
+  git clone --quiet --no-checkout "$root" "$work/repo" >>"$log" 2>&1 || fail "git clone"
+  git -C "$work/repo" checkout --quiet "$sha" >>"$log" 2>&1 || fail "git checkout $sha"
+else
+  # Not a git checkout (e.g. an exported tree): copy it without anything a previous install or run left behind.
+  step "no git here; copying $root without node_modules and generated files into $work/repo"
+  mkdir -p "$work/repo"
+  tar -C "$root" --exclude=./node_modules --exclude=./.wrangler --exclude=./src/generated --exclude=./test-results --exclude=./.bench -cf - . \
+    | tar -C "$work/repo" -xf - >>"$log" 2>&1 || fail "copying the tree"
+fi
 mkdir -p "$work/tmp"
 
 run() {
