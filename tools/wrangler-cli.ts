@@ -10,13 +10,25 @@ export const DATABASE = "deal-governance";
 /** No request.cf lookups and no telemetry (both reach the internet); CI keeps wrangler from prompting. */
 export const wranglerEnv: NodeJS.ProcessEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
 
-/** Runs `wrangler <args>` from the project root to completion; returns its stdout, throws with its output on failure. */
+const BUSY_RETRIES = 5;
+
+/**
+ * Runs `wrangler <args>` from the project root to completion; returns its stdout, throws with its output on failure.
+ * A local D1 that a running `npm start` is writing answers SQLITE_BUSY now and then: retried with backoff.
+ */
 export function runWrangler(args: string[]): string {
-  // Room for a large `d1 execute --json` answer (the default 1 MB cuts it off).
-  const res = spawnSync(wranglerBin, args, { cwd: projectRoot, env: wranglerEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (res.error) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} could not start: ${res.error.message}`);
-  if (res.status !== 0) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (exit ${res.status ?? "signal"}):\n${res.stderr || res.stdout}`);
-  return res.stdout;
+  for (let attempt = 0; ; attempt++) {
+    // Room for a large `d1 execute --json` answer (the default 1 MB cuts it off).
+    const res = spawnSync(wranglerBin, args, { cwd: projectRoot, env: wranglerEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (res.error) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} could not start: ${res.error.message}`);
+    if (res.status === 0) return res.stdout;
+    const output = res.stderr || res.stdout;
+    if (attempt < BUSY_RETRIES && output.includes("SQLITE_BUSY")) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250 * 2 ** attempt);
+      continue;
+    }
+    throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (exit ${res.status ?? "signal"}):\n${output}`);
+  }
 }
 
 /** `--local` plus, when given, the state dir and config file: the same local D1 that `wrangler dev` gets. */
