@@ -59,7 +59,11 @@ if (migrated.status !== 0) fail(`local D1 migrations failed (${migrated.error?.m
 step("starting the HubSpot simulator");
 const launched = await launchSimulator({
   ...simOptions, seed: opts.seed, target: webhookUrl, persist: state.portalFile, seedDeals: opts.quiet || opts.backfillWeeks > 0 ? 0 : 12,
-}).catch((e: unknown) => fail(`simulator on port ${opts.simPort}: ${e instanceof Error ? e.message : String(e)}`));
+}).catch((e: unknown) => {
+  const message = e instanceof Error ? e.message : String(e);
+  if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") fail(`port ${opts.simPort} for the HubSpot simulator is already in use (choose another with --sim-port or SIM_PORT)`);
+  return fail(`the simulator did not start: ${message}\n  (if ${path.relative(root, state.portalFile)} is damaged, npm start -- --fresh moves it and its database aside)`);
+});
 const simUrl = launched.sim.url;
 const teamsRes = await fetch(`${simUrl}/_sim/portals/${simOptions.portalId}/teams`);
 const { managerMap } = (await teamsRes.json()) as { managerMap: Record<string, string> };
