@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Mode } from "./policy";
 import type { RawEvent } from "./hubspot/events";
+import { DEFAULT_SIGNATURE_VERSIONS, SIGNATURE_VERSIONS, type SignatureVersion } from "./hubspot/signature";
 
 /** Bindings as wrangler.toml declares them. */
 export interface Env {
@@ -15,6 +16,8 @@ export interface Env {
   HUBSPOT_PORTAL_ID?: string;
   HUBSPOT_BASE_URL?: string;
   WEBHOOK_PUBLIC_URL?: string;
+  /** Comma-separated webhook signature versions accepted, e.g. "v3" (the default) or "v2,v3". */
+  HUBSPOT_SIGNATURE_VERSIONS?: string;
   INBOX_RETENTION_DAYS?: string;
   MAX_REVERTS_PER_DEAL_PER_HOUR?: string;
   METADATA_TTL_SECONDS?: string;
@@ -73,6 +76,18 @@ const ModeOverrideSchema = optionalString.transform((raw): Mode | null => {
   return mode === "enforce" || mode === "audit" ? mode : null;
 });
 
+/** "v3" unless set: v1 and v2 carry no timestamp, so a captured delivery could be replayed forever. */
+const SignatureVersionsSchema = optionalString.transform((raw, ctx): SignatureVersion[] => {
+  if (raw === undefined) return [...DEFAULT_SIGNATURE_VERSIONS];
+  const versions = raw.split(",").map((v) => v.trim().toLowerCase()).filter((v) => v !== "");
+  const unknown = versions.filter((v) => !(SIGNATURE_VERSIONS as readonly string[]).includes(v));
+  if (versions.length === 0 || unknown.length > 0) {
+    ctx.addIssue({ code: "custom", message: `must list versions among ${SIGNATURE_VERSIONS.join(", ")} (got "${raw}")` });
+    return z.NEVER;
+  }
+  return SIGNATURE_VERSIONS.filter((v) => versions.includes(v));
+});
+
 export const ConfigSchema = z.object({
   HUBSPOT_CLIENT_SECRET: z.string({ error: "is missing" }).min(1, "is missing"),
   HUBSPOT_ACCESS_TOKEN: z.string({ error: "is missing" }).min(1, "is missing"),
@@ -80,6 +95,7 @@ export const ConfigSchema = z.object({
   HUBSPOT_PORTAL_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be numeric").optional()),
   HUBSPOT_BASE_URL: optionalString.pipe(z.url().optional()).transform((u) => u ?? "https://api.hubapi.com"),
   WEBHOOK_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  HUBSPOT_SIGNATURE_VERSIONS: SignatureVersionsSchema,
   HUBSPOT_PORTAL_UI_URL: optionalString.pipe(z.url().optional()),
   INBOX_RETENTION_DAYS: intFromString(30),
   MAX_REVERTS_PER_DEAL_PER_HOUR: intFromString(3),

@@ -7,10 +7,13 @@ export type ErrorCode =
   | "BAD_REQUEST"
   | "INVALID_JSON"
   | "INVALID_EVENTS"
+  | "JSON_TOO_DEEP"
+  | "EVENT_TOO_LARGE"
   | "INVALID_QUERY"
   | "UNAUTHORIZED"
   | "INVALID_SIGNATURE"
   | "STALE_TIMESTAMP"
+  | "SIGNATURE_VERSION_DISABLED"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
@@ -25,11 +28,14 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "BAD_REQUEST":
     case "INVALID_JSON":
     case "INVALID_EVENTS":
+    case "JSON_TOO_DEEP":
+    case "EVENT_TOO_LARGE":
     case "INVALID_QUERY":
       return 400;
     case "UNAUTHORIZED":
     case "INVALID_SIGNATURE":
     case "STALE_TIMESTAMP":
+    case "SIGNATURE_VERSION_DISABLED":
       return 401;
     case "FORBIDDEN":
       return 403;

@@ -50,9 +50,6 @@ export const RawEventSchema = z.looseObject({
 });
 export type RawEvent = z.infer<typeof RawEventSchema>;
 
-/** A delivery body: a JSON array of events (HubSpot sends fewer than 100; the size limit is the real bound). */
-export const DeliverySchema = z.array(RawEventSchema);
-
 /** The normalised event every consumer works with. Ids are strings; `deal.*` spelling always. */
 export interface HubSpotEvent {
   eventId: string;
@@ -130,26 +127,40 @@ export function isDealEvent(event: HubSpotEvent): event is DealEvent {
 }
 
 export type DeliveryParse = { ok: true; events: RawEvent[] } | { ok: false; field: string; message: string };
+export type EventParse = { ok: true; event: RawEvent } | { ok: false; field: string; message: string };
 
 /**
  * Validates a parsed JSON delivery body. On failure names the first wrong field (`[3].portalId`).
  * Deal property changes must name their property. Never throws.
  */
 export function parseDelivery(json: unknown): DeliveryParse {
-  const parsed = DeliverySchema.safeParse(json);
+  if (!Array.isArray(json)) return { ok: false, field: "(body)", message: "(body): must be a JSON array of events" };
+  const events: RawEvent[] = [];
+  for (const [i, item] of json.entries()) {
+    const parsed = parseEvent(item, i);
+    if (!parsed.ok) return parsed;
+    events.push(parsed.event);
+  }
+  return { ok: true, events };
+}
+
+/**
+ * Validates one event of a delivery; `index` is its position, used to name a wrong field (`[3].portalId`).
+ * Deal property changes must name their property. Never throws.
+ */
+export function parseEvent(json: unknown, index: number): EventParse {
+  const parsed = RawEventSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue ? formatPath(issue.path) : "(body)";
+    const field = formatPath([index, ...(issue?.path ?? [])]);
     return { ok: false, field, message: `${field}: ${issue?.message ?? "invalid"}` };
   }
-  for (const [i, raw] of parsed.data.entries()) {
-    const event = normaliseEvent(raw);
-    if (event.subscriptionType === "deal.propertyChange" && event.propertyName === null) {
-      const field = `[${i}].propertyName`;
-      return { ok: false, field, message: `${field}: is required for property changes` };
-    }
+  const event = normaliseEvent(parsed.data);
+  if (event.subscriptionType === "deal.propertyChange" && event.propertyName === null) {
+    const field = `[${index}].propertyName`;
+    return { ok: false, field, message: `${field}: is required for property changes` };
   }
-  return { ok: true, events: parsed.data };
+  return { ok: true, event: parsed.data };
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {

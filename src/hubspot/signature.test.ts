@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import vectors from "../../test/fixtures/signature-vectors.json";
 import {
+  checkSignatureHeaders,
   checkTimestamp,
   computeV1,
   computeV2,
   computeV3,
   decodeSignedUri,
   resolveSignedUrl,
+  SIGNATURE_VERSIONS,
   timingSafeEqualText,
   verifySignature,
   type SignatureHeaders,
@@ -45,9 +47,9 @@ describe("signature vectors (test/fixtures/signature-vectors.json)", () => {
           ? { ...noHeaders, signatureV3: v.signature, timestamp }
           : { ...noHeaders, signature: v.signature, version: v.version };
       const now = timestamp === null ? 0 : Number(timestamp) + 1000;
-      const check = await verifySignature({ method, url: seenUrl, rawBody: body, headers }, secret, now);
+      const check = await verifySignature({ method, url: seenUrl, rawBody: body, headers }, secret, now, SIGNATURE_VERSIONS);
       expect(check).toEqual({ ok: true, version: v.version });
-      const wrong = await verifySignature({ method, url: seenUrl, rawBody: enc.encode(`${v.body} `), headers }, secret, now);
+      const wrong = await verifySignature({ method, url: seenUrl, rawBody: enc.encode(`${v.body} `), headers }, secret, now, SIGNATURE_VERSIONS);
       expect(wrong.ok).toBe(false);
     });
   }
@@ -95,12 +97,30 @@ describe("verifySignature version selection", () => {
   it("ignores X-HubSpot-Signature unless the version header asks for v1/v2", async () => {
     const sig = await computeV1(secret, body);
     const headers = { ...noHeaders, signature: sig };
-    const check = await verifySignature({ method: "POST", url: "https://h/p", rawBody: body, headers }, secret, 0);
+    const check = await verifySignature({ method: "POST", url: "https://h/p", rawBody: body, headers }, secret, 0, SIGNATURE_VERSIONS);
     expect(check).toMatchObject({ ok: false, error: { kind: "missing-signature" } });
+  });
+  it("refuses genuine v1 and v2 signatures unless their version is accepted (v3 only by default)", async () => {
+    const v1 = { ...noHeaders, signature: await computeV1(secret, body), version: "v1" };
+    const v2 = { ...noHeaders, signature: await computeV2(secret, "POST", "https://h/p", body), version: "v2" };
+    for (const headers of [v1, v2]) {
+      const req = { method: "POST", url: "https://h/p", rawBody: body, headers };
+      expect(await verifySignature(req, secret, 0)).toMatchObject({ ok: false, error: { kind: "version-disabled" } });
+      expect(checkSignatureHeaders(headers, 0)).toMatchObject({ kind: "version-disabled" });
+      expect(await verifySignature(req, secret, 0, ["v3", headers.version === "v1" ? "v2" : "v1"])).toMatchObject({ ok: false });
+      expect(await verifySignature(req, secret, 0, [headers.version === "v1" ? "v1" : "v2"])).toEqual({ ok: true, version: headers.version });
+    }
+  });
+  it("with v3 disabled, a v3-only request is refused as a disabled version, not as unsigned", async () => {
+    const headers = { ...noHeaders, signatureV3: await computeV3(secret, "POST", "https://h/p", body, "1000"), timestamp: "1000" };
+    expect(await verifySignature({ method: "POST", url: "https://h/p", rawBody: body, headers }, secret, 1000, ["v2"])).toMatchObject({
+      ok: false,
+      error: { kind: "version-disabled" },
+    });
   });
   it("prefers v3 when present, even if a valid v1 is also sent", async () => {
     const headers = { ...noHeaders, signature: await computeV1(secret, body), version: "v1", signatureV3: "bogus", timestamp: "1000" };
-    const check = await verifySignature({ method: "POST", url: "https://h/p", rawBody: body, headers }, secret, 1000);
+    const check = await verifySignature({ method: "POST", url: "https://h/p", rawBody: body, headers }, secret, 1000, SIGNATURE_VERSIONS);
     expect(check).toMatchObject({ ok: false, error: { kind: "mismatch" } });
   });
 });

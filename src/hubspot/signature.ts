@@ -4,6 +4,14 @@
 export const SIGNATURE_MAX_SKEW_MS = 5 * 60 * 1000;
 
 export type SignatureVersion = "v1" | "v2" | "v3";
+export const SIGNATURE_VERSIONS: readonly SignatureVersion[] = ["v1", "v2", "v3"];
+
+/**
+ * Only v3 unless configured otherwise. v3 signs a timestamp, so a captured request is refused after 5 minutes; v2
+ * signs method + URI + body with no timestamp and v1 the body alone, so either can be replayed forever (v1 even
+ * to another URL of the same app).
+ */
+export const DEFAULT_SIGNATURE_VERSIONS: readonly SignatureVersion[] = ["v3"];
 
 export interface SignatureHeaders {
   /** X-HubSpot-Signature-v3 */
@@ -28,6 +36,7 @@ export type SignatureFailure =
   | { kind: "missing-signature"; message: string }
   | { kind: "bad-timestamp"; message: string }
   | { kind: "stale-timestamp"; message: string }
+  | { kind: "version-disabled"; message: string }
   | { kind: "mismatch"; message: string };
 
 export type SignatureCheck = { ok: true; version: SignatureVersion } | { ok: false; error: SignatureFailure };
@@ -60,15 +69,21 @@ export function resolveSignedUrl(requestUrl: string, publicUrl: string | undefin
 }
 
 /**
- * Verifies a request. v3 is used whenever its header is present; otherwise v1/v2 when
- * X-HubSpot-Signature-Version asks for them. v3 timestamps must be within ±5 minutes of `now`.
+ * Verifies a request against the `accepted` versions. v3 is used whenever its header is present and accepted;
+ * otherwise v1/v2 when X-HubSpot-Signature-Version asks for one that is accepted. v3 timestamps must be within
+ * ±5 minutes of `now`.
  */
-export async function verifySignature(req: SignedRequest, clientSecret: string, now: number): Promise<SignatureCheck> {
+export async function verifySignature(
+  req: SignedRequest,
+  clientSecret: string,
+  now: number,
+  accepted: readonly SignatureVersion[] = DEFAULT_SIGNATURE_VERSIONS,
+): Promise<SignatureCheck> {
   const { headers } = req;
-  const precheck = checkSignatureHeaders(headers, now);
-  if (precheck !== null) return { ok: false, error: precheck };
-  if (headers.signatureV3 !== null) return verifyV3(req, clientSecret, now);
-  const version = headers.version?.trim().toLowerCase() === "v1" ? "v1" : "v2";
+  const chosen = chooseVersion(headers, now, accepted);
+  if (!chosen.ok) return chosen;
+  if (chosen.version === "v3") return verifyV3(req, clientSecret, now);
+  const version = chosen.version;
   const expected = version === "v1" ? await computeV1(clientSecret, req.rawBody) : await computeV2(clientSecret, req.method, req.url, req.rawBody);
   if (!timingSafeEqualText(expected, (headers.signature ?? "").trim().toLowerCase())) {
     return fail("mismatch", `${version} signature does not match`);
@@ -77,19 +92,37 @@ export async function verifySignature(req: SignedRequest, clientSecret: string, 
 }
 
 /**
- * The checks that need no body: a usable signature header and, for v3, a fresh timestamp. Lets the ingress
- * refuse unsigned or stale requests before reading a byte of the body. Returns null when they pass.
+ * The checks that need no body: a usable signature header of an accepted version and, for v3, a fresh timestamp.
+ * Lets the ingress refuse unsigned, stale or disabled-version requests before reading a byte of the body. Returns
+ * null when they pass.
  */
-export function checkSignatureHeaders(headers: SignatureHeaders, now: number): SignatureFailure | null {
-  if (headers.signatureV3 !== null) {
+export function checkSignatureHeaders(
+  headers: SignatureHeaders,
+  now: number,
+  accepted: readonly SignatureVersion[] = DEFAULT_SIGNATURE_VERSIONS,
+): SignatureFailure | null {
+  const chosen = chooseVersion(headers, now, accepted);
+  return chosen.ok ? null : chosen.error;
+}
+
+function chooseVersion(
+  headers: SignatureHeaders,
+  now: number,
+  accepted: readonly SignatureVersion[],
+): { ok: true; version: SignatureVersion } | { ok: false; error: SignatureFailure } {
+  if (headers.signatureV3 !== null && accepted.includes("v3")) {
     const stamp = checkTimestamp(headers.timestamp, now);
-    return stamp.ok ? null : stamp.error;
+    return stamp.ok ? { ok: true, version: "v3" } : stamp;
   }
-  const version = headers.version?.trim().toLowerCase() ?? null;
-  if (headers.signature === null || (version !== "v1" && version !== "v2")) {
-    return { kind: "missing-signature", message: "missing X-HubSpot-Signature-v3 (or X-HubSpot-Signature with version v1/v2)" };
+  const legacy = headers.version?.trim().toLowerCase() ?? null;
+  if (headers.signature !== null && (legacy === "v1" || legacy === "v2")) {
+    if (accepted.includes(legacy)) return { ok: true, version: legacy };
+    return fail("version-disabled", `${legacy} signatures are not accepted (no timestamp: replayable); HUBSPOT_SIGNATURE_VERSIONS enables them`);
   }
-  return null;
+  if (headers.signatureV3 !== null) {
+    return fail("version-disabled", "v3 signatures are not accepted here (HUBSPOT_SIGNATURE_VERSIONS leaves them out)");
+  }
+  return fail("missing-signature", "missing X-HubSpot-Signature-v3 (or X-HubSpot-Signature with version v1/v2)");
 }
 
 async function verifyV3(req: SignedRequest, clientSecret: string, now: number): Promise<SignatureCheck> {

@@ -4,7 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env, QueueMessageBody } from "../../src/env";
-import { computeV1 } from "../../src/hubspot/signature";
+import { computeV1, computeV2 } from "../../src/hubspot/signature";
 import { dealEvent, recordingQueue, signedRequest, WEBHOOK_URL } from "./signed-request";
 
 /** Runs the app with a recording queue; returns the response, its JSON and what was enqueued. */
@@ -35,13 +35,42 @@ describe("POST /webhooks/hubspot accepts genuine deliveries", () => {
     expect(sent).toHaveLength(0);
   });
 
-  it("accepts v1 and v2 when X-HubSpot-Signature-Version asks for them", async () => {
+  it("accepts v1 and v2 only when HUBSPOT_SIGNATURE_VERSIONS enables them", async () => {
+    const body = JSON.stringify([dealEvent()]);
+    const secret = env.HUBSPOT_CLIENT_SECRET ?? "";
+    const v1 = await computeV1(secret, new TextEncoder().encode(body));
+    const v2 = await computeV2(secret, "POST", WEBHOOK_URL, new TextEncoder().encode(body));
+    const legacy = (signature: string, version: string) =>
+      new Request(WEBHOOK_URL, { method: "POST", body, headers: { "x-hubspot-signature": signature, "x-hubspot-signature-version": version } });
+    for (const [signature, version] of [[v1, "v1"], [v2, "v2"]] as const) {
+      const off = await send(legacy(signature, version));
+      expect(off.res.status).toBe(401);
+      expect(errorCode(off.json)).toBe("SIGNATURE_VERSION_DISABLED");
+      expect(off.sent).toHaveLength(0);
+      const on = await send(legacy(signature, version), { HUBSPOT_SIGNATURE_VERSIONS: `${version}, v3` });
+      expect(on.res.status).toBe(200);
+      expect(on.sent).toHaveLength(1);
+      const other = await send(legacy(signature, version), { HUBSPOT_SIGNATURE_VERSIONS: version === "v1" ? "v2,v3" : "v1,v3" });
+      expect(other.res.status).toBe(401);
+    }
+  });
+
+  it("prefers v3 when HubSpot sends both v1 and v3 headers, so the v3 timestamp is enforced", async () => {
     const body = JSON.stringify([dealEvent()]);
     const v1 = await computeV1(env.HUBSPOT_CLIENT_SECRET ?? "", new TextEncoder().encode(body));
-    const req = new Request(WEBHOOK_URL, { method: "POST", body, headers: { "x-hubspot-signature": v1, "x-hubspot-signature-version": "v1" } });
-    const { res, sent } = await send(req);
-    expect(res.status).toBe(200);
-    expect(sent).toHaveLength(1);
+    const legacyHeaders = { "x-hubspot-signature": v1, "x-hubspot-signature-version": "v1" };
+    const fresh = await send(await signedRequest(body, { headers: legacyHeaders }));
+    expect(fresh.res.status).toBe(200);
+    const stale = await send(await signedRequest(body, { headers: legacyHeaders, timestamp: Date.now() - 6 * 60_000 }), { HUBSPOT_SIGNATURE_VERSIONS: "v1,v3" });
+    expect(stale.res.status).toBe(401);
+    expect(errorCode(stale.json)).toBe("STALE_TIMESTAMP");
+  });
+
+  it("a HUBSPOT_SIGNATURE_VERSIONS naming an unknown version is a configuration error", async () => {
+    const { res, json } = await send(await signedRequest("[]"), { HUBSPOT_SIGNATURE_VERSIONS: "v3,v4" });
+    expect(res.status).toBe(500);
+    expect(errorCode(json)).toBe("BAD_ENVIRONMENT");
+    expect(JSON.stringify(json)).toContain("HUBSPOT_SIGNATURE_VERSIONS");
   });
 
   it("signs against WEBHOOK_PUBLIC_URL when set (proxy / custom domain)", async () => {
@@ -135,12 +164,21 @@ describe("POST /webhooks/hubspot refuses bad input with a JSON error and enqueue
     expect(sent).toHaveLength(0);
   });
 
-  it("names the first wrong field of an event", async () => {
+  it("names the wrong field of a refused event and still takes the valid ones (200)", async () => {
     const events = [dealEvent(), dealEvent({ portalId: "not-a-number" })];
+    const { res, json, sent } = await send(await signedRequest(JSON.stringify(events)));
+    expect(res.status).toBe(200);
+    expect(json).toMatchObject({ ok: true, received: 1, refused: [{ index: 1, code: "INVALID_EVENTS", field: "[1].portalId" }] });
+    expect(sent.flatMap((m) => m.body.events)).toEqual([events[0]]);
+  });
+
+  it("all events invalid → 400 INVALID_EVENTS naming the first wrong field", async () => {
+    const events = [dealEvent({ portalId: "not-a-number" }), dealEvent({ occurredAt: "yesterday" })];
     const { res, json, sent } = await send(await signedRequest(JSON.stringify(events)));
     expect(res.status).toBe(400);
     expect(errorCode(json)).toBe("INVALID_EVENTS");
-    expect(JSON.stringify(json)).toContain("[1].portalId");
+    expect(JSON.stringify(json)).toContain("[0].portalId");
+    expect(JSON.stringify(json)).toContain("[1].occurredAt");
     expect(sent).toHaveLength(0);
   });
 
