@@ -5,10 +5,12 @@ import { errorBody, handleError } from "./errors";
 import { apiRoutes } from "./http/api";
 import { dashboardRoutes } from "./http/dashboard";
 import { healthRoutes } from "./http/health";
+import { securityHeaders } from "./http/security-headers";
 import { webhookRoutes } from "./http/webhooks";
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use("*", securityHeaders());
   app.route("/", healthRoutes());
   app.route("/", webhookRoutes());
   app.route("/api", apiRoutes());

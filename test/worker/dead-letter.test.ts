@@ -114,7 +114,7 @@ describe("dead-letter consumer", () => {
     await worker.queue(batch as MessageBatch<never>, { ...env, DB: downDb });
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual([]);
-    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["later"]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["later"]);
   });
 
   it("property: whatever the bodies, every message is recorded and acked", async () => {

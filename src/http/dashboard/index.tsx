@@ -5,6 +5,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AppError, statusOf } from "../../errors";
 import { findTokenByHash, insertSession, revokeSession } from "../../store/tokens";
 import { authenticateSession, SESSION_COOKIE, SESSION_TTL_MS, type AuthEnv } from "../auth";
+import { safeNextPath } from "../auth/safe-next";
 import { generateSecret, hashSecret } from "../auth/secrets";
 import { APP_CSS, CHART_JS } from "./assets";
 import { ErrorPage, LoginPage } from "./login-page";
@@ -14,47 +15,34 @@ import { repPage } from "./rep-page";
 import { violationPage } from "./violation-page";
 import { violationsCsv, violationsPage } from "./violations-page";
 
-const SECURITY_HEADERS: Record<string, string> = {
-  "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "same-origin",
-  "cache-control": "no-store",
-};
-
 /** Only same-origin form posts are accepted (a second line of defence next to SameSite cookies). */
 function isSameOrigin(requestUrl: string, origin: string | undefined): boolean {
   return origin === undefined || origin === new URL(requestUrl).origin;
 }
 
-/** Only local paths are followed after sign-in, never another site. */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/dashboard(\/|$|\?)/.test(next) ? next : "/dashboard";
-}
-
 export function dashboardRoutes(): Hono<AuthEnv> {
   const d = new Hono<AuthEnv>();
-  d.use("*", async function securityHeaders(c, next) {
-    await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
-  });
   d.get("/assets/app.css", (c) => c.body(APP_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
   d.get("/assets/chart.js", (c) => c.body(CHART_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" }));
-  d.get("/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />));
+  d.get("/login", (c) => c.html(<LoginPage next={safeNextPath(c.req.query("next"))} />));
   d.post("/login", async (c) => {
     if (!isSameOrigin(c.req.url, c.req.header("origin"))) throw new AppError("FORBIDDEN", "cross-site sign-in refused");
-    const form = await c.req.parseBody();
+    // A body that isn't a form is the client's mistake: 400, never the 500 page.
+    const form = await c.req.parseBody().catch(() => {
+      throw new AppError("BAD_REQUEST", "the sign-in form could not be read");
+    });
     const token = typeof form.token === "string" ? form.token.trim() : "";
     const now = Date.now();
     const found = token ? await findTokenByHash(c.env.DB, await hashSecret(token), now) : ({ ok: false, error: "unknown" } as const);
     if (!found.ok) {
       const why = { unknown: "That token was not recognised.", expired: "That token has expired.", revoked: "That token was revoked." }[found.error];
-      return c.html(<LoginPage message={why} next={safeNext(form.next)} />, 401);
+      return c.html(<LoginPage message={why} next={safeNextPath(form.next)} />, 401);
     }
     const secret = generateSecret("dgs_");
     const expiresAt = Math.min(now + SESSION_TTL_MS, found.value.expiresAt ?? Number.MAX_SAFE_INTEGER);
     await insertSession(c.env.DB, { idHash: await hashSecret(secret), tokenId: found.value.id, createdAt: now, expiresAt });
     setCookie(c, SESSION_COOKIE, secret, { httpOnly: true, secure: true, sameSite: "Lax", path: "/", maxAge: Math.floor((expiresAt - now) / 1000) });
-    return c.redirect(safeNext(form.next), 303);
+    return c.redirect(safeNextPath(form.next), 303);
   });
   d.post("/logout", async (c) => {
     if (!isSameOrigin(c.req.url, c.req.header("origin"))) throw new AppError("FORBIDDEN", "cross-site sign-out refused");
@@ -84,7 +72,7 @@ export function dashboardRoutes(): Hono<AuthEnv> {
     const status = statusOf(err.code);
     if (status === 401) {
       const url = new URL(c.req.url);
-      return c.html(<LoginPage message={c.req.method === "GET" && !getCookie(c, SESSION_COOKIE) ? undefined : "Your session has ended. Sign in again."} next={safeNext(url.pathname + url.search)} />, 401);
+      return c.html(<LoginPage message={c.req.method === "GET" && !getCookie(c, SESSION_COOKIE) ? undefined : "Your session has ended. Sign in again."} next={safeNextPath(url.pathname + url.search)} />, 401);
     }
     const details = Array.isArray(err.details) ? (err.details as Array<{ field: string; message: string }>) : undefined;
     const title = status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Check the filters";
