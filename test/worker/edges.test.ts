@@ -1,8 +1,8 @@
 // The Worker's edges as a browser or spreadsheet meets them: the sign-in redirect, security headers on every kind
-// of response (the API docs page included, which must still render under its CSP).
+// of response (the API docs page included, which must still render under its CSP); CSV exports a spreadsheet opens.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { HTML_CSP } from "../../src/http/security-headers";
-import { call, createToken, signIn } from "./api/fixtures";
+import { call, createToken, insertViolations, signIn } from "./api/fixtures";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -118,5 +118,22 @@ describe("security headers", () => {
     }
     expect(HTML_CSP).toContain("script-src 'self'");
     expect(HTML_CSP).toContain("style-src-elem 'self'");
+  });
+});
+
+describe("CSV exports neutralise formula-like deal names", () => {
+  const names = ["=HYPERLINK(\"https://evil.example\")", " =1+1", "\n=1+1", "\t@SUM(A1)", "＝1+1", "-2+3", "+1", "@x"];
+
+  it("in /api/violations?format=csv and /dashboard/violations.csv", async () => {
+    await insertViolations(names.map((dealName, i) => ({ id: `csv-${i}`, dealName, teamId: "csv", occurredAt: Date.now() - i * 1000 })));
+    const session = await signIn(admin);
+    for (const res of [await call("/api/violations?format=csv&team=csv", { token: admin }), await call("/dashboard/violations.csv?team=csv", { cookie: session })]) {
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      for (const name of names) {
+        const quoted = `"'${name.replace(/"/g, '""')}"`;
+        expect(text.includes(`,'${name},`) || text.includes(`,${quoted},`), JSON.stringify(name)).toBe(true);
+      }
+    }
   });
 });

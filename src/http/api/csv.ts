@@ -4,13 +4,37 @@ import { VIOLATION_ITEM_FIELDS, type ViolationItem } from "../../store/violation
 
 const PAGE_SIZE = 500;
 
-/** RFC 4180 quoting; arrays are written as JSON so CSV and JSON carry the same values. */
+/**
+ * RFC 4180 quoting; arrays are written as JSON so CSV and JSON carry the same values. Text a spreadsheet would run
+ * as a formula gets a leading apostrophe (OWASP CSV injection; see `startsLikeFormula`). Numbers and booleans are
+ * ours, never a client's text, and stay as they are so that they remain numbers in a spreadsheet.
+ */
 export function toCsvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
   const text = typeof value === "string" ? value : Array.isArray(value) ? JSON.stringify(value) : String(value);
-  // A leading = + - @ would be run as a formula by spreadsheets: prefix with a quote (OWASP CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const safe = startsLikeFormula(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+// = + - @ and the full-width and small forms some spreadsheets fold to them (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫), and the minus sign.
+const FORMULA_STARTS = new Set(["=", "+", "-", "@", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20", "\uFE66", "\uFE62", "\uFE63", "\uFE6B", "\u2212"]);
+// Zero-width characters a spreadsheet may skip like whitespace before reading a formula.
+const INVISIBLE = new Set(["\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF"]);
+
+/**
+ * Whether a spreadsheet could read `text` as a formula, or as something hiding one: it starts with a control
+ * character (tab, CR, LF, NUL… — they push what follows out of sight or start a new cell line), or its first
+ * character after any whitespace or zero-width characters is a formula start. Pure.
+ */
+export function startsLikeFormula(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first < 0x20 || first === 0x7f) return true;
+  for (const ch of text) {
+    if (FORMULA_STARTS.has(ch)) return true;
+    if (!/\s/u.test(ch) && !INVISIBLE.has(ch)) return false;
+  }
+  return false;
 }
 
 export function toCsvRow(item: ViolationItem): string {
