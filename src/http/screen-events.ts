@@ -11,10 +11,10 @@ import { MAX_MESSAGE_BYTES } from "./enqueue-events";
 export const MAX_EVENT_DEPTH = 32;
 
 /**
- * The largest event one queue message can carry. HubSpot caps a text property at 65,536 characters, so a genuine
- * event with the longest plain-text value still fits.
+ * The largest event one queue message can carry (less the byte its separator takes in the message's array). HubSpot
+ * caps a text property at 65,536 characters, so a genuine event with the longest plain-text value still fits.
  */
-export const MAX_EVENT_BYTES = MAX_MESSAGE_BYTES;
+export const MAX_EVENT_BYTES = MAX_MESSAGE_BYTES - 1;
 
 export type RefusalCode = "JSON_TOO_DEEP" | "EVENT_TOO_LARGE" | "INVALID_EVENTS";
 

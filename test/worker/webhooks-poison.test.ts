@@ -92,6 +92,21 @@ describe("events over the size limit", () => {
     expect(row?.bytes).toBeGreaterThan(MAX_EVENT_BYTES);
   });
 
+  it(`an event of exactly ${MAX_EVENT_BYTES} bytes is accepted and enqueued; one byte more is refused`, async () => {
+    const sized = (bytes: number) => {
+      const base = JSON.stringify(dealEvent({ propertyName: "description", propertyValue: "" })).length;
+      return dealEvent({ propertyName: "description", propertyValue: "x".repeat(bytes - base) });
+    };
+    const atLimit = sized(MAX_EVENT_BYTES);
+    expect(JSON.stringify(atLimit).length).toBe(MAX_EVENT_BYTES);
+    const ok = await send(JSON.stringify([atLimit, dealEvent()]));
+    expect(ok.res.status).toBe(200);
+    expect(ok.json.refusedCount).toBeUndefined();
+    expect(ok.enqueued[0]).toEqual(atLimit);
+    const over = await send(JSON.stringify([sized(MAX_EVENT_BYTES + 1), dealEvent()]));
+    expect(over.json).toMatchObject({ received: 1, refused: [{ index: 0, code: "EVENT_TOO_LARGE" }] });
+  });
+
   it("with valid events: 200, the valid ones enqueued", async () => {
     const valid = [dealEvent(), dealEvent()];
     const { res, json, enqueued } = await send(JSON.stringify([valid[0], huge(), valid[1]]));
