@@ -16,6 +16,12 @@ export const MAX_EVENT_DEPTH = 32;
  */
 export const MAX_EVENT_BYTES = MAX_MESSAGE_BYTES - 1;
 
+/**
+ * HubSpot sends fewer than 100 events per delivery. Ten times that still bounds what one request can cost to
+ * screen and record (a 1 MiB body could otherwise hold 500,000 tiny refused items).
+ */
+export const MAX_EVENTS_PER_DELIVERY = 1_000;
+
 export type RefusalCode = "JSON_TOO_DEEP" | "EVENT_TOO_LARGE" | "INVALID_EVENTS";
 
 export interface Refusal {

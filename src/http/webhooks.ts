@@ -10,7 +10,7 @@ import { enqueueEvents } from "./enqueue-events";
 import { rejectOtherMethods } from "./method-not-allowed";
 import { recordRefusals } from "./record-refusals";
 import { requireConfig } from "./require-config";
-import { screenEvents, type Refusal } from "./screen-events";
+import { MAX_EVENTS_PER_DELIVERY, screenEvents, type Refusal } from "./screen-events";
 
 export const WEBHOOK_PATH = "/webhooks/hubspot";
 
@@ -46,6 +46,9 @@ export function webhookRoutes(): Hono<AppEnv> {
     if (!json.ok) throw new AppError("INVALID_JSON", "body is not valid JSON");
     if (!Array.isArray(json.value)) {
       throw new AppError("INVALID_EVENTS", "not an array of HubSpot events: (body) must be a JSON array", { field: "(body)" });
+    }
+    if (json.value.length > MAX_EVENTS_PER_DELIVERY) {
+      throw new AppError("INVALID_EVENTS", `a delivery holds at most ${MAX_EVENTS_PER_DELIVERY} events (HubSpot sends fewer than 100)`, { field: "(body)" });
     }
     const { accepted: events, refused } = screenEvents(json.value, body.bytes.byteLength);
     if (refused.length > 0) {

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env, QueueMessageBody } from "../../src/env";
-import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from "../../src/http/screen-events";
+import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH, MAX_EVENTS_PER_DELIVERY } from "../../src/http/screen-events";
 import { listRefusedEvents } from "../../src/store/refused-events";
 import { dealEvent, recordingQueue, signedRequest } from "./signed-request";
 
@@ -153,6 +153,18 @@ describe("a delivery mixing valid events with refused ones", () => {
     const { res, json } = await send(`[${deepEventText(100)}]`, { DB: brokenDb });
     expect(res.status).toBe(400);
     expect(json.error?.code).toBe("JSON_TOO_DEEP");
+  });
+
+  it(`a delivery of more than ${MAX_EVENTS_PER_DELIVERY} items is refused whole (400), before any is screened or recorded`, async () => {
+    const { res, json, enqueued } = await send(JSON.stringify(Array.from({ length: MAX_EVENTS_PER_DELIVERY + 1 }, () => 1)));
+    expect(res.status).toBe(400);
+    expect(json.error?.code).toBe("INVALID_EVENTS");
+    expect(json.error?.message).toContain(String(MAX_EVENTS_PER_DELIVERY));
+    expect(enqueued).toHaveLength(0);
+    expect(await listRefusedEvents(env.DB)).toHaveLength(0);
+    const atLimit = await send(JSON.stringify(Array.from({ length: MAX_EVENTS_PER_DELIVERY }, () => dealEvent())));
+    expect(atLimit.res.status).toBe(200);
+    expect(atLimit.enqueued).toHaveLength(MAX_EVENTS_PER_DELIVERY);
   });
 
   it("property: any mix enqueues the valid events in order, refuses the rest, and is never a 5xx", async () => {
