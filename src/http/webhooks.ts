@@ -21,7 +21,7 @@ export function webhookRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.post(WEBHOOK_PATH, requireConfig(), async function receiveWebhook(c) {
     const config = c.get("config");
-    const accepted = config.HUBSPOT_SIGNATURE_VERSIONS;
+    const versions = config.HUBSPOT_SIGNATURE_VERSIONS;
     const now = Date.now();
     const headers: SignatureHeaders = {
       signatureV3: c.req.header("x-hubspot-signature-v3") ?? null,
@@ -30,7 +30,7 @@ export function webhookRoutes(): Hono<AppEnv> {
       timestamp: c.req.header("x-hubspot-request-timestamp") ?? null,
     };
     // Unsigned, stale or disabled-version requests are refused before their body is read.
-    const precheck = checkSignatureHeaders(headers, now, accepted);
+    const precheck = checkSignatureHeaders(headers, now, versions);
     if (precheck !== null) throw signatureError(precheck);
     const body = await readBodyWithLimit(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
     if (!body.ok) {
@@ -39,7 +39,7 @@ export function webhookRoutes(): Hono<AppEnv> {
       throw new AppError("PAYLOAD_TOO_LARGE", `body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes`);
     }
     const url = resolveSignedUrl(c.req.url, config.WEBHOOK_PUBLIC_URL);
-    const check = await verifySignature({ method: c.req.method, url, rawBody: body.bytes, headers }, config.HUBSPOT_CLIENT_SECRET, now, accepted);
+    const check = await verifySignature({ method: c.req.method, url, rawBody: body.bytes, headers }, config.HUBSPOT_CLIENT_SECRET, now, versions);
     if (!check.ok) throw signatureError(check.error);
 
     const json = parseJson(body.bytes);
