@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env, QueueMessageBody } from "../../src/env";
+import { MAX_STORED_PAYLOAD_CHARS } from "../../src/http/record-refusals";
 import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH, MAX_EVENTS_PER_DELIVERY } from "../../src/http/screen-events";
 import { listRefusedEvents } from "../../src/store/refused-events";
 import { dealEvent, recordingQueue, signedRequest } from "./signed-request";
@@ -76,6 +77,10 @@ describe("deeply nested JSON", () => {
     const { res, json } = await send(`[${"[".repeat(half)}${"]".repeat(half)}]`);
     expect(res.status).toBe(400);
     expect(json.error?.code).toBe("JSON_TOO_DEEP");
+    // Recorded, with the first 128 KiB of it kept and its full size and hash.
+    const [row] = await listRefusedEvents(env.DB);
+    expect(row).toMatchObject({ reason: "JSON_TOO_DEEP", truncated: true, bytes: 2 * half });
+    expect(row?.payload.length).toBe(MAX_STORED_PAYLOAD_CHARS);
   });
 });
 
