@@ -3,11 +3,14 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { consumeDeadLetters } from "../../src/jobs/dead-letter";
 import { listDeadLetters } from "../../src/store/dead-letters";
 import { dealEvent } from "./signed-request";
+
+// Timeouts only guard against hangs: the machine running the suite may be busy (speed lives in benchmarks).
+vi.setConfig({ testTimeout: 60_000 });
 
 const DLQ = "deal-events-dlq";
 

@@ -3,13 +3,16 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env, QueueMessageBody } from "../../src/env";
 import { MAX_STORED_PAYLOAD_CHARS } from "../../src/http/record-refusals";
 import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH, MAX_EVENTS_PER_DELIVERY } from "../../src/http/screen-events";
 import { listRefusedEvents } from "../../src/store/refused-events";
 import { dealEvent, recordingQueue, signedRequest } from "./signed-request";
+
+// Timeouts only guard against hangs: the machine running the suite may be busy (speed lives in benchmarks).
+vi.setConfig({ testTimeout: 60_000 });
 
 interface Answer {
   ok?: boolean;

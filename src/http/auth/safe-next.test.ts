@@ -50,7 +50,7 @@ describe("safeNextPath", () => {
         expect(new URL(path, "https://dg.test").origin).toBe("https://dg.test");
         expect(() => new Headers({ location: path })).not.toThrow();
       }),
-      { numRuns: 1000 },
+      { numRuns: 300 },
     );
-  });
+  }, 60_000); // a guard against hangs only: the machine running the suite may be busy
 });
