@@ -17,7 +17,8 @@ export function planActions(rule: RulePlan, ctx: ChangeContext, input: RenderInp
           task: {
             subject: renderTemplate(task.subject, input).slice(0, 255),
             body: renderTemplate(task.body, input),
-            assignee: task.assignee.kind === "owner-id" ? { kind: "owner-id", ownerId: task.assignee.ownerId ?? "" } : { kind: task.assignee.kind },
+            assignee: task.assignee.kind === "owner-id" ? { kind: "owner-id", ownerId: task.assignee.ownerId ?? "" }
+              : task.assignee.kind === "user-id" ? { kind: "user-id", userId: task.assignee.userId ?? "" } : { kind: task.assignee.kind },
             dueInBusinessDays: task.dueInBusinessDays,
             priority: task.priority,
           },

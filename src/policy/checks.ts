@@ -3,6 +3,7 @@
 import type { ChangeContext } from "./context";
 import type { ActorMatcher, CelPlan, ExceptionPlan, PolicyPlan, RequirementPlan, RulePlan, StageSet, TransitionPlan } from "./plan";
 import type { StageInfo } from "./portal-index";
+import { firesRestrictEdits } from "./checks-gates";
 import { readRaw } from "./template";
 import type { TraceStep } from "./types";
 import { convertValue } from "./values";
@@ -26,6 +27,7 @@ export function checkTrigger(rule: RulePlan, ctx: ChangeContext, trace: Trace): 
   else if (ctx.stageChanged && inSet(t.exited, change.fromStage)) why = "stage exited";
   else if (ctx.stageChanged && t.changed) why = "stage changed";
   else if (t.properties !== null && intersectsList(t.properties, ctx.change.changedProperties)) why = "property changed";
+  else if (firesRestrictEdits(rule, ctx)) why = "deal edited in a restricted stage";
   const fired = why !== "" && (rule.inStages === null || (change.toStage !== null && rule.inStages.has(change.toStage)));
   trace?.push({
     check: "trigger",

@@ -5,10 +5,11 @@ import type { PathSegment } from "./load";
 import type { ActionPlan, CelPlan, CompileContext, PolicyPlan, RulePlan, TaskPlan, TemplatePlan, TransitionPlan } from "./plan";
 import type { PortalIndex } from "./portal-index";
 import {
-  resolveActorMatcher, resolveException, resolvePipelines, resolveProperty, resolveRequirements, resolveStages,
+  normalizeUserId, resolveActorMatcher, resolveException, resolvePipelines, resolveProperty, resolveRequirements, resolveStages,
   resolveStageTrigger,
 } from "./resolve";
 import type { ActionDoc, PolicyDoc, RuleDoc, TransitionDoc } from "./schema";
+import { approvalTask, compileApproval, compileRestrictEdits } from "./compile-gates";
 import { suggestName } from "./suggest";
 import { compileTemplate } from "./template";
 import type { Mode, Severity } from "./types";
@@ -48,6 +49,7 @@ export function compilePolicy(input: CompileInput): PolicyPlan {
     version: input.version,
     file: input.file,
     mode: doc.mode ?? "audit",
+    hasPolicyExemptions: (doc.exempt ?? []).length > 0 || (doc.exceptions ?? []).length > 0,
     scope: {
       pipelines,
       ownersInclude: scope?.owners?.include ? new Set(scope.owners.include) : null,
@@ -69,12 +71,15 @@ interface Inherited {
 
 function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: ReadonlySet<string> | null, inherited: Inherited): RulePlan {
   const { index, ctx } = input;
-  const on = rule.on;
+  const on = rule.on ?? {};
+  const approval = rule.requireApproval ? compileApproval(input, rule.requireApproval, pipelines, [...path, "requireApproval"]) : null;
+  const restrictEdits = rule.restrictEdits ? compileRestrictEdits(input, rule.restrictEdits, pipelines, [...path, "restrictEdits"]) : null;
   const properties = on.propertyChanged === undefined ? null : typeof on.propertyChanged === "string" ? [on.propertyChanged] : on.propertyChanged;
   properties?.forEach((name, i) => resolveProperty(name, index, ctx, typeof on.propertyChanged === "string" ? [...path, "on", "propertyChanged"] : [...path, "on", "propertyChanged", i]));
   const triggers = {
     created: on.created === true,
-    entered: resolveStageTrigger(on.stageEntered, pipelines, index, ctx, [...path, "on", "stageEntered"]),
+    // An approval rule without `on` fires when its stage is entered.
+    entered: on.stageEntered === undefined && approval !== null ? approval.stages : resolveStageTrigger(on.stageEntered, pipelines, index, ctx, [...path, "on", "stageEntered"]),
     exited: resolveStageTrigger(on.stageExited, pipelines, index, ctx, [...path, "on", "stageExited"]),
     changed: on.stageChanged === true,
     properties,
@@ -82,7 +87,9 @@ function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: 
   };
   const severity = rule.severity ?? inherited.severity;
   const message = compileTemplate(rule.message ?? "{{rule.id}}: {{failures}}", index, ctx, [...path, "message"]);
-  const actions = (rule.actions ?? ["log"]).map((a, i) => compileAction(input, a, [...path, "actions", i], message, severity));
+  const actions = rule.actions === undefined && approval !== null
+    ? [{ type: "task" as const, task: approvalTask(input, approval) }, { type: "revert" as const, task: null }]
+    : (rule.actions ?? ["log"]).map((a, i) => compileAction(input, a, [...path, "actions", i], message, severity));
   const movesStage = triggers.entered !== null || triggers.exited !== null || triggers.changed;
   actions.forEach((a, i) => {
     if (a.type === "revert" && !movesStage) {
@@ -94,6 +101,7 @@ function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: 
     policyVersion: input.version,
     id: rule.id,
     description: rule.description,
+    enforcement: rule.enforcement ?? "engine",
     mode: rule.mode ?? inherited.mode,
     severity,
     triggers,
@@ -106,6 +114,9 @@ function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: 
       return min === undefined ? [] : [{ kind, min }];
     }),
     transition: rule.transition ? compileTransition(rule.transition, pipelines, input, [...path, "transition"]) : null,
+    approval,
+    restrictEdits,
+    explicitTriggers: rule.on !== undefined,
     appliesTo: rule.appliesTo ? rule.appliesTo.map((m, i) => resolveActorMatcher(m, ctx, [...path, "appliesTo", i])) : null,
     exempt: [...inherited.exempt, ...(rule.exempt ?? []).map((m, i) => resolveActorMatcher(m, ctx, [...path, "exempt", i]))],
     exceptions: [...inherited.exceptions, ...(rule.exceptions ?? []).flatMap((e, i) => resolveException(e, ctx, [...path, "exceptions", i]) ?? [])],
@@ -135,6 +146,7 @@ function compileTransition(doc: TransitionDoc, pipelines: ReadonlySet<string> | 
       allowedTo: stages(t.allowedTo ?? [], [...path, "terminal", i, "allowedTo"]),
       by: t.by ? resolveActorMatcher(t.by, ctx, [...path, "terminal", i, "by"]) : null,
     })),
+    createdIn: doc.createdIn ? stages(doc.createdIn, [...path, "createdIn"]) : null,
   };
 }
 
@@ -156,7 +168,8 @@ function compileTask(input: CompileInput, doc: Extract<ActionDoc, { task: unknow
     body: doc.body === undefined
       ? compileTemplate(`${message.source}\n\nWhat to fix: {{failures}}`, index, SILENT, [])
       : compileTemplate(doc.body, index, ctx, [...path, "body"]),
-    assignee: assignee === undefined || assignee === "owner" ? { kind: "owner" } : assignee === "manager" ? { kind: "manager" } : { kind: "owner-id", ownerId: assignee.ownerId },
+    assignee: assignee === undefined || assignee === "owner" ? { kind: "owner" } : assignee === "manager" ? { kind: "manager" }
+      : "userId" in assignee ? { kind: "user-id", userId: normalizeUserId(assignee.userId) } : { kind: "owner-id", ownerId: assignee.ownerId },
     dueInBusinessDays: doc.dueInBusinessDays ?? 1,
     priority: doc.priority ?? (severity === "critical" ? "HIGH" : severity === "warning" ? "MEDIUM" : "LOW"),
   };

@@ -3,7 +3,7 @@
 import type { CelRuntime, InternalPolicySet } from "./plan";
 import { findStage, type StageInfo } from "./portal-index";
 import { normalizeChangeSource } from "./source";
-import type { Actor, ChangeSourceKind, DealChange } from "./types";
+import type { Actor, ApprovalStatus, ChangeSourceKind, DealChange } from "./types";
 import { readRaw } from "./template";
 import { convertValue } from "./values";
 
@@ -15,6 +15,8 @@ export interface ChangeContext {
   pipelineChanged: boolean;
   source: ChangeSourceKind;
   now: number;
+  /** A stage's label for messages (its id when unknown). */
+  labelOf(stageId: string): string;
   /** Lazily built CEL variables. */
   cel(): Record<string, unknown>;
 }
@@ -64,7 +66,13 @@ export function sanitizeChange(input: unknown): DealChange {
     actor,
     associations: { contacts: count(assoc.contacts), companies: count(assoc.companies), line_items: count(assoc.line_items) },
     occurredAt: typeof c.occurredAt === "number" && Number.isFinite(c.occurredAt) ? c.occurredAt : 0,
+    approval: isApprovalStatus(c.approval) ? c.approval : null,
   };
+}
+
+const APPROVAL_STATUSES: readonly ApprovalStatus[] = ["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE"];
+function isApprovalStatus(v: unknown): v is ApprovalStatus {
+  return typeof v === "string" && (APPROVAL_STATUSES as readonly string[]).includes(v);
 }
 
 /** Builds the context for one (already sanitised) change. */
@@ -83,6 +91,7 @@ export function createChangeContext(set: InternalPolicySet, change: DealChange, 
     pipelineChanged,
     source,
     now,
+    labelOf: (id) => findStage(set.index, change.pipelineId, id)?.label ?? id,
     cel() {
       variables ??= buildCelVariables(set.cel, context);
       return variables;

@@ -2,6 +2,7 @@
 // Synchronous and pure; never throws — any input shape is sanitised first, and CEL errors become values.
 import { planActions } from "./actions";
 import { checkActor, checkRequirements, checkScope, checkTransition, checkTrigger, findException, runCel, type Failure, type Trace } from "./checks";
+import { checkApproval, checkCreatedIn, checkRestrictEdits } from "./checks-gates";
 import { createChangeContext, sanitizeChange, type ChangeContext } from "./context";
 import { isInternalSet, type InternalPolicySet, type PolicyPlan, type RulePlan } from "./plan";
 import { renderTemplate } from "./template";
@@ -78,6 +79,9 @@ export function judgeRule(set: InternalPolicySet, policy: PolicyPlan, rule: Rule
     const pipeline = ctx.to === null ? undefined : set.index.pipelines.get(ctx.to.pipelineId);
     checkTransition(rule.transition, pipeline?.ordered ?? [], ctx, trace, failures);
   }
+  checkCreatedIn(rule, ctx, trace, failures);
+  if (rule.approval !== null) checkApproval(rule.approval, ctx, trace, failures);
+  if (rule.restrictEdits !== null) checkRestrictEdits(rule.restrictEdits, ctx, trace, failures);
   checkRequirements(rule, ctx, trace, failures);
   if (rule.assert !== null) {
     const result = runCel(rule.assert, ctx, "assert", trace);

@@ -68,7 +68,7 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
       version: p.version,
       file: p.file,
       mode: p.mode,
-      rules: p.rules.map((r) => ({ id: r.id, mode: r.mode, severity: r.severity, actions: r.actions.map((a) => a.type), ...(r.description ? { description: r.description } : {}) })),
+      rules: p.rules.map((r) => ({ id: r.id, enforcement: r.enforcement, mode: r.mode, severity: r.severity, actions: r.actions.map((a) => a.type), ...(r.description ? { description: r.description } : {}) })),
     })),
     plans,
     index,

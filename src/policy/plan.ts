@@ -1,7 +1,7 @@
 // Internal shapes of a compiled policy set: what compile produces and evaluate runs. Not part of the public contract.
 import type { PathSegment } from "./load";
 import type { PortalIndex } from "./portal-index";
-import type { ActionType, ChangeSourceKind, CompiledPolicySet, Mode, PolicyErrorCode, PortalPropertyType, Severity } from "./types";
+import type { ActionType, ChangeSourceKind, CompiledPolicySet, Enforcement, Mode, PolicyErrorCode, PortalPropertyType, Severity } from "./types";
 
 export interface ActorMatcher {
   users: ReadonlySet<string> | null;
@@ -56,6 +56,26 @@ export interface TransitionPlan {
   backwardAllowedTo: ReadonlySet<string>;
   allowed: ReadonlyMap<string, ReadonlySet<string>>;
   terminal: readonly TerminalPlan[];
+  /** The only stages a deal may be created in; null = any. */
+  createdIn: ReadonlySet<string> | null;
+}
+
+export interface ApprovalPlan {
+  /** The stage ids (one per scoped pipeline that has a stage of that name) that need an approval. */
+  stages: ReadonlySet<string>;
+  label: string;
+  /** HubSpot user ids, without the "userId:" prefix. */
+  approvers: readonly string[];
+  when: CelPlan | null;
+  mode: "ALL" | "ANY";
+  comment: string | null;
+}
+
+export interface RestrictEditsPlan {
+  stages: ReadonlySet<string>;
+  users: ReadonlySet<string> | null;
+  teams: ReadonlySet<string> | null;
+  text: string;
 }
 
 export type CelRunner = (context: Record<string, unknown>) => unknown;
@@ -76,7 +96,7 @@ export interface TemplatePlan {
 export interface TaskPlan {
   subject: TemplatePlan;
   body: TemplatePlan;
-  assignee: { kind: "owner" | "manager" | "owner-id"; ownerId?: string };
+  assignee: { kind: "owner" | "manager" | "owner-id" | "user-id"; ownerId?: string; userId?: string };
   dueInBusinessDays: number;
   priority: "LOW" | "MEDIUM" | "HIGH";
 }
@@ -91,6 +111,7 @@ export interface RulePlan {
   policyVersion: string;
   id: string;
   description: string | undefined;
+  enforcement: Enforcement;
   mode: Mode;
   severity: Severity;
   triggers: TriggerPlan;
@@ -100,6 +121,10 @@ export interface RulePlan {
   require: readonly RequirementPlan[];
   associations: ReadonlyArray<{ kind: "contacts" | "companies" | "line_items"; min: number }>;
   transition: TransitionPlan | null;
+  approval: ApprovalPlan | null;
+  restrictEdits: RestrictEditsPlan | null;
+  /** Whether the document gave `on:` (native compile: an explicit trigger narrows what a native rule may mean). */
+  explicitTriggers: boolean;
   appliesTo: readonly ActorMatcher[] | null;
   exempt: readonly ActorMatcher[];
   exceptions: readonly ExceptionPlan[];
@@ -122,6 +147,8 @@ export interface PolicyPlan {
   file: string;
   mode: Mode;
   scope: ScopePlan;
+  /** Policy-level exempt/exceptions were given (a native rule can't honour them). */
+  hasPolicyExemptions: boolean;
   rules: readonly RulePlan[];
 }
 

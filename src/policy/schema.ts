@@ -71,12 +71,34 @@ export const TransitionSchema = z.strictObject({
     .array(z.strictObject({ stage: Name, allowedTo: z.array(Name).optional(), by: ActorMatchSchema.optional() }))
     .min(1)
     .optional(),
+  /** The only stages a deal may be created in (HubSpot's objectCreationRule). */
+  createdIn: Names.optional(),
 });
+
+/** Where a rule is enforced: the engine after the save (default), or also HubSpot's pipeline rules before it. */
+export const EnforcementSchema = z.enum(["engine", "native+engine"]);
+
+/** A stage that needs an approval: compiles to HubSpot's approval gate where the condition fits its filter language. */
+export const RequireApprovalSchema = z.strictObject({
+  stage: Name,
+  /** HubSpot user ids ("userId:123" or "123") who may approve. */
+  approvers: Names,
+  /** CEL condition on the deal; the approval is needed only when it holds. Omitted = always. */
+  when: z.string().min(1).optional(),
+  /** ALL approvers or ANY one of them (HubSpot's approvalMode). Default ANY. */
+  approvalMode: z.enum(["ALL", "ANY"]).optional(),
+  comment: z.string().optional(),
+});
+
+/** Only these users/teams may edit a deal while it sits in these stages (HubSpot's stage edit permissions). */
+export const RestrictEditsSchema = z
+  .strictObject({ stages: Names, users: Names.optional(), teams: Names.optional() })
+  .refine((r) => r.users !== undefined || r.teams !== undefined, "needs users or teams who may still edit");
 
 export const TaskSchema = z.strictObject({
   subject: z.string().min(1).optional(),
   body: z.string().optional(),
-  assignee: z.union([z.enum(["owner", "manager"]), z.strictObject({ ownerId: Name })]).optional(),
+  assignee: z.union([z.enum(["owner", "manager"]), z.strictObject({ ownerId: Name }), z.strictObject({ userId: Name })]).optional(),
   dueInBusinessDays: z.int().min(0).max(60).optional(),
   priority: z.enum(["LOW", "MEDIUM", "HIGH"]).optional(),
 });
@@ -90,7 +112,11 @@ export const RuleSchema = z
   .strictObject({
     id: Slug,
     description: z.string().optional(),
-    on: TriggersSchema,
+    /** Optional only for rules whose kind implies its trigger (requireApproval, restrictEdits). */
+    on: TriggersSchema.optional(),
+    enforcement: EnforcementSchema.optional(),
+    requireApproval: RequireApprovalSchema.optional(),
+    restrictEdits: RestrictEditsSchema.optional(),
     mode: ModeSchema.optional(),
     severity: SeveritySchema.optional(),
     inStages: Names.optional(),
@@ -106,9 +132,14 @@ export const RuleSchema = z
     actions: z.array(ActionSchema).optional(),
   })
   .refine(
-    (r) => r.assert !== undefined || r.require !== undefined || r.associations !== undefined || r.transition !== undefined,
-    "needs something to check: assert, require, associations or transition",
-  );
+    (r) => r.assert !== undefined || r.require !== undefined || r.associations !== undefined || r.transition !== undefined ||
+      r.requireApproval !== undefined || r.restrictEdits !== undefined,
+    "needs something to check: assert, require, associations, transition, requireApproval or restrictEdits",
+  )
+  .refine((r) => r.on !== undefined || r.requireApproval !== undefined || r.restrictEdits !== undefined, {
+    message: "needs triggers (on) unless it is a requireApproval or restrictEdits rule",
+    path: ["on"],
+  });
 
 const IncludeExclude = z.strictObject({ include: Names.optional(), exclude: Names.optional() });
 
@@ -142,6 +173,8 @@ export type TransitionDoc = z.infer<typeof TransitionSchema>;
 export type ActionDoc = z.infer<typeof ActionSchema>;
 export type TaskDoc = z.infer<typeof TaskSchema>;
 export type ScopeDoc = z.infer<typeof ScopeSchema>;
+export type RequireApprovalDoc = z.infer<typeof RequireApprovalSchema>;
+export type RestrictEditsDoc = z.infer<typeof RestrictEditsSchema>;
 
 /** Every field name the schema knows: the vocabulary for "did you mean" on unknown fields. */
 export const KNOWN_FIELDS: readonly string[] = [
@@ -153,4 +186,5 @@ export const KNOWN_FIELDS: readonly string[] = [
   "contacts", "companies", "line_items",
   "maxSkip", "allowSkipToClosed", "backward", "backwardAllowedTo", "allowed", "terminal", "stage", "allowedTo", "by",
   "task", "subject", "body", "assignee", "dueInBusinessDays", "priority", "ownerId",
+  "createdIn", "enforcement", "requireApproval", "approvers", "approvalMode", "comment", "restrictEdits", "stages", "userId",
 ];

@@ -82,7 +82,15 @@ export interface DealChange {
   associations: { contacts: number; companies: number; line_items: number };
   /** Epoch ms. */
   occurredAt: number;
+  /**
+   * HubSpot's approval status for the deal (GET …/approvals/{objectId}), read by the enforcement read step for deals
+   * entering a stage that needs an approval; absent/null when not read (no native approval gate).
+   */
+  approval?: ApprovalStatus | null;
 }
+
+export type ApprovalStatus = "APPROVED" | "PENDING" | "REJECTED" | "NO_APPROVAL_NEEDED" | "NOT_APPLICABLE";
+export type Enforcement = "engine" | "native+engine";
 
 /** Options for every evaluation: the clock is passed in (epoch ms); the core never reads it. */
 export interface EvaluateOptions {
@@ -94,7 +102,8 @@ export interface EvaluateOptions {
 export interface TaskSpec {
   subject: string;
   body: string;
-  assignee: { kind: "owner" | "manager" | "owner-id"; ownerId?: string };
+  /** "user-id": a HubSpot user (an approver), mapped to its owner record by the engine. */
+  assignee: { kind: "owner" | "manager" | "owner-id" | "user-id"; ownerId?: string; userId?: string };
   dueInBusinessDays: number;
   priority: "LOW" | "MEDIUM" | "HIGH";
 }
@@ -177,7 +186,8 @@ export type PolicyErrorCode =
   | "cel-syntax"
   | "cel-type"
   | "template"
-  | "invalid-date";
+  | "invalid-date"
+  | "native-uncompilable";
 
 /** A check-time error, positioned in its file: `file:line:col path: message (did you mean "x"?)`. */
 export interface PolicyError {
@@ -197,6 +207,7 @@ export interface PolicyError {
 
 export interface RuleInfo {
   id: string;
+  enforcement: Enforcement;
   mode: Mode;
   severity: Severity;
   actions: ActionType[];
