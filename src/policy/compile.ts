@@ -49,7 +49,6 @@ export function compilePolicy(input: CompileInput): PolicyPlan {
     version: input.version,
     file: input.file,
     mode: doc.mode ?? "audit",
-    hasPolicyExemptions: (doc.exempt ?? []).length > 0 || (doc.exceptions ?? []).length > 0,
     scope: {
       pipelines,
       ownersInclude: scope?.owners?.include ? new Set(scope.owners.include) : null,

@@ -8,6 +8,7 @@ import { indexPortal } from "./portal-index";
 import type { AssociationKind, CompiledPolicySet, PolicyError, PolicyFile, PortalSchema, Result } from "./types";
 import { formatPath, validatePolicyDoc } from "./validate";
 import { hashText } from "./version";
+import { planNative } from "./native/compile";
 
 /** Properties every evaluation needs regardless of the rules (stage, pipeline, owner, name for messages). */
 const BASE_PROPERTIES = ["dealname", "dealstage", "hubspot_owner_id", "pipeline"];
@@ -27,6 +28,7 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
   const errors: PolicyError[] = [];
   const plans: PolicyPlan[] = [];
   const owners = new Map<string, string>();
+  const reporters = new Map<string, CompileContext>();
   for (const file of files) {
     const loaded = loadSource(file.path, file.text);
     if (!loaded.ok) {
@@ -40,7 +42,9 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
       continue;
     }
     const before = errors.length;
-    const plan = compilePolicy({ doc: validated.value, file: file.path, version: hashText(file.text), index, cel, ctx: createReporter(source, errors) });
+    const reporter = createReporter(source, errors);
+    reporters.set(file.path, reporter);
+    const plan = compilePolicy({ doc: validated.value, file: file.path, version: hashText(file.text), index, cel, ctx: reporter });
     const other = owners.get(plan.id);
     if (other !== undefined) {
       errors.push({ code: "duplicate-id", file: file.path, ...source.locate(["id"]), path: "id", message: `duplicate policy id "${plan.id}" (also in ${other})` });
@@ -48,6 +52,7 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
     owners.set(plan.id, file.path);
     if (errors.length === before) plans.push(plan);
   }
+  refuseUncompilableNative(plans, index, reporters);
   if (errors.length > 0) return { ok: false, error: sortErrors(errors) };
   const expressions = plans.flatMap((p) => [p.scope.when, ...p.rules.flatMap((r) => [r.when, r.assert])]).filter((c): c is CelPlan => c !== null);
   const celNames = new Set(expressions.flatMap((c) => c.paths.flatMap((path) => /^(?:new|old)\.([^.]+)/.exec(path)?.[1] ?? [])));
@@ -77,6 +82,20 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
     associationKinds: [...associationKinds].sort(),
   };
   return { ok: true, value: set };
+}
+
+/** `enforcement: native+engine` is a promise that HubSpot blocks the move: refuse a rule it can't keep, saying why. */
+function refuseUncompilableNative(plans: readonly PolicyPlan[], index: ReturnType<typeof indexPortal>, reporters: ReadonlyMap<string, CompileContext>): void {
+  if (!plans.some((p) => p.rules.some((r) => r.enforcement === "native+engine"))) return;
+  const reports = planNative(plans, index).rules;
+  for (const policy of plans) {
+    const reporter = reporters.get(policy.file);
+    policy.rules.forEach((rule, i) => {
+      const report = reports.find((r) => r.policyId === policy.id && r.ruleId === rule.id);
+      if (rule.enforcement !== "native+engine" || report === undefined || report.compiled) return;
+      reporter?.report("native-uncompilable", ["rules", i, "enforcement"], `HubSpot's pipeline rules can't enforce this rule: ${report.blockers.join("; ")} (use enforcement: engine)`);
+    });
+  }
 }
 
 function createReporter(source: SourceDoc, errors: PolicyError[]): CompileContext {

@@ -147,8 +147,6 @@ export interface PolicyPlan {
   file: string;
   mode: Mode;
   scope: ScopePlan;
-  /** Policy-level exempt/exceptions were given (a native rule can't honour them). */
-  hasPolicyExemptions: boolean;
   rules: readonly RulePlan[];
 }
 
