@@ -45,7 +45,7 @@ describe("policy errors name file:line:col, the field path and a suggestion", ()
   it("schema: a rule with nothing to check, a trigger-less rule and a missing field", () => {
     const errors = check(`${HEAD}rules:\n  - id: a\n    on: { stageChanged: true }\n  - id: b\n    on: {}\n    assert: "true"\n  - on: { created: true }\n    assert: "true"\n`);
     expect(errors.map((e) => e.line)).toEqual([
-      "policies/enterprise.yaml:5:5 rules[0]: needs something to check: assert, require, associations or transition",
+      "policies/enterprise.yaml:5:5 rules[0]: needs something to check: assert, require, associations, transition, requireApproval or restrictEdits",
       "policies/enterprise.yaml:8:9 rules[1].on: needs at least one trigger: created, stageEntered, stageExited, stageChanged, propertyChanged or scan",
       "policies/enterprise.yaml:10:5 rules[2].id: is required (string)",
     ]);
