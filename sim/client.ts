@@ -5,12 +5,12 @@ import type { WebhookEvent } from "./webhooks/events";
 export type { WebhookEvent };
 
 export type Actor =
-  | { kind: "user"; userId?: number; ownerId?: string }
-  | { kind: "bulk"; userId?: number; ownerId?: string }
+  | { kind: "user"; userId?: number; ownerId?: string; superAdmin?: boolean }
+  | { kind: "bulk"; userId?: number; ownerId?: string; superAdmin?: boolean }
   | { kind: "import"; importId?: string }
   | { kind: "workflow"; workflowId?: string }
   | { kind: "integration"; appId?: string }
-  | { kind: "api"; sourceId?: string };
+  | { kind: "api"; sourceId?: string; userId?: number };
 
 export interface PortalInfo {
   portalId: number;
@@ -57,13 +57,15 @@ export interface DeliveryLogEntry {
 }
 export interface OutboxDelivery { deliveryId: string; batchId: string; attemptNumber: number; dueAt: number; url: string; method: "POST"; headers: Record<string, string>; body: string; events: WebhookEvent[] }
 export interface DispatcherStats { gathered: number; queued: number; inFlight: number; awaitingReport: number; logged: number; droppedFromOutbox: number }
+export interface NativeRefusalRecord { code: string; message: string; pipelineId: string; stageId: string; at: number; dealId: string | null; sourceType: string; userId: number | null }
 export type PropertyInput = Record<string, string | number | null>;
 
 /** The engine's environment for a portal (what wrangler vars / miniflare bindings need). */
 export interface EngineEnvVars { HUBSPOT_BASE_URL: string; HUBSPOT_ACCESS_TOKEN: string; HUBSPOT_CLIENT_SECRET: string; HUBSPOT_APP_ID: string; HUBSPOT_PORTAL_ID: string }
 
 export class SimError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `body`: the whole answer (e.g. `hubspot`, HubSpot's error body, when a native pipeline rule refused a write). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly body: unknown = null) {
     super(`simulator ${status} ${code}: ${message}`);
     this.name = "SimError";
   }
@@ -77,14 +79,16 @@ async function call<T>(fetcher: Fetcher, url: string, method: string, body?: unk
   if (!res.ok) {
     let code = "HTTP_ERROR";
     let message = text;
+    let body: unknown = null;
     try {
       const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
+      body = parsed;
       code = parsed.error?.code ?? code;
       message = parsed.error?.message ?? text;
     } catch (e) {
       message = `${text} (${e instanceof Error ? e.message : "unparseable"})`;
     }
-    throw new SimError(res.status, code, message);
+    throw new SimError(res.status, code, message, body);
   }
   return (text === "" ? undefined : JSON.parse(text)) as T;
 }
@@ -159,6 +163,13 @@ export class SimPortal {
   associate(dealId: string, toType: "contacts" | "companies" | "line_items", opts: { toId?: string; properties?: Record<string, string>; remove?: boolean; as?: Actor } = {}): Promise<{ ok: true; toId: string }> {
     return this.req("POST", `/deals/${dealId}/associations`, { toType, ...opts });
   }
+
+  /** An approver approves or rejects a deal's approval (HubSpot's approval stage must be configured). */
+  decideApproval(dealId: string, decision: "APPROVED" | "REJECTED", userId: number): Promise<{ objectId: string; status: string }> {
+    return this.req("POST", `/deals/${dealId}/approval`, { decision, userId });
+  }
+  /** Writes HubSpot's native pipeline rules refused (nothing was saved for them). */
+  nativeRefusals(): Promise<NativeRefusalRecord[]> { return this.req<{ refusals: NativeRefusalRecord[] }>("GET", "/native/refusals").then((r) => r.refusals); }
 
   getDeal(id: string): Promise<SimDeal> { return this.req("GET", `/deals/${id}`); }
   listDeals(opts: { archived?: boolean } = {}): Promise<SimDeal[]> { return this.req<{ deals: SimDeal[] }>("GET", `/deals${opts.archived ? "?archived=true" : ""}`).then((r) => r.deals); }

@@ -8,6 +8,7 @@ import { crmEdge } from "./edge";
 import { errorBody } from "./errors";
 import { objectRoutes } from "./objects";
 import { ownerRoutes } from "./owners";
+import { pipelineRuleRoutes } from "./pipeline-rules";
 import { pipelineRoutes } from "./pipelines";
 import { propertyRoutes } from "./properties";
 
@@ -20,6 +21,7 @@ export function crmRoutes(registry: PortalRegistry, closing: AbortSignal): Hono<
   app.route("/crm/v3/owners", ownerRoutes());
   app.route("/crm/v3/properties", propertyRoutes());
   app.route("/crm/v4", associationRoutes());
+  app.route("/crm/pipelines-rules/2026-09-beta", pipelineRuleRoutes());
   app.notFound((c) => c.json(errorBody("OBJECT_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, c.get("correlationId") ?? ""), 404));
   return app;
 }

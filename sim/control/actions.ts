@@ -2,7 +2,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AssocType } from "../portal/store";
-import { ActorSchema, resolveActor } from "./actors";
+import { ActorSchema, isSuperAdmin, resolveActor } from "./actors";
+import type { NativeRefusal } from "../portal/native-rules";
 import { controlError, describeDeal, parseControlBody, type ControlEnv } from "./respond";
 import type { WriteProblem } from "../portal/types";
 
@@ -14,6 +15,7 @@ const MoveStage = z.object({ stageId: z.string().min(1), pipelineId: z.string().
 const ImportRows = z.object({ rows: z.array(z.object({ id: z.string().optional(), properties: Props })).min(1).max(10_000), importId: z.string().optional() });
 const Merge = z.object({ primaryId: z.string(), mergedId: z.string(), as: As });
 const ActorOnly = z.object({ as: As });
+const Decide = z.object({ decision: z.enum(["APPROVED", "REJECTED"]), userId: z.number().int() });
 const Associate = z.object({ toType: z.enum(["contacts", "companies", "line_items"]), toId: z.string().optional(), properties: z.record(z.string(), z.string()).default({}), remove: z.boolean().default(false), as: As });
 
 function strings(p: Record<string, string | number | null>): Record<string, string | null> {
@@ -53,6 +55,8 @@ export function actionRoutes(): Hono<ControlEnv> {
     if (!body.ok) return body.response;
     const portal = c.get("portal");
     const actor = resolveActor(portal, body.value.as);
+    const refusal = portal.native.check(portal.store, undefined, strings(body.value.properties), actor, isSuperAdmin(body.value.as));
+    if (refusal !== null) return refused(c, refusal, null, actor);
     const created = portal.store.create("deals", strings(body.value.properties), actor);
     if (!created.ok) return controlError(c, 400, "VALIDATION_ERROR", problemText(created.error));
     const counts = body.value.associations ?? {};
@@ -135,12 +139,51 @@ export function actionRoutes(): Hono<ControlEnv> {
     return c.json({ ok: true, toId });
   });
 
+  // An approver decides on a deal's pending approval (what an approver does in HubSpot's UI).
+  app.post("/portals/:portalId/deals/:id/approval", async (c) => {
+    const body = await parseControlBody(c, Decide);
+    if (!body.ok) return body.response;
+    const portal = c.get("portal");
+    const deal = portal.store.get("deals", c.req.param("id"));
+    if (!deal) return controlError(c, 404, "DEAL_NOT_FOUND", `no deal ${c.req.param("id")}`);
+    const gate = portal.native.rulesOf(deal.properties.pipeline ?? "default").approvalStage;
+    if (gate === null) return controlError(c, 409, "NO_APPROVAL_GATE", "the deal's pipeline has no approval stage");
+    if (!gate.approverUserIds.includes(String(body.value.userId))) return controlError(c, 409, "NOT_AN_APPROVER", `user ${body.value.userId} is not an approver`);
+    portal.native.approvals.set(deal.id, body.value.decision);
+    return c.json({ objectId: deal.id, status: portal.native.approvalStatus(deal) });
+  });
+
+  app.get("/portals/:portalId/native/refusals", (c) => c.json({ refusals: c.get("portal").native.refusals }));
+
   return app;
+}
+
+/**
+ * HubSpot refused the write before saving it: nothing changes, no webhook is sent. The answer carries the error
+ * body HubSpot's API gives a user-attributed write (see docs/simulator.md, "Native pipeline rules").
+ */
+function refused(c: Context<ControlEnv>, refusal: NativeRefusal, dealId: string | null, actor: ReturnType<typeof resolveActor>): Response {
+  const portal = c.get("portal");
+  portal.native.record(refusal, dealId, actor, portal.now());
+  const correlationId = portal.correlationId();
+  const hubspot = {
+    status: "error",
+    message: refusal.message,
+    correlationId,
+    category: "VALIDATION_ERROR",
+    subCategory: `PipelineRulesError.${refusal.code}`,
+    errors: [{ message: refusal.message, code: refusal.code, context: { pipelineId: [refusal.pipelineId], pipelineStageId: [refusal.stageId] } }],
+  };
+  return c.json({ error: { code: "NATIVE_RULE_REFUSED", message: `${refusal.code}: ${refusal.message}` }, hubspot }, 400);
 }
 
 async function updateDeal(c: Context<ControlEnv>, id: string, props: Record<string, string | null>, as: z.infer<typeof As>): Promise<Response> {
   const portal = c.get("portal");
-  const result = portal.store.update("deals", id, props, resolveActor(portal, as, portal.store.get("deals", id)));
+  const existing = portal.store.get("deals", id);
+  const actor = resolveActor(portal, as, existing);
+  const refusal = portal.native.check(portal.store, existing, props, actor, isSuperAdmin(as));
+  if (refusal !== null) return refused(c, refusal, id, actor);
+  const result = portal.store.update("deals", id, props, actor);
   if (!result.ok) {
     if (result.error.some((p) => p.code === "NOT_FOUND")) return controlError(c, 404, "DEAL_NOT_FOUND", `no deal ${id}`);
     return controlError(c, 400, "VALIDATION_ERROR", problemText(result.error));

@@ -4,14 +4,21 @@ import type { Portal } from "../portal/portal";
 import type { ChangeActor, CrmObject } from "../portal/types";
 
 export const ActorSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("user"), userId: z.number().int().optional(), ownerId: z.string().optional() }),
-  z.object({ kind: z.literal("bulk"), userId: z.number().int().optional(), ownerId: z.string().optional() }),
+  // superAdmin: the user is a super admin, whom HubSpot's pipeline rules never stop.
+  z.object({ kind: z.literal("user"), userId: z.number().int().optional(), ownerId: z.string().optional(), superAdmin: z.boolean().optional() }),
+  z.object({ kind: z.literal("bulk"), userId: z.number().int().optional(), ownerId: z.string().optional(), superAdmin: z.boolean().optional() }),
   z.object({ kind: z.literal("import"), importId: z.string().optional() }),
   z.object({ kind: z.literal("workflow"), workflowId: z.string().optional() }),
   z.object({ kind: z.literal("integration"), appId: z.string().optional() }),
-  z.object({ kind: z.literal("api"), sourceId: z.string().optional() }),
+  // userId: an API write made on a user's behalf (HubSpot then applies its pipeline rules to it).
+  z.object({ kind: z.literal("api"), sourceId: z.string().optional(), userId: z.number().int().optional() }),
 ]);
 export type ActorInput = z.infer<typeof ActorSchema>;
+
+/** Whether the actor is a super admin (not part of HubSpot's change record, so kept apart from ChangeActor). */
+export function isSuperAdmin(input: ActorInput | undefined): boolean {
+  return (input?.kind === "user" || input?.kind === "bulk") && input.superAdmin === true;
+}
 
 /** Resolves the actor; a user defaults to the deal's owner, then to the portal's first owner. */
 export function resolveActor(portal: Portal, input: ActorInput | undefined, deal?: CrmObject): ChangeActor {
@@ -32,7 +39,10 @@ export function resolveActor(portal: Portal, input: ActorInput | undefined, deal
       return { sourceType: "WORKFLOW", sourceId: input?.kind === "workflow" && input.workflowId ? input.workflowId : "7301", sourceLabel: "Workflow" };
     case "integration":
       return { sourceType: "INTEGRATION", sourceId: input?.kind === "integration" && input.appId ? input.appId : String(portal.identity.appId) };
-    case "api":
-      return input?.kind === "api" && input.sourceId ? { sourceType: "API", sourceId: input.sourceId } : { sourceType: "API" };
+    case "api": {
+      const spec = input?.kind === "api" ? input : undefined;
+      const source = spec?.sourceId ?? (spec?.userId === undefined ? undefined : `userId:${spec.userId}`);
+      return { sourceType: "API", ...(source === undefined ? {} : { sourceId: source }), ...(spec?.userId === undefined ? {} : { updatedByUserId: spec.userId }) };
+    }
   }
 }

@@ -6,6 +6,7 @@ import { WebhookDispatcher } from "../webhooks/dispatcher";
 import { FAULTS_DEFAULTS, LIMITS_DEFAULTS, WEBHOOK_DEFAULTS } from "./config";
 import type { FaultsConfig, KnobsPatch, LimitsConfig, WebhookConfig } from "./config";
 import { createRng, type Rng } from "./rng";
+import { NativeRules } from "./native-rules";
 import { PortalStore } from "./store";
 import type { DomainEvent } from "./types";
 
@@ -33,6 +34,8 @@ export class Portal {
   readonly store: PortalStore;
   readonly dispatcher: WebhookDispatcher;
   readonly limiter: RateLimiter;
+  /** HubSpot's own pipeline rules, configured through the pipelines-rules API (not persisted with --persist). */
+  readonly native = new NativeRules();
   webhook: WebhookConfig;
   limits: LimitsConfig;
   faults: FaultsConfig;
