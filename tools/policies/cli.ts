@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { checkPolicies } from "./check";
 import { explainPolicy } from "./explain";
 import { processIO, type CliIO } from "./io";
+import { runNative } from "./native";
 import { pullPortal } from "./pull-portal";
 import { runTests } from "./test-command";
 
@@ -12,6 +13,7 @@ const USAGE = `usage: npm run policies -- <command>
   test [dir] [--require-coverage]            run <dir>/tests/*.yaml
   explain <policy-file> --change <json|@file> [--now <iso>] [--portal-dir <dir>]
   pull-portal --portal <url> --token <t> [dir]  refresh <dir>/portal.yaml from a live portal or the simulator
+  native plan|apply|drift [dir] [--portal <url> --token <t>]  HubSpot's own pipeline rules from the policies
   help, --help                               this text
 npm start re-checks and hot-reloads policies/ on every edit; npm run generate bundles them for the Worker.`;
 
@@ -78,6 +80,11 @@ export async function runCli(args: readonly string[], io: CliIO = processIO): Pr
         return 2;
       }
       return pullPortal({ dir, portalUrl, token }, io);
+    }
+    case "native": {
+      const [sub, nativeDir] = parsed.positional;
+      const portalUrl = parsed.flags.get("--portal");
+      return runNative(sub, { dir: nativeDir ?? "policies", ...(portalUrl === undefined ? {} : { portalUrl }), ...(token === undefined ? {} : { token }) }, io);
     }
     default:
       io.err(command === undefined ? USAGE : `error: unknown command "${command}"\n${USAGE}`);
