@@ -71,7 +71,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
       stageEnteredAt: deal.history.dealstage?.at(-1)?.timestamp ?? input.state?.stageEnteredAt ?? null,
       observedAt: Math.max(deal.updatedAt, group.changes.at(-1)?.occurredAt ?? 0),
     },
-    current: { ...input.current, associations: input.associations },
+    current: { ...input.current, associations: input.associations, approval: input.approval ?? null },
   };
   const resolve = (change: DealChange, by: string, event: string | null) => {
     for (let i = open.length - 1; i >= 0; i--) {
@@ -85,7 +85,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   };
 
   for (const prebuilt of input.built) {
-    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations } };
+    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations, approval: input.approval ?? null } };
     const change = built.change;
     resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
     // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the

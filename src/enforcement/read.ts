@@ -15,6 +15,7 @@ import { listEngineWrites } from "../store/engine-writes";
 import { countRecentReverts, listReverts } from "../store/reverts";
 import { listOpenViolations, listViolationsSince } from "../store/violations";
 import { associationNeeds } from "./association-needs";
+import { readApprovalStatuses } from "./read-approvals";
 import { buildDealChanges } from "./build-change";
 import { groupDealEvents, isDeletedAtEnd, type DealGroup } from "./group-events";
 import type { EnforceFailure } from "./outcomes";
@@ -111,11 +112,14 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
       .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, occurredAt: v.occurredAt }));
     const state = states.get(deal.id);
     const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
-    deals.push({ group, deal, state, open: openOfDeal, ...built, associations: { ...NO_ASSOCIATIONS } });
+    deals.push({ group, deal, state, open: openOfDeal, ...built, associations: { ...NO_ASSOCIATIONS }, approval: null });
   }
   const counted = await readAssociations(ctx.client, set, deals, now);
   if (!counted.ok) return { ok: false, error: { kind: "hubspot", error: counted.error } };
   for (const d of deals) d.associations = counted.value.get(d.deal.id) ?? { ...NO_ASSOCIATIONS };
+  const approvals = await readApprovalStatuses(ctx.client, set, deals);
+  if (!approvals.ok) return { ok: false, error: { kind: "hubspot", error: approvals.error } };
+  for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
   const missing = alive.filter((g) => !reads.value.found.has(g.dealId));
   return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, openTasks, readAt } };
 }

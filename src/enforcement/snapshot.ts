@@ -2,7 +2,7 @@
 // (evaluate, plan) take it as their only input besides `now`; nothing after read.ts reads HubSpot or D1 to decide.
 import type { AssociationCounts } from "../hubspot/associations";
 import type { DealRecord } from "../hubspot/deals";
-import type { CompiledPolicySet, DealChange } from "../policy";
+import type { ApprovalStatus, CompiledPolicySet, DealChange } from "../policy";
 import type { DealState } from "../store/deal-state";
 import type { OpenTaskRow } from "../store/deal-tasks";
 import type { RevertRow } from "../store/reverts";
@@ -31,6 +31,8 @@ export interface DealSnapshot {
   /** The deal as it is now (a "scan" change), for re-checking open violations. */
   current: DealChange;
   associations: AssociationCounts;
+  /** HubSpot's approval status, read only for deals entering a compiled approval gate (read-approvals.ts). */
+  approval?: ApprovalStatus | null;
 }
 
 /** What the batch read found, for the deals still alive at the end of the batch. */

@@ -28,6 +28,7 @@ function assigneeFor(ctx: TaskContext, d: DetectedViolation, planned: PlannedAct
   const assignee = planned.task?.assignee;
   if (assignee === undefined || assignee.kind === "owner") return owner;
   if (assignee.kind === "manager") return ctx.directory.managerOf(owner);
+  if (assignee.kind === "user-id") return ctx.directory.ownerIdForUser(assignee.userId ?? null) ?? ctx.directory.managerOf(owner);
   return assignee.ownerId ?? owner;
 }
 

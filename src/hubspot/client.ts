@@ -47,6 +47,7 @@ import {
   wrapHttpLibrary as wrapPropertiesHttp,
 } from "@hubspot/api-client/lib/codegen/crm/properties/index.js";
 import { RAW_ERROR_BODY_HEADER } from "./errors";
+import type { PipelineRulesClient } from "./pipeline-rules";
 
 export interface HubSpotCall {
   method: string;
@@ -73,6 +74,8 @@ export interface HubSpotClient {
   owners: OwnersApi;
   associations: { basic: AssociationsBasicApi; batch: AssociationsBatchApi };
   properties: PropertiesCoreApi;
+  /** The pipelines-rules API (no SDK module): same base URL, token, fetch and call observer. */
+  pipelineRules: PipelineRulesClient;
 }
 
 /** What the codegen request objects share (each module declares its own RequestContext class). */
@@ -168,5 +171,6 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     owners: new OwnersApi(owners),
     associations: { basic: new AssociationsBasicApi(assoc), batch: new AssociationsBatchApi(assoc) },
     properties: new PropertiesCoreApi(props),
+    pipelineRules: { baseUrl: base, accessToken: options.accessToken, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.onCall ? { onCall: options.onCall } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
   };
 }

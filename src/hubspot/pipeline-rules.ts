@@ -15,7 +15,7 @@ export interface PipelineRulesClient {
   fetch?: typeof fetch;
   timeoutMs?: number;
   /** Observes every call (the engine counts them against its rate budget). */
-  onCall?: (status: number) => void;
+  onCall?: (call: { method: string; url: string; status: number; headers: Record<string, string>; ms: number }) => void;
 }
 
 const StageRuleSchema = z.object({ enabledForAllStages: z.boolean().default(false), pipelineStageIds: z.array(z.coerce.string()).default([]) });
@@ -121,6 +121,8 @@ function toRules(a: z.infer<typeof RulesAnswerSchema>): PipelineRules {
 
 async function send<T>(c: PipelineRulesClient, method: string, target: string, body: unknown, schema: z.ZodType<T> | null): Promise<Result<T, HubSpotError>> {
   let response: Response;
+  const started = Date.now();
+  const observe = (status: number, headers: Record<string, string>) => c.onCall?.({ method, url: target, status, headers, ms: Date.now() - started });
   try {
     response = await (c.fetch ?? fetch)(target, {
       method,
@@ -129,10 +131,12 @@ async function send<T>(c: PipelineRulesClient, method: string, target: string, b
       signal: AbortSignal.timeout(c.timeoutMs ?? 10_000),
     });
   } catch (err) {
-    c.onCall?.(0);
+    observe(0, {});
     return { ok: false, error: { kind: "unavailable", status: 0, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
   }
-  c.onCall?.(response.status);
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+  observe(response.status, headers);
   const text = await response.text();
   let json: unknown = null;
   try {
@@ -140,7 +144,7 @@ async function send<T>(c: PipelineRulesClient, method: string, target: string, b
   } catch (err) {
     json = { message: `unparsable answer: ${text.slice(0, 200)} (${String(err)})` };
   }
-  if (!response.ok) return { ok: false, error: toError(response.status, json, response.headers) };
+  if (!response.ok) return { ok: false, error: toError(response.status, json, headers) };
   if (schema === null) return { ok: true, value: null as T };
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -149,14 +153,12 @@ async function send<T>(c: PipelineRulesClient, method: string, target: string, b
   return { ok: true, value: parsed.data };
 }
 
-function toError(status: number, body: unknown, headers: Headers): HubSpotError {
+function toError(status: number, body: unknown, headers: Record<string, string>): HubSpotError {
   const b = (typeof body === "object" && body !== null ? body : {}) as { message?: unknown; category?: unknown; policyName?: unknown };
   const message = typeof b.message === "string" ? b.message : `HTTP ${status}`;
   if (status === 429) {
     const policy = b.policyName === "DAILY" || b.policyName === "SECONDLY" || b.policyName === "TEN_SECONDLY_ROLLING" ? b.policyName : "UNKNOWN";
-    const h: Record<string, string> = {};
-    headers.forEach((v, k) => (h[k.toLowerCase()] = v));
-    return { kind: "rate-limited", policy, status: 429, message, headers: h };
+    return { kind: "rate-limited", policy, status: 429, message, headers };
   }
   if (status === 404) return { kind: "not-found", status: 404, message };
   if (status === 400) return { kind: "validation", status: 400, category: typeof b.category === "string" ? b.category : "VALIDATION_ERROR", message };
