@@ -54,7 +54,7 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
   }
   refuseUncompilableNative(plans, index, reporters);
   if (errors.length > 0) return { ok: false, error: sortErrors(errors) };
-  const expressions = plans.flatMap((p) => [p.scope.when, ...p.rules.flatMap((r) => [r.when, r.assert])]).filter((c): c is CelPlan => c !== null);
+  const expressions = plans.flatMap((p) => [p.scope.when, ...p.rules.flatMap((r) => [r.when, r.assert, r.approval?.when ?? null])]).filter((c): c is CelPlan => c !== null);
   const celNames = new Set(expressions.flatMap((c) => c.paths.flatMap((path) => /^(?:new|old)\.([^.]+)/.exec(path)?.[1] ?? [])));
   const templates = plans.flatMap((p) => p.rules.flatMap((r) => [r.message, ...r.actions.flatMap((a) => (a.task ? [a.task.subject, a.task.body] : []))]));
   const properties = new Set([

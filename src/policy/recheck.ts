@@ -26,6 +26,8 @@ export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef
     if (!checkScope(policy, ctx, null)) return true;
     if (findException(rule, ctx, null) !== null) return true;
     if (rule.when !== null && runCel(rule.when, ctx, "when", null) !== true) return true;
+    // An unapproved entry into a gated stage is fixed by the approval (HubSpot's status, an input) or by leaving.
+    if (rule.approval !== null) return change.approval === "APPROVED";
     // A past move (transition checks, or an assert about the move itself) can't be fixed by editing the deal: it
     // stays open until the deal leaves the stage it landed in (handled above).
     if (rule.transition !== null || (rule.assert !== null && readsTheMove(rule.assert.paths))) return false;
