@@ -3,7 +3,7 @@
 // values, never thrown. Shapes the reference leaves open are read leniently here (see docs/native.md).
 import { z } from "zod";
 import type { ApprovalStatus } from "../policy";
-import type { PipelineRules, StagePermission } from "../policy/native";
+import type { CurrentNative, PipelineRules, StagePermission } from "../policy/native";
 import type { HubSpotError, Result } from "./errors";
 
 export const DEALS_OBJECT_TYPE = "0-3";
@@ -103,6 +103,19 @@ export async function startApproval(c: PipelineRulesClient, pipelineId: string, 
 export async function getApprovalStatus(c: PipelineRulesClient, pipelineId: string, objectId: string): Promise<Result<ApprovalStatus, HubSpotError>> {
   const answer = await send(c, "GET", url(c, pipelineId, `/approvals/${encodeURIComponent(objectId)}`), undefined, ApprovalAnswerSchema);
   return answer.ok ? { ok: true, value: answer.value.status } : answer;
+}
+
+/** The native configuration (rules + stage edit permissions) of each pipeline, read one pipeline after another. */
+export async function readNativeConfig(c: PipelineRulesClient, pipelineIds: readonly string[]): Promise<Result<CurrentNative[], HubSpotError>> {
+  const out: CurrentNative[] = [];
+  for (const pipelineId of pipelineIds) {
+    const rules = await getPipelineRules(c, pipelineId);
+    if (!rules.ok) return rules;
+    const permissions = await getStageEditPermissions(c, pipelineId);
+    if (!permissions.ok) return permissions;
+    out.push({ pipelineId, rules: rules.value, stagePermissions: permissions.value });
+  }
+  return { ok: true, value: out };
 }
 
 function toRules(a: z.infer<typeof RulesAnswerSchema>): PipelineRules {

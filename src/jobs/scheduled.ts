@@ -2,6 +2,7 @@
 // neither stops the others nor goes unreported. Add a job to `cronJobs`.
 import type { Config, Env } from "../env";
 import { pruneEngineWrites } from "../store/engine-writes";
+import { checkNativeDrift } from "./native-drift";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention } from "./retention";
 
@@ -29,5 +30,7 @@ export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] 
     // Closes webhook gaps (HubSpot stops retrying after 24 h): deals modified in the last 30 min whose stage the
     // engine doesn't know are replayed through the same idempotent path as a webhook.
     { name: "deal-reconciliation", run: () => runReconciliation(env, config, now) },
+    // HubSpot's own pipeline rules vs the policy set (issue 15): shown on the overview and in /healthz.
+    { name: "native-drift", run: () => checkNativeDrift(env, config, now) },
   ];
 }

@@ -2,7 +2,7 @@
 // edit permissions (through src/hubspot/pipeline-rules.ts), and an idempotent apply of a diff.
 import { describeError, type HubSpotError } from "../../src/hubspot/errors";
 import {
-  deletePipelineRules, getPipelineRules, getStageEditPermissions, putPipelineRules, putStageEditPermissions, type PipelineRulesClient,
+  deletePipelineRules, putPipelineRules, putStageEditPermissions, readNativeConfig, type PipelineRulesClient,
 } from "../../src/hubspot/pipeline-rules";
 import type { CurrentNative, NativePipelineConfig, PipelineDiff } from "../../src/policy/native";
 
@@ -12,15 +12,8 @@ const fail = (what: string, e: HubSpotError): { ok: false; error: string } => ({
 
 /** The portal's current native configuration of each given pipeline. */
 export async function readCurrentNative(client: PipelineRulesClient, pipelineIds: readonly string[]): Promise<PortalResult<CurrentNative[]>> {
-  const out: CurrentNative[] = [];
-  for (const pipelineId of pipelineIds) {
-    const rules = await getPipelineRules(client, pipelineId);
-    if (!rules.ok) return fail(`GET pipeline rules of ${pipelineId}`, rules.error);
-    const permissions = await getStageEditPermissions(client, pipelineId);
-    if (!permissions.ok) return fail(`GET stage edit permissions of ${pipelineId}`, permissions.error);
-    out.push({ pipelineId, rules: rules.value, stagePermissions: permissions.value });
-  }
-  return { ok: true, value: out };
+  const read = await readNativeConfig(client, pipelineIds);
+  return read.ok ? read : fail("reading the portal's pipeline rules", read.error);
 }
 
 /** Writes what differs: the rules (PUT, or DELETE when nothing is wanted) and/or the stage permissions (PUT). */

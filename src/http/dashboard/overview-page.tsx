@@ -6,6 +6,7 @@ import { parseQuery, resolveWindow, SummaryQuerySchema } from "../api/query-sche
 import { resolveTeamScope, type AuthEnv } from "../auth";
 import { formatCount, formatDate, formatDuration, formatShare, toQueryString } from "./format";
 import { BarCell, EmptyState, Layout } from "./layout";
+import { NativeDriftCard } from "./native-drift-card";
 
 export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
   const principal = c.get("principal");
@@ -74,6 +75,7 @@ export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
           <div class="hint">{formatCount(s.stageChanges.compliant)} of {formatCount(s.stageChanges.total)}</div>
         </div>
       </div>
+      <NativeDriftCard db={c.env.DB} />
       <div class="card" style="margin-bottom:16px">
         <h2>Weekly trend</h2>
         {s.byWeek.length === 0 ? (

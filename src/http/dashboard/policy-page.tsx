@@ -6,6 +6,7 @@ import { parseQuery, PathIdSchema, resolveWindow, WindowQuerySchema } from "../a
 import type { AuthEnv } from "../auth";
 import { formatCount, formatDate, toQueryString } from "./format";
 import { Badge, EmptyState, Layout } from "./layout";
+import { RuleCoverage } from "./rule-coverage";
 
 const WOULD: Record<string, string> = {
   task: "created a task for the rep",
@@ -73,6 +74,7 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
           </div>
         </>
       )}
+      <RuleCoverage policyId={p.policyId} />
     </Layout>,
   );
 }
