@@ -51,3 +51,23 @@ describe("demo scenario", () => {
     expect(history.length).toBeGreaterThan(most - 1);
   });
 });
+
+describe("demo scenario with HubSpot's native rule on (the live phase)", () => {
+  it("shows both enforcement points: UI skips refused before the save, workflow skips saved for the engine", async () => {
+    const { enableDemoNativeRules } = await import("./native-rules");
+    let clock = SIM_START;
+    const portal = new Portal({ portalId: 1, accessToken: "t", appId: 1, clientSecret: "s" }, 42, () => (clock += 1000));
+    portal.applyKnobs({ webhook: { enabled: false } });
+    prepareDemoPortal(portal);
+    enableDemoNativeRules(portal);
+    const state = createScenarioState(42, SIM_START);
+    const moves = Array.from({ length: 400 }, (_, i) => playDemoStep(portal, state, SIM_START + i * 6 * 3_600_000));
+    const refusedThenPushed = moves.filter((m) => m.kind === "skip-stages" && m.refused === "NO_SKIPPING_STAGES" && m.dealId !== null);
+    expect(refusedThenPushed.length).toBeGreaterThan(0);
+    // Only people in HubSpot's tools are refused; workflows and imports are never stopped.
+    expect(portal.native.refusals.every((r) => r.sourceType === "CRM_UI" || r.sourceType === "CRM_UI_BULK_ACTION")).toBe(true);
+    const pushed = refusedThenPushed[0];
+    const history = portal.store.get("deals", pushed?.dealId ?? "", true)?.history.dealstage ?? [];
+    expect(history.find((h) => h.value === pushed?.toStage)?.sourceType).toBe("WORKFLOW");
+  });
+});

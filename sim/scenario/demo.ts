@@ -4,6 +4,7 @@
 import type { Portal } from "../portal/portal";
 import { seedPortal } from "../portal/seed";
 import { runBackfill, type BackfillSummary } from "./backfill";
+import { enableDemoNativeRules } from "./native-rules";
 import { playDueFixes } from "./fixes";
 import type { MoveResult, ScenarioState } from "./moves";
 import { createScenarioState, playDemoStep, prepareDemoPortal, STEP_MS } from "./step";
@@ -53,6 +54,8 @@ export function runDemo(getPortal: () => Portal | undefined, opts: DemoOptions):
       const summary = await runBackfill(first, state, { weeks, now: now(), stopped: () => stopped });
       opts.onBackfill?.(summary);
     } else if (first) prepareDemoPortal(first);
+    // Live: HubSpot's own rule stops reps' UI skips; workflows still get through to the engine (both enforcement points).
+    if (first) enableDemoNativeRules(first);
     // Live: fixes come a few steps after the mistake, so a watcher sees them resolve.
     state.fixDelay = (rng, urgent) => (urgent ? rng.int(2, 6) : rng.int(3, 25)) * interval;
     if (!stopped) timer = setTimeout(tick, interval);

@@ -1,5 +1,6 @@
 // The demo's vocabulary of rep behaviour: compliant progressions and the violations governance is about.
 // Each move mutates one portal through its store (as a user, an import or a workflow) and describes itself.
+import type { NativeRefusal } from "../portal/native-rules";
 import type { Portal } from "../portal/portal";
 import type { Rng } from "../portal/rng";
 import { userActor } from "../portal/seed";
@@ -51,9 +52,12 @@ export interface MoveResult {
   /** Stage moves: where the deal came from and went to. */
   fromStage?: string;
   toStage?: string;
+  /** HubSpot's native pipeline rules refused the rep's write (the code), before anything was saved. */
+  refused?: string;
 }
 
 const DAY = 86_400_000;
+const WORKFLOW: ChangeActor = { sourceType: "WORKFLOW", sourceId: "7301", sourceLabel: "Workflow" };
 export const NEXT_STEPS = ["Send proposal", "Book demo with IT", "Legal review", "Pricing call", "Security questionnaire"];
 const PEOPLE = ["Dana Reyes", "Sam Oduya", "Lee Park", "Ivy Chen", "Tom Weber"];
 
@@ -137,18 +141,27 @@ export function playMove(portal: Portal, kind: MoveKind, s: ScenarioState): Move
   const { actor, name } = ownerActor(portal, deal, s);
   const at = stageIndex(pipeline, deal);
   const from = deal.properties.dealstage;
-  const move = (props: Record<string, string>, by: ChangeActor = actor, target: CrmObject = deal) => {
+  /** A write as HubSpot takes it: its native pipeline rules may refuse a rep's write before it is saved. */
+  const move = (props: Record<string, string>, by: ChangeActor = actor, target: CrmObject = deal): number | NativeRefusal => {
+    const refusal = portal.native.check(store, target, props, by, false);
+    if (refusal !== null) {
+      portal.native.record(refusal, target.id, by, s.simNow);
+      return refusal;
+    }
     const when = stampFor(s, target.id, target.updatedAt);
     store.update("deals", target.id, props, by, { at: when });
     return when;
   };
   const result = (text: string, when: number, extra: Partial<MoveResult> = {}): MoveResult => ({ kind, dealId: deal.id, text, at: when, fromStage: from, ...extra });
+  // Nothing was saved: no webhook, nothing for the engine, nothing for the rep to fix.
+  const refusedMove = (r: NativeRefusal): MoveResult => ({ kind, dealId: null, text: `HubSpot refused ${name}'s change to ${label(deal)} before the save: ${r.message}`, at: s.simNow, refused: r.code });
 
   switch (kind) {
     case "progress": {
       const target = pipeline.stages[at + 1];
       if (!target || target.isClosed) return playMove(portal, "close-won", s);
       const when = move({ ...compliantFill(at + 1, deal, s), dealstage: target.id });
+      if (typeof when !== "number") return refusedMove(when);
       return result(`${name} moved ${label(deal)} to ${target.label}`, when, { toStage: target.id });
     }
     case "close-won": {
@@ -157,17 +170,26 @@ export function playMove(portal: Portal, kind: MoveKind, s: ScenarioState): Move
       if (at < open.length - 1) return playMove(portal, "progress", s);
       if (store.associatedIds(deal.id, "line_items").length === 0 && s.rng.chance(0.8)) attachNew(portal, s, deal.id, "line_items", actor);
       const when = move({ ...compliantFill(open.length, deal, s), dealstage: won.id, closed_won_reason: "Best fit" });
+      if (typeof when !== "number") return refusedMove(when);
       return result(`${name} closed ${label(deal)} as won`, when, { toStage: won.id });
     }
     case "close-lost": {
       if (!lost) return { kind, dealId: null, text: "no lost stage" };
       const when = move({ dealstage: lost.id, closed_lost_reason: s.rng.pick(["Budget", "Went with competitor", "No decision"]) });
+      if (typeof when !== "number") return refusedMove(when);
       return result(`${name} closed ${label(deal)} as lost`, when, { toStage: lost.id });
     }
     case "skip-stages": {
       const target = open[Math.min(open.length - 1, at + s.rng.int(2, 3))];
       if (!target || target.id === deal.properties.dealstage) return playMove(portal, "progress", s);
-      const when = move({ ...compliantFill(target.displayOrder, deal, s), dealstage: target.id });
+      const props = { ...compliantFill(target.displayOrder, deal, s), dealstage: target.id };
+      const when = move(props);
+      if (typeof when !== "number") {
+        // Refused in the UI, the rep gets ops to push it through with a workflow — which HubSpot's rules don't stop.
+        const pushed = move(props, WORKFLOW);
+        if (typeof pushed !== "number") return refusedMove(pushed);
+        return result(`HubSpot refused ${name}'s jump of ${label(deal)} to ${target.label} (${when.code}); workflow 7301 made it anyway — the engine judges it after the save`, pushed, { toStage: target.id, refused: when.code });
+      }
       return result(`${name} jumped ${label(deal)} to ${target.label}, skipping stages`, when, { toStage: target.id });
     }
     case "late-stage-missing-fields": {
@@ -175,6 +197,7 @@ export function playMove(portal: Portal, kind: MoveKind, s: ScenarioState): Move
       if (!target) return { kind, dealId: null, text: "no stage" };
       const blank = s.rng.pick(["amount", "closedate", "hs_next_step", "decision_maker"]);
       const when = move({ dealstage: target.id, [blank]: "" });
+      if (typeof when !== "number") return refusedMove(when);
       return result(`${name} moved ${label(deal)} to ${target.label} without ${blank}`, when, { toStage: target.id, blank });
     }
     case "backward": {
@@ -182,6 +205,7 @@ export function playMove(portal: Portal, kind: MoveKind, s: ScenarioState): Move
       const target = pipeline.stages[s.rng.int(0, at - 1)];
       if (!target) return { kind, dealId: null, text: "no stage" };
       const when = move({ dealstage: target.id });
+      if (typeof when !== "number") return refusedMove(when);
       return result(`${name} moved ${label(deal)} back to ${target.label}`, when, { toStage: target.id });
     }
     case "push-close-date": {
@@ -190,16 +214,19 @@ export function playMove(portal: Portal, kind: MoveKind, s: ScenarioState): Move
       const current = Date.parse(slipping.properties.closedate ?? "") || s.simNow;
       const next = new Date(Math.max(current, s.simNow) + s.rng.int(7, 30) * DAY).toISOString();
       const when = move({ closedate: next }, ownerActor(portal, slipping, s).actor, slipping);
+      if (typeof when !== "number") return refusedMove(when);
       return { kind, dealId: slipping.id, text: `close date of ${label(slipping)} pushed to ${next.slice(0, 10)}`, at: when };
     }
     case "import-change": {
       const target = open[s.rng.int(0, open.length - 1)];
       const when = move({ dealstage: target?.id ?? open[0]?.id ?? "", amount: String(s.rng.int(1, 90) * 1000) }, { sourceType: "IMPORT", sourceId: `import-${s.step}`, sourceLabel: "Import" });
+      if (typeof when !== "number") return refusedMove(when);
       return result(`a spreadsheet import changed ${label(deal)} (stage ${target?.label ?? "?"})`, when, { toStage: target?.id });
     }
     case "workflow-change": {
       const target = pipeline.stages[Math.min(at + 1, open.length - 1)];
-      const when = move({ dealstage: target?.id ?? "", hs_priority: "high" }, { sourceType: "WORKFLOW", sourceId: "7301", sourceLabel: "Workflow" });
+      const when = move({ dealstage: target?.id ?? "", hs_priority: "high" }, WORKFLOW);
+      if (typeof when !== "number") return refusedMove(when);
       return result(`workflow 7301 moved ${label(deal)} to ${target?.label ?? "?"}`, when, { toStage: target?.id });
     }
     case "merge": {
