@@ -33,6 +33,8 @@ export const ChangeSpecSchema = z.strictObject({
     .optional(),
   associations: z.strictObject({ contacts: z.int().min(0).optional(), companies: z.int().min(0).optional(), line_items: z.int().min(0).optional() }).optional(),
   occurredAt: z.union([z.number(), z.string()]).optional(),
+  /** HubSpot's approval status, as the engine would read it (requireApproval rules compiled to a native gate). */
+  approval: z.enum(["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE"]).optional(),
 });
 export type ChangeSpec = z.infer<typeof ChangeSpecSchema>;
 
@@ -114,6 +116,7 @@ export function buildDealChange(input: unknown, portal: PortalSchema): Result<De
       },
       associations: { contacts: spec.associations?.contacts ?? 0, companies: spec.associations?.companies ?? 0, line_items: spec.associations?.line_items ?? 0 },
       occurredAt: Number.isFinite(occurredAt) ? occurredAt : 0,
+      ...(spec.approval === undefined ? {} : { approval: spec.approval }),
     },
   };
 }
