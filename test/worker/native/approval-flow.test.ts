@@ -74,4 +74,14 @@ describe("large-deal approval gate", () => {
     await h.drain();
     expect(await rows("SELECT id FROM violations WHERE deal_id = ?", deal.id)).toEqual([]);
   });
+
+  it("an outage of the approvals API retries the batch; the move is judged once", async () => {
+    const { deal } = await dealBeforeContract("80000");
+    await h.portal.setKnobs({ faults: { script: [{ status: 503, count: 1, pathIncludes: "/approvals/" }] } });
+    await h.portal.moveStage(deal.id, "contractsent", { as: { kind: "workflow" } });
+    const report = await h.drain();
+    expect(report.retries).toBeGreaterThan(0);
+    expect(await rows<{ rule_id: string; reverted: number }>("SELECT rule_id, reverted FROM violations WHERE deal_id = ?", deal.id)).toEqual([{ rule_id: "large-deal-approval-gate", reverted: 1 }]);
+    expect(await h.portal.listTasks(deal.id)).toHaveLength(1);
+  });
 });
