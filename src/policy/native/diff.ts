@@ -1,6 +1,7 @@
 // Desired native configuration vs what a portal has: per pipeline, the differences in plain words (plan/drift) and
 // whether the rules and/or the stage permissions need writing (apply). Compared in normal form (mapping.ts, reading 5).
 import type { PipelineInfo, PortalIndex } from "../portal-index";
+import { describeFilterBranch } from "./filter";
 import { normalizeStageRule } from "./mapping";
 import type { ApprovalStage, NativePipelineConfig, PipelineRules, StagePermission, StageRule } from "./types";
 
@@ -74,7 +75,7 @@ function describeStageRule(rule: StageRule | null, label: (id: string) => string
 function describeApproval(a: ApprovalStage | null, label: (id: string) => string): string {
   if (a === null) return "none";
   const users = [...a.approverUserIds].sort().join(", ");
-  const condition = a.conditionalApprovalFilterBranch === null ? "always" : `when ${JSON.stringify(canonical(a.conditionalApprovalFilterBranch))}`;
+  const condition = a.conditionalApprovalFilterBranch === null ? "always" : `when ${describeFilterBranch(a.conditionalApprovalFilterBranch)}`;
   return `before ${label(a.pipelineStageId)}, ${a.approvalMode} of users ${users}, ${condition}${a.approvalComment ? ` ("${a.approvalComment}")` : ""}`;
 }
 
@@ -82,13 +83,4 @@ function describePermission(p: StagePermission | undefined): string {
   if (p === undefined || p.permissionMode === "OPEN") return "everyone";
   const who = [...[...p.userIds].sort().map((u) => `user ${u}`), ...[...p.teamIds].sort().map((t) => `team ${t}`)];
   return `only ${who.join(", ") || "nobody"}${p.superAdmin ? " (and super admins)" : ""}`;
-}
-
-/** Key order doesn't matter to HubSpot; it mustn't make a difference here either. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
-  }
-  return value;
 }

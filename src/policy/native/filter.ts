@@ -176,3 +176,35 @@ function toDnf(node: Node): PropertyFilter[][] {
       return node.items.map(toDnf).reduce<PropertyFilter[][]>((acc, groups) => acc.flatMap((a) => groups.map((g) => [...a, ...g])), [[]]);
   }
 }
+
+const SYMBOL: Record<NumberOperator, string> = {
+  IS_EQUAL_TO: "=", IS_NOT_EQUAL_TO: "≠", IS_GREATER_THAN: ">", IS_GREATER_THAN_OR_EQUAL_TO: "≥", IS_LESS_THAN: "<", IS_LESS_THAN_OR_EQUAL_TO: "≤",
+};
+
+/**
+ * A filter branch in words ("amount > 50000 and (dealtype is any of newbusiness)"), for plan/drift output; also the
+ * form drift compares, so fields HubSpot may add to its answer (e.g. includeObjectsWithNoValueSet) don't count as drift.
+ */
+export function describeFilterBranch(branch: FilterBranch): string {
+  const parts = [...branch.filters.map(describeFilter), ...branch.filterBranches.map((b) => (b.filters.length + b.filterBranches.length > 1 ? `(${describeFilterBranch(b)})` : describeFilterBranch(b)))];
+  return parts.join(branch.filterBranchType === "AND" ? " and " : " or ") || "always";
+}
+
+function describeFilter(f: PropertyFilter): string {
+  // Answers from HubSpot are only loosely parsed (gateway): an operation of another shape is shown as it came.
+  if (typeof (f.operation as unknown) !== "object" || f.operation === null) return JSON.stringify(f);
+  const op = f.operation;
+  switch (op.operationType) {
+    case "ALL_PROPERTY":
+      return `${f.property} ${op.operator === "IS_KNOWN" ? "is known" : "is unknown"}`;
+    case "NUMBER":
+      return `${f.property} ${SYMBOL[op.operator] ?? op.operator} ${op.value}`;
+    case "STRING":
+      return `${f.property} ${op.operator === "IS_EQUAL_TO" ? "=" : "≠"} ${JSON.stringify(op.value)}`;
+    case "ENUMERATION":
+      return `${f.property} ${op.operator === "IS_ANY_OF" ? "is any of" : "is none of"} ${op.values.join(", ")}`;
+    case "BOOL":
+      return `${f.property} ${op.operator === "IS_EQUAL_TO" ? "=" : "≠"} ${op.value}`;
+  }
+  return JSON.stringify(f);
+}

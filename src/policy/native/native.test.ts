@@ -168,3 +168,12 @@ describe("computeCoverage", () => {
     expect(rows[0]?.cells.ui).toBe("engine-audit");
   });
 });
+
+describe("describeFilterBranch", () => {
+  it("reads like the condition it came from", async () => {
+    const { describeFilterBranch } = await import("./filter");
+    const out = translateCondition('new.amount >= 1000 && (new.hs_priority == "high" || !has(new.closedate)) && new.manager_approved == true', indexPortal(TEST_PORTAL));
+    if (!out.ok) throw new Error(out.error);
+    expect(describeFilterBranch(out.value)).toBe("(amount ≥ 1000 and hs_priority is any of high and manager_approved = true) or (amount ≥ 1000 and closedate is unknown and manager_approved = true)");
+  });
+});
