@@ -5,8 +5,7 @@ import type { ApprovalPlan, CompileContext, RestrictEditsPlan, TaskPlan } from "
 import { normalizeUserId, resolveStages } from "./resolve";
 import type { RequireApprovalDoc, RestrictEditsDoc } from "./schema";
 import { compileTemplate } from "./template";
-import type { CompileInput } from "./compile";
-import { compileCel } from "./compile";
+import { compileCel, type CompileInput } from "./compile-cel";
 
 type Path = readonly PathSegment[];
 

@@ -1,29 +1,19 @@
 // One validated policy document → its executable plan: names resolved, CEL parsed and type-checked, templates checked.
 // Problems are reported through the CompileContext (positioned); nothing here throws.
-import { checkExpression, type CelEnvironment } from "./cel-env";
+import { compileCel, type CompileInput } from "./compile-cel";
 import type { PathSegment } from "./load";
-import type { ActionPlan, CelPlan, CompileContext, PolicyPlan, RulePlan, TaskPlan, TemplatePlan, TransitionPlan } from "./plan";
-import type { PortalIndex } from "./portal-index";
+import type { ActionPlan, CompileContext, PolicyPlan, RulePlan, TaskPlan, TemplatePlan, TransitionPlan } from "./plan";
 import {
   normalizeUserId, resolveActorMatcher, resolveException, resolvePipelines, resolveProperty, resolveRequirements, resolveStages,
   resolveStageTrigger,
 } from "./resolve";
-import type { ActionDoc, PolicyDoc, RuleDoc, TransitionDoc } from "./schema";
+import type { ActionDoc, RuleDoc, TransitionDoc } from "./schema";
 import { approvalTask, compileApproval, compileRestrictEdits } from "./compile-gates";
-import { suggestName } from "./suggest";
 import { compileTemplate } from "./template";
 import type { Mode, Severity } from "./types";
 
 type Path = readonly PathSegment[];
 
-export interface CompileInput {
-  doc: PolicyDoc;
-  file: string;
-  version: string;
-  index: PortalIndex;
-  cel: CelEnvironment;
-  ctx: CompileContext;
-}
 
 /** Compiles one policy. The plan is only usable when the context recorded no errors. */
 export function compilePolicy(input: CompileInput): PolicyPlan {
@@ -172,27 +162,4 @@ function compileTask(input: CompileInput, doc: Extract<ActionDoc, { task: unknow
     dueInBusinessDays: doc.dueInBusinessDays ?? 1,
     priority: doc.priority ?? (severity === "critical" ? "HIGH" : severity === "warning" ? "MEDIUM" : "LOW"),
   };
-}
-
-/** Parses and type-checks one boolean expression, reporting errors at their position inside the YAML scalar. */
-export function compileCel(input: CompileInput, source: string, path: Path): CelPlan | null {
-  const { cel, ctx } = input;
-  const checked = checkExpression(cel, source);
-  if (!checked.ok) {
-    if (checked.unknownKey !== undefined && /\b(new|old)\.\s*$/.test(source.slice(0, checked.start))) {
-      ctx.report("unknown-property", path, `unknown property "${checked.unknownKey}"`, {
-        offset: checked.start,
-        suggestion: suggestName(checked.unknownKey, Object.keys(cel.dealFields)),
-      });
-    } else {
-      ctx.report(checked.code === "syntax" ? "cel-syntax" : "cel-type", path, `CEL: ${checked.message}`, { offset: checked.start });
-    }
-    return null;
-  }
-  if (checked.type !== "bool") {
-    ctx.report("cel-type", path, `CEL: expression must be a bool, got ${checked.type}`, { offset: 0 });
-    return null;
-  }
-  const run = checked.run;
-  return { source, run: (context) => run(context), paths: checked.paths };
 }
