@@ -25,6 +25,8 @@ export interface Env {
   MANAGER_MAP?: string;
   /** "enforce" | "audit": switches every policy's mode (benchmarks, demos); unset = as the policies say. */
   POLICY_MODE_OVERRIDE?: string;
+  /** Adoption health: a team is flagged when compliance or completeness drops more than this many points in two weeks. */
+  ADOPTION_DROP_POINTS?: string;
 }
 
 /**
@@ -100,6 +102,7 @@ export const ConfigSchema = z.object({
   INBOX_RETENTION_DAYS: intFromString(30),
   MAX_REVERTS_PER_DEAL_PER_HOUR: intFromString(3),
   METADATA_TTL_SECONDS: intFromString(300),
+  ADOPTION_DROP_POINTS: intFromString(10),
   /** JSON object ownerId → managerOwnerId, for portals whose teams don't say who manages whom. */
   MANAGER_MAP: ManagerMapSchema,
   POLICY_MODE_OVERRIDE: ModeOverrideSchema,

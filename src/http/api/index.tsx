@@ -1,4 +1,4 @@
-// The JSON API under /api: violations, summary, reps, policies, tokens (admin), OpenAPI document and docs.
+// The JSON API under /api: violations, summary, reps, review, trend, adoption, policies, tokens (admin), OpenAPI document and docs.
 // Every route authenticates first (bearer; docs also accept the dashboard session) and never builds SQL itself.
 import { Hono } from "hono";
 import { AppError } from "../../errors";
@@ -6,6 +6,7 @@ import { authenticateBearer, authenticateSession, requireBearer, type AuthEnv } 
 import { DocsPage } from "../openapi-docs";
 import { buildOpenApiDocument } from "../openapi";
 import { reportRoutes } from "./reports";
+import { reviewRoutes } from "./review";
 import { tokenRoutes } from "./tokens";
 import { violationRoutes } from "./violations";
 
@@ -25,6 +26,7 @@ export function apiRoutes(): Hono<AuthEnv> {
   api.get("/me", (c) => c.json({ principal: c.get("principal") }));
   api.route("/violations", violationRoutes());
   api.route("/", reportRoutes());
+  api.route("/", reviewRoutes());
   api.route("/tokens", tokenRoutes());
   api.all("*", () => {
     throw new AppError("NOT_FOUND", "no such API route");

@@ -6,6 +6,19 @@ import { AppError } from "../../errors";
 const DAY_MS = 24 * 60 * 60 * 1000;
 const id = z.string().min(1).max(200);
 
+/**
+ * Every report is bounded (issue 16): a window of at most two years, pages of at most 500 rows, trends of at most
+ * 24 months or 104 weeks. Past a limit the answer is 400 naming it, never a slow or huge response.
+ */
+export const LIMITS = { windowDays: 731, pageSize: 500, trendMonths: 24, trendWeeks: 104 } as const;
+
+const wholeNumber = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max} (the maximum ${name})`));
+
 /** A date (YYYY-MM-DD), an ISO datetime, or epoch ms. `endOfDay` makes a bare date cover that whole day. */
 function timeParam(endOfDay: boolean) {
   return z.string().transform((s, ctx) => {
@@ -57,7 +70,7 @@ export const ViolationsQuerySchema = z
     deal: id.optional(),
     ...windowFields,
     sort: z.enum(["-occurred_at", "occurred_at"]).default("-occurred_at"),
-    limit: z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(1).max(500)).default(50),
+    limit: wholeNumber("page size", 1, LIMITS.pageSize).default(50),
     cursor: cursorParam.optional(),
     format: z.enum(["json", "csv"]).default("json"),
   })
@@ -69,6 +82,12 @@ export type SummaryQuery = z.infer<typeof SummaryQuerySchema>;
 
 export const WindowQuerySchema = z.object({ ...windowFields }).strict();
 export type WindowQuery = z.infer<typeof WindowQuerySchema>;
+
+export const ReviewQuerySchema = z.object({ team: id, week: timeParam(false).optional() }).strict();
+export type ReviewQuery = z.infer<typeof ReviewQuerySchema>;
+
+export const TrendQuerySchema = z.object({ months: wholeNumber("trend length in months", 1, LIMITS.trendMonths).default(6) }).strict();
+export const AdoptionQuerySchema = z.object({ team: id.optional(), weeks: wholeNumber("trend length in weeks", 2, LIMITS.trendWeeks).default(12) }).strict();
 
 export const PathIdSchema = id.regex(/^[\w.:@-]+$/, "may contain only letters, digits and . : @ _ -");
 
@@ -98,10 +117,15 @@ export function parseQuery<S extends z.ZodType>(schema: S, url: string): z.infer
   return data;
 }
 
-/** The default reporting window: the 12 weeks (84 whole UTC days) ending with today. */
+/** The default reporting window: the 12 weeks (84 whole UTC days) ending with today; 400 past LIMITS.windowDays. */
 export function resolveWindow(q: { from?: number; to?: number }, now: number): { from: number; to: number } {
   const to = q.to ?? Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
   const from = q.from ?? to - 84 * DAY_MS;
   if (from >= to) throw new AppError("INVALID_QUERY", "invalid query parameters: from, to", [{ field: "from", message: "must be before to" }]);
+  if (to - from > LIMITS.windowDays * DAY_MS) {
+    throw new AppError("INVALID_QUERY", `the window is longer than the maximum of ${LIMITS.windowDays} days (2 years)`, [
+      { field: q.from === undefined ? "to" : "from", message: `from and to may be at most ${LIMITS.windowDays} days apart` },
+    ]);
+  }
   return { from, to };
 }
