@@ -71,21 +71,23 @@ export interface TransitionSeed {
   teamId: string;
   fromStage: string | null;
   toStage: string;
+  fromIndex?: number | null;
   toIndex: number;
   occurredAt: number;
   compliant?: boolean;
+  closed?: boolean;
   timeInFromMs?: number | null;
   won?: boolean;
 }
 
 export async function insertTransitions(rows: TransitionSeed[]): Promise<void> {
   const stmt = env.DB.prepare(
-    `INSERT INTO stage_transitions (id, portal_id, deal_id, pipeline_id, from_stage, to_stage, to_index, to_is_won, owner_id, team_id, occurred_at, time_in_from_ms, compliant)
-     VALUES (?, 555, ?, 'default', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO stage_transitions (id, portal_id, deal_id, pipeline_id, from_stage, to_stage, from_index, to_index, to_is_closed, to_is_won, owner_id, team_id, occurred_at, time_in_from_ms, compliant)
+     VALUES (?, 555, ?, 'default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   await env.DB.batch(
     rows.map((r) =>
-      stmt.bind(r.id, r.dealId, r.fromStage, r.toStage, r.toIndex, r.won ? 1 : 0, r.ownerId, r.teamId, r.occurredAt, r.timeInFromMs ?? null, r.compliant === false ? 0 : 1),
+      stmt.bind(r.id, r.dealId, r.fromStage, r.toStage, r.fromIndex ?? null, r.toIndex, r.closed || r.won ? 1 : 0, r.won ? 1 : 0, r.ownerId, r.teamId, r.occurredAt, r.timeInFromMs ?? null, r.compliant === false ? 0 : 1),
     ),
   );
 }
