@@ -10,7 +10,7 @@ import { getWeeklyReview, type WeeklyReview } from "../../store/review-query";
 import { getRepTrend, type RepTrend } from "../../store/trend-query";
 import { canSeeTeam, type AuthEnv } from "../auth";
 import { buildDealUrl } from "../dashboard/format";
-import { AdoptionQuerySchema, parseQuery, PathIdSchema, ReviewQuerySchema, TrendQuerySchema } from "./query-schemas";
+import { AdoptionQuerySchema, parseQuery, ReviewQuerySchema, TrendQuerySchema } from "./query-schemas";
 import { checkRepAccess } from "./reports";
 
 type Ctx = Context<AuthEnv>;
@@ -56,8 +56,9 @@ export interface TrendView {
 }
 
 export async function loadTrend(c: Ctx, ownerParam: string): Promise<TrendView> {
-  const parsed = PathIdSchema.safeParse(ownerParam);
-  const found = parsed.success ? await resolveOwner(c.env.DB, parsed.data) : ({ ok: false, reason: "unknown" } as const);
+  // An owner id or the rep's name ("Dev Garcia"): both are bound parameters, never SQL.
+  const value = ownerParam.trim();
+  const found = value.length > 0 && value.length <= 200 ? await resolveOwner(c.env.DB, value) : ({ ok: false, reason: "unknown" } as const);
   if (!found.ok) throw new AppError("NOT_FOUND", "no activity recorded for that owner");
   const q = parseQuery(TrendQuerySchema, c.req.url);
   const principal = c.get("principal");
