@@ -1,5 +1,6 @@
 // Aggregates over violations and stage_transitions for a time window: counts by owner/team/rule/stage/week,
 // open vs resolved, median time-to-fix, share of compliant stage changes. One D1 round trip (batch).
+import { COMPLIANCE_SQL, shareOf } from "./figures";
 import { buildViolationWhere, type ViolationFilter } from "./violations-query";
 
 export const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -19,7 +20,8 @@ export interface Summary {
   window: { from: string; to: string };
   totals: Counts;
   medianTimeToFixMs: number | null;
-  stageChanges: { total: number; compliant: number; compliantShare: number | null };
+  /** Stage moves with no violation (figures.ts COMPLIANCE_SQL): deal creations excluded, counted apart. */
+  stageChanges: { total: number; compliant: number; compliantShare: number | null; creations: number };
   byOwner: Array<Counts & { ownerId: string | null }>;
   byTeam: Array<Counts & { teamId: string | null }>;
   byRule: Array<Counts & { policyId: string; ruleId: string }>;
@@ -27,6 +29,11 @@ export interface Summary {
   byWeek: Array<Counts & { week: string }>;
 }
 
+interface ChangeRow {
+  changes: number;
+  compliant: number;
+  creations: number;
+}
 interface CountRow {
   k1: string | null;
   k2: string | null;
@@ -99,7 +106,7 @@ function rollupStatements(db: D1Database, f: SummaryFilter): D1PreparedStatement
     // The histogram has no team dimension: team-scoped medians scan that team's rows (a small range).
     f.teams === null ? histogramStatement(db, f) : medianStatement(db, f),
     db
-      .prepare(`SELECT COALESCE(SUM(total), 0) AS total, COALESCE(SUM(compliant), 0) AS compliant FROM transition_rollup WHERE day >= ? AND day < ?${transitionScope.sql}`)
+      .prepare(`SELECT ${COMPLIANCE_SQL.rollup} FROM stage_change_rollup WHERE day >= ? AND day < ?${transitionScope.sql}`)
       .bind(...days, ...transitionScope.params),
   ];
 }
@@ -178,24 +185,24 @@ function rawStatements(db: D1Database, f: SummaryFilter): D1PreparedStatement[] 
       .prepare(`SELECT (occurred_at + ${MONDAY_SHIFT_MS}) / ${WEEK_MS} AS k1, NULL AS k2, ${TALLY} FROM violations WHERE ${where.sql} GROUP BY 1 ORDER BY 1`)
       .bind(...where.params),
     medianStatement(db, f),
-    db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(compliant), 0) AS compliant FROM stage_transitions WHERE ${tw.sql}`).bind(...tw.params),
+    db.prepare(`SELECT ${COMPLIANCE_SQL.raw()} FROM stage_transitions WHERE ${tw.sql}`).bind(...tw.params),
   ];
 }
 
 /** Computes the summary in one D1 round trip. Throws only on D1 errors. */
 export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summary> {
   const statements = canUseRollup(f) ? rollupStatements(db, f) : rawStatements(db, f);
-  const [owners, teams, rules, stages, weeks, fix, transitions] = await db.batch<CountRow | MedianRow | { total: number; compliant: number }>(statements);
+  const [owners, teams, rules, stages, weeks, fix, transitions] = await db.batch<CountRow | MedianRow | ChangeRow>(statements);
   const rows = (r: D1Result<unknown> | undefined) => (r?.results ?? []) as CountRow[];
   const ownerRows = rows(owners);
   const totals = ownerRows.reduce((acc, r) => ({ open: acc.open + r.open, resolved: acc.resolved + r.resolved }), { open: 0, resolved: 0 });
 
-  const tr = (transitions?.results[0] ?? { total: 0, compliant: 0 }) as { total: number; compliant: number };
+  const tr = (transitions?.results[0] ?? { changes: 0, compliant: 0, creations: 0 }) as ChangeRow;
   return {
     window: { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() },
     totals: counts(totals),
     medianTimeToFixMs: readMedian((fix?.results ?? []) as MedianRow[]),
-    stageChanges: { total: tr.total, compliant: tr.compliant, compliantShare: tr.total > 0 ? tr.compliant / tr.total : null },
+    stageChanges: { total: tr.changes, compliant: tr.compliant, compliantShare: shareOf(tr.compliant, tr.changes), creations: tr.creations },
     byOwner: ownerRows.map((r) => ({ ownerId: r.k1, ...counts(r) })),
     byTeam: rows(teams).map((r) => ({ teamId: r.k1, ...counts(r) })),
     byRule: rows(rules).map((r) => ({ policyId: r.k1 ?? "", ruleId: r.k2 ?? "", ...counts(r) })),

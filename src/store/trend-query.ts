@@ -1,7 +1,8 @@
 // A rep's coaching trend: per stage and UTC month, conversion and median time in stage for the rep next to the
 // team, compliance and data completeness per month, and the change since the previous month. All series are
 // grouped in SQL (compliance from the 0005 rollups), so the cost is bounded by the window, never a loop per period.
-import { COMPLETENESS_DENOMINATOR_SQL, COMPLIANCE_SQL, completenessOf, convertedLaterSql, monthSql, shareOf } from "./figures";
+import { COMPLETENESS_DENOMINATOR_SQL, COMPLIANCE_SQL, completenessOf, shareOf } from "./figures";
+import { emptyPeriod, foldStages, stageKey, stageStatements, type StagePeriod, type TransitionScope } from "./stage-figures";
 
 export interface TrendQuery {
   ownerId: string;
@@ -12,12 +13,7 @@ export interface TrendQuery {
   months: number;
   now: number;
 }
-export interface StageMonth {
-  entered: number;
-  converted: number;
-  conversion: number | null;
-  medianTimeInStageMs: number | null;
-}
+export type StageMonth = StagePeriod;
 export interface StageTrend {
   pipelineId: string | null;
   stage: string;
@@ -50,11 +46,7 @@ export function monthStart(now: number, back: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1);
 }
 
-interface Scope {
-  sql: string;
-  params: string[];
-}
-function scopes(q: TrendQuery): { rep: Scope; team: Scope | null } {
+function scopes(q: TrendQuery): { rep: TransitionScope; team: TransitionScope | null } {
   const limit = q.teams === null ? "" : q.teams.length === 0 ? " AND 0" : ` AND team_id IN (${q.teams.map(() => "?").join(", ")})`;
   return {
     rep: { sql: `owner_id = ?${limit}`, params: [q.ownerId, ...(q.teams ?? [])] },
@@ -62,59 +54,22 @@ function scopes(q: TrendQuery): { rep: Scope; team: Scope | null } {
   };
 }
 
-function scopeStatements(db: D1Database, s: Scope, from: number, to: number): D1PreparedStatement[] {
-  const e = (col: string) => `e.${col}`;
-  const eScope = s.sql.replace(/\b(owner_id|team_id)\b/g, (m) => e(m));
+/** Compliance and completeness per month for a scope, from the 0005 rollups. */
+function complianceStatement(db: D1Database, s: TransitionScope, from: number, to: number): D1PreparedStatement {
   const days = [Math.floor(from / DAY_MS), Math.ceil(to / DAY_MS)];
-  return [
-    db
-      .prepare(
-        `SELECT ${monthSql("e.occurred_at")} AS m, e.pipeline_id AS p, e.to_stage AS stage, MIN(e.to_index) AS idx,
-           COUNT(DISTINCT e.deal_id) AS entered, COUNT(DISTINCT CASE WHEN ${convertedLaterSql("e")} THEN e.deal_id END) AS converted
-         FROM stage_transitions e WHERE ${eScope} AND e.occurred_at >= ? AND e.occurred_at < ? AND e.to_is_closed = 0 GROUP BY 1, 2, 3`,
-      )
-      .bind(to, ...s.params, from, to),
-    db
-      .prepare(
-        `WITH stays AS (SELECT ${monthSql("occurred_at")} AS m, pipeline_id AS p, from_stage AS stage, time_in_from_ms AS ms FROM stage_transitions
-           WHERE ${s.sql} AND occurred_at >= ? AND occurred_at < ? AND from_stage IS NOT NULL AND time_in_from_ms IS NOT NULL),
-         ranked AS (SELECT m, p, stage, ms, ROW_NUMBER() OVER (PARTITION BY m, p, stage ORDER BY ms) AS rn, COUNT(*) OVER (PARTITION BY m, p, stage) AS n FROM stays)
-         SELECT m, p, stage, ms FROM ranked WHERE rn = (n + 1) / 2`,
-      )
-      .bind(...s.params, from, to),
-    db
-      .prepare(
-        `SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS m, ${COMPLIANCE_SQL.rollup}, ${COMPLETENESS_DENOMINATOR_SQL} AS all_changes,
-           COALESCE((SELECT SUM(i.changes) FROM incomplete_rollup i WHERE ${s.sql.replace(/\b(owner_id|team_id)\b/g, "i.$1")}
-             AND strftime('%Y-%m', i.day * 86400, 'unixepoch') = strftime('%Y-%m', r.day * 86400, 'unixepoch') AND i.day >= ? AND i.day < ?), 0) AS incomplete
-         FROM stage_change_rollup r WHERE ${s.sql.replace(/\b(owner_id|team_id)\b/g, "r.$1")} AND r.day >= ? AND r.day < ? GROUP BY 1`,
-      )
-      .bind(...s.params, ...days, ...s.params, ...days),
-  ];
+  const on = (alias: string) => s.sql.replace(/\b(owner_id|team_id)\b/g, `${alias}.$1`);
+  return db
+    .prepare(
+      `WITH changes AS (SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS m, ${COMPLIANCE_SQL.rollup}, ${COMPLETENESS_DENOMINATOR_SQL} AS all_changes
+         FROM stage_change_rollup r WHERE ${on("r")} AND r.day >= ? AND r.day < ? GROUP BY 1),
+       gaps AS (SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS m, SUM(changes) AS incomplete FROM incomplete_rollup i WHERE ${on("i")} AND i.day >= ? AND i.day < ? GROUP BY 1)
+       SELECT c.*, COALESCE(g.incomplete, 0) AS incomplete FROM changes c LEFT JOIN gaps g ON g.m = c.m`,
+    )
+    .bind(...s.params, ...days, ...s.params, ...days);
 }
 
-interface ConversionRow { m: string; p: string | null; stage: string; idx: number | null; entered: number; converted: number }
-interface MedianRow { m: string; p: string | null; stage: string; ms: number }
 interface ComplianceRow { m: string; changes: number; compliant: number; creations: number; all_changes: number; incomplete: number }
 
-const key = (p: string | null, stage: string) => `${p ?? ""}\u0000${stage}`;
-
-function stageMonths(conv: ConversionRow[], medians: MedianRow[]): Map<string, { p: string | null; stage: string; idx: number | null; byMonth: Map<string, StageMonth> }> {
-  const out = new Map<string, { p: string | null; stage: string; idx: number | null; byMonth: Map<string, StageMonth> }>();
-  const cell = (p: string | null, stage: string, m: string, idx: number | null) => {
-    let s = out.get(key(p, stage));
-    if (!s) out.set(key(p, stage), (s = { p, stage, idx, byMonth: new Map() }));
-    s.idx = s.idx ?? idx;
-    let c = s.byMonth.get(m);
-    if (!c) s.byMonth.set(m, (c = { entered: 0, converted: 0, conversion: null, medianTimeInStageMs: null }));
-    return c;
-  };
-  for (const r of conv) Object.assign(cell(r.p, r.stage, r.m, r.idx), { entered: r.entered, converted: r.converted, conversion: shareOf(r.converted, r.entered) });
-  for (const r of medians) cell(r.p, r.stage, r.m, null).medianTimeInStageMs = r.ms;
-  return out;
-}
-
-const emptyMonth = (): StageMonth => ({ entered: 0, converted: 0, conversion: null, medianTimeInStageMs: null });
 const diff = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : a - b);
 
 /** Builds the rep's trend over the last `months` UTC months (the current, partial one included). Throws only on D1 errors. */
@@ -126,25 +81,27 @@ export async function getRepTrend(db: D1Database, q: TrendQuery): Promise<RepTre
   const violations = db
     .prepare(`SELECT strftime('%Y-%m', day * 86400, 'unixepoch') AS m, SUM(open + resolved) AS n FROM violation_rollup WHERE dim = 'owner' AND k1 = ? AND day >= ? AND day < ?${q.teams === null ? " AND team_id <> '*'" : q.teams.length ? ` AND team_id IN (${q.teams.map(() => "?").join(", ")})` : " AND 0"} GROUP BY 1`)
     .bind(q.ownerId, Math.floor(from / DAY_MS), Math.ceil(to / DAY_MS), ...(q.teams ?? []));
-  const statements = [...scopeStatements(db, sc.rep, from, to), ...(sc.team ? scopeStatements(db, sc.team, from, to) : []), violations];
+  const statements = [
+    ...stageStatements(db, sc.rep, from, to, "month"),
+    complianceStatement(db, sc.rep, from, to),
+    ...(sc.team ? [...stageStatements(db, sc.team, from, to, "month"), complianceStatement(db, sc.team, from, to)] : []),
+    violations,
+  ];
   const res = await db.batch<unknown>(statements);
   const rows = <T>(i: number) => (res[i]?.results ?? []) as T[];
-  const rep = stageMonths(rows<ConversionRow>(0), rows<MedianRow>(1));
-  const team = sc.team ? stageMonths(rows<ConversionRow>(3), rows<MedianRow>(4)) : null;
+  const teamStages = sc.team ? new Map(foldStages(res[3], res[4]).map((s) => [stageKey(s.pipelineId, s.stage), s])) : null;
   const [prev, last] = [months[months.length - 3], months[months.length - 2]];
-  const stages: StageTrend[] = [...rep.values()]
-    .sort((a, b) => (a.p ?? "").localeCompare(b.p ?? "") || (a.idx ?? 1e9) - (b.idx ?? 1e9))
-    .map((s) => {
-      const t = team?.get(key(s.p, s.stage));
-      const at = (m: string | undefined) => (m === undefined ? undefined : s.byMonth.get(m));
-      return {
-        pipelineId: s.p,
-        stage: s.stage,
-        stageIndex: s.idx,
-        months: months.map((m) => ({ month: m, rep: s.byMonth.get(m) ?? emptyMonth(), team: team ? (t?.byMonth.get(m) ?? emptyMonth()) : null })),
-        change: { conversion: diff(at(last)?.conversion, at(prev)?.conversion), medianTimeInStageMs: diff(at(last)?.medianTimeInStageMs, at(prev)?.medianTimeInStageMs) },
-      };
-    });
+  const stages: StageTrend[] = foldStages(res[0], res[1]).map((s) => {
+    const t = teamStages?.get(stageKey(s.pipelineId, s.stage));
+    const at = (m: string | undefined) => (m === undefined ? undefined : s.byPeriod.get(m));
+    return {
+      pipelineId: s.pipelineId,
+      stage: s.stage,
+      stageIndex: s.stageIndex,
+      months: months.map((m) => ({ month: m, rep: s.byPeriod.get(m) ?? emptyPeriod(), team: teamStages ? (t?.byPeriod.get(m) ?? emptyPeriod()) : null })),
+      change: { conversion: diff(at(last)?.conversion, at(prev)?.conversion), medianTimeInStageMs: diff(at(last)?.medianTimeInStageMs, at(prev)?.medianTimeInStageMs) },
+    };
+  });
   const byMonth = (list: ComplianceRow[]) => new Map(list.map((r) => [r.m, r]));
   const repC = byMonth(rows<ComplianceRow>(2));
   const teamC = sc.team ? byMonth(rows<ComplianceRow>(5)) : null;

@@ -52,7 +52,8 @@ describe("summary", () => {
     expect(s.byWeek).toEqual([{ week: "2026-10-05", open: 0, resolved: 2, total: 2 }, { week: "2026-10-12", open: 2, resolved: 1, total: 3 }]);
     // 4 h = 240 min: reported as the midpoint of its 2-significant-digit bucket [240, 250) min.
     expect(s.medianTimeToFixMs).toBe(245 * 60_000);
-    expect(s.stageChanges).toEqual({ total: 7, compliant: 6, compliantShare: 6 / 7 });
+    // Compliance counts stage moves only (issue 10): 3 moves, 1 of them broke a rule; the 4 creations apart.
+    expect(s.stageChanges).toEqual({ total: 3, compliant: 2, compliantShare: 2 / 3, creations: 4 });
   });
 
   it("median of an even count is the lower middle; filters narrow it", async () => {
@@ -74,12 +75,12 @@ describe("summary", () => {
     };
     await compare();
     await env.DB.prepare("UPDATE violations SET status = 'resolved', resolved_at = occurred_at + 3600000, time_to_fix_ms = 3600000 WHERE id = 'd'").run();
-    await env.DB.prepare("UPDATE stage_transitions SET compliant = 0 WHERE id = 's0-d3'").run();
+    await env.DB.prepare("UPDATE stage_transitions SET compliant = 0 WHERE id = 's1-d1'").run();
     const after = (await compare()) as { totals: { open: number }; stageChanges: { compliant: number } };
     expect(after.totals.open).toBe(1);
-    expect(after.stageChanges.compliant).toBe(5);
+    expect(after.stageChanges.compliant).toBe(1);
     await env.DB.prepare("UPDATE violations SET status = 'open', resolved_at = NULL, time_to_fix_ms = NULL WHERE id = 'd'").run();
-    await env.DB.prepare("UPDATE stage_transitions SET compliant = 1 WHERE id = 's0-d3'").run();
+    await env.DB.prepare("UPDATE stage_transitions SET compliant = 1 WHERE id = 's1-d1'").run();
     await env.DB.prepare("DELETE FROM violations WHERE id = 'e'").run();
     expect(((await compare()) as { totals: { total: number } }).totals.total).toBe(4);
   });
@@ -106,10 +107,11 @@ describe("rep", () => {
     }>();
     expect(r.teamIds).toEqual(["t1"]);
     expect(r.violations).toEqual({ open: 0, resolved: 3, total: 3 });
-    expect(r.stageChanges.total).toBe(7);
-    expect(r.stageChanges.complianceRate).toBeCloseTo(6 / 7);
+    expect(r.stageChanges.total).toBe(3);
+    expect(r.stageChanges.complianceRate).toBeCloseTo(2 / 3);
+    // Medians are the lower middle (2 and 4 days → 2 days), as everywhere in the managers' figures.
     expect(r.stages.map((s) => [s.stage, s.dealsEntered, s.conversionToNext, s.medianTimeInStageMs])).toEqual([
-      ["appointmentscheduled", 4, 0.5, 3 * DAY],
+      ["appointmentscheduled", 4, 0.5, 2 * DAY],
       ["qualifiedtobuy", 2, 0.5, DAY],
       ["closedwon", 1, null, null],
     ]);
