@@ -36,3 +36,9 @@ export async function resolveOwner(db: D1Database, value: string): Promise<Resol
     .first<{ seen: number }>();
   return seen?.seen === 1 ? { ok: true, id: value } : found;
 }
+
+/** Every team the cache knows, by name: the choices of a team select. */
+export async function listTeams(db: D1Database): Promise<Array<{ id: string; name: string }>> {
+  const { results } = await db.prepare("SELECT id, COALESCE(name, id) AS name FROM teams ORDER BY name COLLATE NOCASE LIMIT 500").all<{ id: string; name: string }>();
+  return results;
+}

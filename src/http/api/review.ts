@@ -69,12 +69,12 @@ export async function loadTrend(c: Ctx, ownerParam: string): Promise<TrendView> 
   return { trend, teamIds, names };
 }
 
-export async function loadAdoption(c: Ctx, weeks?: number): Promise<{ health: AdoptionHealth; names: DisplayNames }> {
-  const q = parseQuery(AdoptionQuerySchema, c.req.url);
+/** Adoption health for `q.team` (id or name) or every team the caller sees. */
+export async function loadAdoption(c: Ctx, q: { team?: string; weeks: number }): Promise<{ health: AdoptionHealth; names: DisplayNames }> {
   const config = readConfig(c.env);
   if (!config.ok) throw new AppError("BAD_ENVIRONMENT", `configuration incomplete: ${config.problems.join("; ")}`);
   const teams = q.team !== undefined ? [await resolveVisibleTeam(c, q.team)] : c.get("principal").teams;
-  const health = await getAdoptionHealth(c.env.DB, { teams, weeks: weeks ?? q.weeks, now: Date.now(), dropThresholdPoints: config.config.ADOPTION_DROP_POINTS });
+  const health = await getAdoptionHealth(c.env.DB, { teams, weeks: q.weeks, now: Date.now(), dropThresholdPoints: config.config.ADOPTION_DROP_POINTS });
   const names = await loadDisplayNames(c.env.DB, { teams: health.teams.map((t) => t.teamId) });
   return { health, names };
 }
@@ -102,7 +102,7 @@ export function reviewRoutes(): Hono<AuthEnv> {
     return c.json({ ...trend, teamIds, names: namesJson(names) });
   });
   routes.get("/adoption", async (c) => {
-    const { health, names } = await loadAdoption(c);
+    const { health, names } = await loadAdoption(c, parseQuery(AdoptionQuerySchema, c.req.url));
     return c.json({ ...health, names: namesJson(names) });
   });
   return routes;

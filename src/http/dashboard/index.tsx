@@ -11,7 +11,10 @@ import { APP_CSS, CHART_JS } from "./assets";
 import { ErrorPage, LoginPage } from "./login-page";
 import { overviewPage } from "./overview-page";
 import { policyPage } from "./policy-page";
+import { coachingPage } from "./coaching-page";
 import { repPage } from "./rep-page";
+import { REVIEW_CSS } from "./review-parts";
+import { reviewPage } from "./review-page";
 import { violationPage } from "./violation-page";
 import { violationsCsv, violationsPage } from "./violations-page";
 
@@ -22,7 +25,7 @@ function isSameOrigin(requestUrl: string, origin: string | undefined): boolean {
 
 export function dashboardRoutes(): Hono<AuthEnv> {
   const d = new Hono<AuthEnv>();
-  d.get("/assets/app.css", (c) => c.body(APP_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
+  d.get("/assets/app.css", (c) => c.body(APP_CSS + REVIEW_CSS, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" }));
   d.get("/assets/chart.js", (c) => c.body(CHART_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" }));
   d.get("/login", (c) => c.html(<LoginPage next={safeNextPath(c.req.query("next"))} />));
   d.post("/login", async (c) => {
@@ -60,6 +63,8 @@ export function dashboardRoutes(): Hono<AuthEnv> {
   d.get("/violations.csv", violationsCsv);
   d.get("/violations/:id", violationPage);
   d.get("/reps/:ownerId", repPage);
+  d.get("/reps/:ownerId/coaching", coachingPage);
+  d.get("/review", reviewPage);
   d.get("/policies/:policyId", policyPage);
   d.all("*", () => {
     throw new AppError("NOT_FOUND", "There is no such page.");

@@ -6,7 +6,7 @@ import type { Principal } from "../auth";
 export interface LayoutProps {
   title: string;
   principal?: Principal;
-  active?: "overview" | "violations" | "docs";
+  active?: "overview" | "review" | "violations" | "docs";
   children?: Child;
 }
 
@@ -29,6 +29,7 @@ export function Layout(props: LayoutProps) {
           {p ? (
             <nav>
               <a href="/dashboard" class={props.active === "overview" ? "active" : ""}>Overview</a>
+              <a href="/dashboard/review" class={props.active === "review" ? "active" : ""}>Weekly review</a>
               <a href="/dashboard/violations" class={props.active === "violations" ? "active" : ""}>Violations</a>
               <a href="/api/docs" class={props.active === "docs" ? "active" : ""}>API</a>
             </nav>

@@ -3,7 +3,9 @@ import type { Context } from "hono";
 import { loadDisplayNames, nameOf } from "../../store/display-names";
 import { getSummary } from "../../store/summary-query";
 import { parseQuery, resolveWindow, SummaryQuerySchema } from "../api/query-schemas";
+import { loadAdoption } from "../api/review";
 import { resolveTeamScope, type AuthEnv } from "../auth";
+import { AdoptionCard } from "./adoption-card";
 import { formatCount, formatDate, formatDuration, formatShare, toQueryString } from "./format";
 import { BarCell, EmptyState, Layout } from "./layout";
 import { NativeDriftCard } from "./native-drift-card";
@@ -15,6 +17,7 @@ export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
   const teams = resolveTeamScope(principal, q.team);
   const s = await getSummary(c.env.DB, { ...window, teams, ownerId: q.owner, policyId: q.policy, ruleId: q.rule });
   const names = await loadDisplayNames(c.env.DB, { owners: s.byOwner.map((o) => o.ownerId), teams: s.byTeam.map((t) => t.teamId), stages: s.byStage.map((x) => x.stage) });
+  const adoption = await loadAdoption(c, { team: q.team, weeks: 8 });
   const fromDate = formatDate(s.window.from);
   const toDate = formatDate(new Date(window.to - 1).toISOString());
   const listLink = (extra: Record<string, string | null>) =>
@@ -75,6 +78,7 @@ export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
           <div class="hint">{formatCount(s.stageChanges.compliant)} of {formatCount(s.stageChanges.total)}</div>
         </div>
       </div>
+      <AdoptionCard health={adoption.health} names={adoption.names} />
       <NativeDriftCard db={c.env.DB} />
       <div class="card" style="margin-bottom:16px">
         <h2>Weekly trend</h2>

@@ -27,7 +27,8 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
       <h1>{repName}</h1>
       <p class="sub">
         {teamIds.length ? `Team ${teamIds.map((t) => nameOf(names.teams, t)).join(", ")} · ` : ""}
-        {formatDate(r.window.from)} to {formatDate(new Date(window.to - 1).toISOString())}
+        {formatDate(r.window.from)} to {formatDate(new Date(window.to - 1).toISOString())} ·{" "}
+        <a href={`/dashboard/reps/${encodeURIComponent(id.data)}/coaching`}>Coaching: month by month against the team</a>
       </p>
       <div class="kpis">
         <div class="card kpi"><div class="label">Compliant stage changes</div><div class="value">{formatShare(r.stageChanges.complianceRate)}</div><div class="hint">{formatCount(r.stageChanges.compliant)} of {formatCount(r.stageChanges.total)}</div></div>

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findDrop, type AdoptionWeek } from "../../../src/store/adoption-query";
 import { weekStartMs } from "../../../src/store/review-query";
-import { call, createToken, DAY, insertTransitions, insertViolations, type ErrorJson, type TransitionSeed } from "./fixtures";
+import { call, createToken, DAY, insertTransitions, insertViolations, signIn, type ErrorJson, type TransitionSeed } from "./fixtures";
 
 const THIS_WEEK = weekStartMs(Date.now());
 const week = (back: number) => THIS_WEEK - back * 7 * DAY;
@@ -78,5 +78,15 @@ describe("findDrop", () => {
     expect(findDrop(weeks, 11)).toBeNull();
     expect(findDrop([w("a", 4, 1), w("b", 10, 1), w("c", 10, 0)], 10)).toBeNull();
     expect(findDrop([w("b", 10, 1), w("c", 10, 0)], 10)).toBeNull();
+  });
+});
+
+describe("overview", () => {
+  it("shows each team's weekly figures and flags the fading teams", async () => {
+    const html = await (await call("/dashboard", { cookie: await signIn(admin) })).text();
+    expect(html).toContain('id="adoption-compliance"');
+    expect(html).toMatch(/Fading: compliant stage moves fell 30 points/);
+    expect(html).toMatch(/Gaps: complete data fell 40 points/);
+    expect(html).not.toMatch(/Steady: .* fell/);
   });
 });

@@ -1,7 +1,7 @@
 // GET /api/review: one team's week, every figure checked against data seeded for the purpose (see the comments).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createToken, DAY, insertTransitions, insertViolations, type ErrorJson, type TransitionSeed } from "./fixtures";
+import { call, createToken, DAY, insertTransitions, insertViolations, signIn, type ErrorJson, type TransitionSeed } from "./fixtures";
 
 // The week under review: Monday 2026-10-05 to Monday 2026-10-12 (UTC). Last week starts 2026-09-28.
 const MON = Date.UTC(2026, 9, 5);
@@ -130,5 +130,23 @@ describe("weekly review", () => {
     expect((await getReview("team=Other Team&week=2026-10-05", other)).status).toBe(200);
     expect((await call("/api/review", { token: admin })).status).toBe(400);
     expect((await getReview("team=t-rev&week=last-tuesday")).status).toBe(400);
+  });
+});
+
+describe("weekly review page", () => {
+  it("renders the same week with names, deal links to HubSpot and no raw ids where a name is known", async () => {
+    const cookie = await signIn(admin);
+    const res = await call("/dashboard/review?team=t-rev&week=2026-10-07", { cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Weekly review · Review Team");
+    expect(html).toContain('href="https://app.hubspot.com/contacts/555/record/0-3/D"');
+    expect(html).toContain("Slow Corp");
+    expect(html).toContain("Rita Rep");
+    expect(html).toContain("Idle Ida");
+    expect(html).toContain('href="/dashboard/reps/r1/coaching"');
+    const first = await call("/dashboard/review", { cookie });
+    expect(first.status).toBe(302);
+    expect(first.headers.get("location")).toMatch(/^\/dashboard\/review\?team=/);
   });
 });

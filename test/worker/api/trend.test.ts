@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { monthStart } from "../../../src/store/trend-query";
-import { call, createToken, DAY, insertTransitions, insertViolations, type ErrorJson, type TransitionSeed } from "./fixtures";
+import { call, createToken, DAY, insertTransitions, insertViolations, signIn, type ErrorJson, type TransitionSeed } from "./fixtures";
 
 // Two months ago (M2) and last month (M1), relative to the real clock: the API's window ends now.
 const NOW = Date.now();
@@ -89,5 +89,18 @@ describe("rep trend", () => {
     expect((await call("/api/reps/nobody/trend", { token: admin })).status).toBe(404);
     const other = await createToken({ role: "manager", teams: ["t-elsewhere"] });
     expect((await call("/api/reps/c1/trend", { token: other })).status).toBe(403);
+  });
+});
+
+describe("coaching page", () => {
+  it("shows the rep next to the team per stage and month, with last month's row highlighted", async () => {
+    const cookie = await signIn(admin);
+    const res = await call("/dashboard/reps/c1/coaching?months=6", { cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Cora Coach · coaching");
+    expect(html).toContain('id="coaching-compliance"');
+    expect(html).toMatch(/<tr class="changed">[^]*?100%[^]*?75%/);
+    expect(html).toContain("▲ 50 pts");
   });
 });
