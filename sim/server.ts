@@ -8,6 +8,7 @@ import { controlRoutes } from "./control/index";
 import type { CreatePortalInput } from "./portal/config";
 import type { Portal } from "./portal/portal";
 import { PortalRegistry } from "./portal/registry";
+import { dealPageRoutes } from "./ui/deal-page";
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -30,6 +31,7 @@ export function createSimulatorApp(registry: PortalRegistry, closing: AbortSigna
   // strict: false — HubSpot ignores a trailing slash (the SDK's owners client sends "/crm/v3/owners/?limit=…").
   const app = new Hono({ strict: false });
   app.route("/_sim", controlRoutes(registry));
+  app.route("/", dealPageRoutes(registry));
   app.route("/", crmRoutes(registry, closing));
   app.notFound((c) => c.json({ status: "error", message: `No route for ${c.req.method} ${c.req.path}`, correlationId: "", category: "OBJECT_NOT_FOUND" }, 404));
   app.onError((err, c) => c.json({ status: "error", message: `simulator error: ${err.message}`, correlationId: "", category: "INTERNAL_ERROR" }, 500));

@@ -77,6 +77,8 @@ const vars: Record<string, string> = {
   HUBSPOT_APP_ID: String(simOptions.appId),
   HUBSPOT_PORTAL_ID: String(simOptions.portalId),
   WEBHOOK_PUBLIC_URL: webhookUrl,
+  // Deal links (tasks, dashboard) open the simulator's deal page, which sits at HubSpot's own record path.
+  HUBSPOT_PORTAL_UI_URL: simUrl,
   MANAGER_MAP: JSON.stringify(managerMap),
 };
 step("starting the engine (wrangler dev)");

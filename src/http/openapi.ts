@@ -16,7 +16,7 @@ const q = (name: string, description: string, schema: Schema = { type: "string" 
 const timeDoc = "YYYY-MM-DD, ISO-8601 datetime with zone, or epoch milliseconds";
 
 export const WINDOW_PARAMS: Param[] = [
-  q("from", `Start of the window (inclusive) on occurred_at: ${timeDoc}. Default: 12 weeks before \`to\`.`),
+  q("from", `Start of the window (inclusive) on occurred_at: ${timeDoc}. Default: 12 weeks before \`to\`. Reports (summary, reps, policies) take a window of at most 731 days (400 beyond).`),
   q("to", `End of the window (exclusive; a bare date includes that whole day): ${timeDoc}. Default: now.`),
 ];
 
@@ -119,7 +119,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       "/api/summary": {
         get: {
-          summary: "Counts by owner, team, rule, stage and week; open vs resolved; median time-to-fix; share of compliant stage changes",
+          summary: "Counts by owner, team, rule, stage and week; open vs resolved; median time-to-fix; share of compliant stage moves (creations counted apart)",
           parameters: [q("team", "Team id"), q("owner", "Owner id"), q("policy", "Policy id"), q("rule", "Rule id"), ...WINDOW_PARAMS],
           responses: { 200: json("The summary", obj("totals, medianTimeToFixMs, stageChanges, byOwner, byTeam, byRule, byStage, byWeek")), ...errors([400, 401, 403]) },
         },
@@ -129,6 +129,41 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           summary: "A rep's violations, compliance rate, stage-to-stage conversion, median time in stage, close-date pushes",
           parameters: [{ name: "ownerId", in: "path", required: true, description: "HubSpot owner id", schema: { type: "string" } }, ...WINDOW_PARAMS],
           responses: { 200: json("The rep's record", obj("violations, byRule, stageChanges, stages, closeDatePushes, trend, openViolations")), ...errors([400, 401, 403, 404]) },
+        },
+      },
+      "/api/review": {
+        get: {
+          summary: "A team's weekly pipeline review: stage moves, close-date slips, stale deals, new and fixed violations, each rep against last week and the team",
+          description:
+            "Weeks run Monday 00:00 to Monday 00:00 UTC. Every deal row carries `hubspotUrl` (HUBSPOT_PORTAL_UI_URL, default the portal's app.hubspot.com record). " +
+            "Each list holds at most 500 rows and says `truncated` when it was cut. Stale deals: days in their current stage above the team's median for that stage (last 180 days).",
+          parameters: [
+            { ...q("team", "Team id or team name (case-insensitive). 400 naming an unknown or ambiguous one; 403 outside the token's teams."), required: true },
+            q("week", `Any instant in the week: ${timeDoc}. Default: this week (partial).`),
+          ],
+          responses: { 200: json("The review", obj("teamId, week, moveCounts, moves, closeDateSlips, staleDeals, newViolations, fixedViolations, reps[{ ownerId, thisWeek, lastWeek }], team, names")), ...errors([400, 401, 403]) },
+        },
+      },
+      "/api/reps/{ownerId}/trend": {
+        get: {
+          summary: "A rep's coaching trend: per stage and month, conversion and median time in stage next to the team's; compliance and data completeness per month",
+          description:
+            "Months are UTC calendar months ending with the current (partial) one. `change` compares the latest complete month with the one before. " +
+            "Definitions (docs/managers.md): conversion = of the deals that entered a stage, the share that later reached any later stage but Closed Lost (or Closed Won); " +
+            "compliance = stage moves with no violation, deal creations excluded; completeness = stage changes no rule found lacking required data.",
+          parameters: [
+            { name: "ownerId", in: "path", required: true, description: "HubSpot owner id, or the rep's name", schema: { type: "string" } },
+            q("months", "Months in the trend, 1–24 (default 6)", { type: "integer", minimum: 1, maximum: 24 }),
+          ],
+          responses: { 200: json("The trend", obj("ownerId, teamId, months, change, stages[{ stage, months[{ month, rep, team }], change }], compliance[], names")), ...errors([400, 401, 403, 404]) },
+        },
+      },
+      "/api/adoption": {
+        get: {
+          summary: "Adoption health: weekly compliance and data completeness per team; a team is flagged when either fell more than ADOPTION_DROP_POINTS in two weeks",
+          description: "Compares the last complete week with the week two weeks before it (weeks with fewer than 5 stage changes are not compared). Flagged teams come first.",
+          parameters: [q("team", "Team id or name; default every team the token sees"), q("weeks", "Weeks in the series, 2–104 (default 12)", { type: "integer", minimum: 2, maximum: 104 })],
+          responses: { 200: json("Adoption health", obj("dropThresholdPoints, teams[{ teamId, weeks[{ week, partial, changes, complianceRate, completeness }], flag }], names")), ...errors([400, 401, 403]) },
         },
       },
       "/api/policies/{policyId}": {

@@ -133,6 +133,16 @@ describe("weekly review", () => {
   });
 });
 
+describe("OpenAPI", () => {
+  it("documents the review, trend and adoption endpoints with the parameters they accept", async () => {
+    const doc = await (await call("/api/openapi.json", { token: admin })).json<{ paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> }>();
+    const params = (path: string) => doc.paths[path]?.get?.parameters?.map((p) => p.name).sort();
+    expect(params("/api/review")).toEqual(["team", "week"]);
+    expect(params("/api/reps/{ownerId}/trend")).toEqual(["months", "ownerId"]);
+    expect(params("/api/adoption")).toEqual(["team", "weeks"]);
+  });
+});
+
 describe("weekly review page", () => {
   it("renders the same week with names, deal links to HubSpot and no raw ids where a name is known", async () => {
     const cookie = await signIn(admin);
