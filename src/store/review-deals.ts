@@ -86,6 +86,7 @@ export function slipStatement(db: D1Database, s: ReviewScope): D1PreparedStateme
  * current stage is its last recorded stage change; deleted or merged deals (deal_state) are left out.
  */
 export function staleStatement(db: D1Database, s: ReviewScope): D1PreparedStatement {
+  // MATERIALIZED: both are computed once (one pass over the team's rows each), never re-run per candidate deal.
   return db
     .prepare(
       `WITH stays AS (
@@ -93,13 +94,15 @@ export function staleStatement(db: D1Database, s: ReviewScope): D1PreparedStatem
            ROW_NUMBER() OVER (PARTITION BY COALESCE(pipeline_id, ''), from_stage ORDER BY time_in_from_ms) AS rn,
            COUNT(*) OVER (PARTITION BY COALESCE(pipeline_id, ''), from_stage) AS n
          FROM stage_transitions WHERE team_id = ?1 AND occurred_at >= ?3 AND occurred_at < ?2 AND from_stage IS NOT NULL AND time_in_from_ms IS NOT NULL),
-       medians AS (SELECT p, stage, ms FROM stays WHERE rn = (n + 1) / 2),
-       latest AS (
-         SELECT t.* FROM stage_transitions t WHERE t.team_id = ?1 AND t.occurred_at >= ?4 AND t.occurred_at < ?2 AND t.to_is_closed = 0
-           AND NOT EXISTS (SELECT 1 FROM stage_transitions n WHERE n.deal_id = t.deal_id AND n.occurred_at > t.occurred_at AND n.occurred_at < ?2))
+       medians AS MATERIALIZED (SELECT p, stage, ms FROM stays WHERE rn = (n + 1) / 2),
+       last_change AS MATERIALIZED (
+         SELECT deal_id, MAX(occurred_at) AS at FROM stage_transitions WHERE team_id = ?1 AND occurred_at >= ?4 AND occurred_at < ?2 GROUP BY deal_id)
        SELECT l.portal_id, l.deal_id, ${DEAL_NAME("l")} AS deal_name, l.owner_id, l.pipeline_id, l.to_stage AS stage, l.occurred_at AS entered_at, m.ms AS median_ms
-       FROM latest l JOIN medians m ON m.p = COALESCE(l.pipeline_id, '') AND m.stage = l.to_stage
-       WHERE ?2 - l.occurred_at > m.ms
+       FROM last_change c
+       JOIN stage_transitions l ON l.deal_id = c.deal_id AND l.occurred_at = c.at AND l.team_id = ?1
+       JOIN medians m ON m.p = COALESCE(l.pipeline_id, '') AND m.stage = l.to_stage
+       WHERE l.to_is_closed = 0 AND ?2 - l.occurred_at > m.ms
+         AND NOT EXISTS (SELECT 1 FROM stage_transitions n WHERE n.deal_id = l.deal_id AND n.occurred_at > l.occurred_at AND n.occurred_at < ?2)
          AND NOT EXISTS (SELECT 1 FROM deal_state d WHERE d.deal_id = l.deal_id AND d.status <> 'active')
        ORDER BY (?2 - l.occurred_at) * 1.0 / MAX(m.ms, 1) DESC, l.deal_id LIMIT ${REVIEW_ROW_LIMIT + 1}`,
     )
