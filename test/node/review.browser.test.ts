@@ -1,0 +1,144 @@
+// Browser checks of the manager's weekly review, the rep coaching page and adoption health in headless Chromium,
+// over the demo data (tools/seed): every figure on the page equals the API's answer for the same request (the API's
+// figures are checked against purpose-seeded data in test/worker/api/{review,trend,adoption}.test.ts), names instead
+// of ids, deal links to HubSpot, and no sideways scrolling at 1440 and 390 px. Screenshots: test-results/review/.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
+import { DEMO_OWNERS } from "../../tools/seed/demo-data";
+import { seedLocalDatabase } from "../../tools/seed/cli";
+import { projectRoot as root, wranglerEnv } from "../../tools/wrangler-cli";
+
+const shots = path.join(root, "test-results", "review");
+const DAY = 86_400_000;
+const WIDTHS = [1440, 390];
+
+let persistDir = "";
+let worker: LocalWorker | undefined;
+let browser: Browser | undefined;
+let base = "";
+let adminToken = "";
+
+function createTokenWithCli(args: string[]): string {
+  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", ...args, "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: wranglerEnv });
+  if (res.status !== 0) throw new Error(`tokens CLI failed: ${res.stderr}`);
+  return res.stdout.trim().split("\n").pop() ?? "";
+}
+
+async function signedInPage(width: number): Promise<Page> {
+  if (!browser) throw new Error("browser not started");
+  const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+  await page.goto(`${base}/dashboard`);
+  await page.fill("#token", adminToken);
+  await Promise.all([page.waitForURL(`${base}/dashboard`), page.click("button[type=submit]")]);
+  return page;
+}
+
+async function api<T>(p: string): Promise<T> {
+  const res = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  if (!res.ok) throw new Error(`${p}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** The page never scrolls sideways: wide tables scroll inside their own box. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+}
+
+const firstNumber = (text: string | null) => Number((text ?? "").replace(/,/g, "").match(/-?\d+(\.\d+)?/)?.[0] ?? NaN);
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  persistDir = mkdtempSync(path.join(tmpdir(), "dg-review-"));
+  seedLocalDatabase({ persistTo: persistDir });
+  adminToken = createTokenWithCli(["--name", "review-admin", "--role", "admin"]);
+  worker = await startLocalWorker({
+    persistDir,
+    vars: { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" },
+    healthTimeoutMs: 90_000,
+  });
+  base = worker.url;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+});
+
+interface ReviewJson {
+  moveCounts: Record<string, number>;
+  moves: { items: Array<{ dealId: string; hubspotUrl: string }> };
+  reps: Array<{ ownerId: string; thisWeek: { moves: number; newViolations: number } }>;
+  team: { thisWeek: { newViolations: number } };
+}
+
+describe("weekly review in Chromium", () => {
+  it("shows the same figures as GET /api/review, with rep names and deal links to HubSpot", async () => {
+    const week = new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10);
+    const expected = await api<ReviewJson>(`/api/review?team=East&week=${week}`);
+    for (const width of WIDTHS) {
+      const page = await signedInPage(width);
+      await page.goto(`${base}/dashboard/review?team=team-east&week=${week}`);
+      await expect(page.locator("h1").textContent()).resolves.toBe("Weekly review · East");
+      const kpis = await page.locator("#review-kpis .value").allTextContents();
+      expect(firstNumber(kpis[0] ?? null)).toBe(expected.moveCounts.advanced);
+      expect(firstNumber(kpis[1] ?? null)).toBe(expected.moveCounts.won);
+      expect(firstNumber(kpis[3] ?? null)).toBe(expected.team.thisWeek.newViolations);
+      for (const rep of expected.reps) {
+        const row = page.locator(`#review-reps tr[data-owner="${rep.ownerId}"]`);
+        const name = DEMO_OWNERS.find((o) => o.id === rep.ownerId)?.name ?? "";
+        await expect(row.locator("td").first().textContent()).resolves.toBe(name);
+        expect(firstNumber(await row.locator("td").nth(1).textContent())).toBe(rep.thisWeek.moves);
+        expect(firstNumber(await row.locator("td").nth(3).textContent())).toBe(rep.thisWeek.newViolations);
+      }
+      if (expected.moves.items.length > 0) {
+        await expect(page.locator("#review-moves tbody tr").count()).resolves.toBe(expected.moves.items.length);
+        const hrefs = await page.locator("#review-moves a.deal-link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+        expect(hrefs).toEqual(expected.moves.items.map((m) => m.hubspotUrl));
+        expect(hrefs[0]).toMatch(/^https:\/\/app\.hubspot\.com\/contacts\/555\/record\/0-3\/\d+$/);
+      }
+      await expectNoSidewaysScroll(page);
+      await page.screenshot({ path: path.join(shots, `review-${width}.png`), fullPage: true });
+    }
+  }, 90_000);
+
+  it("opens a rep's coaching page from the review: stages against the team, last month highlighted, compliance chart", async () => {
+    const rep = DEMO_OWNERS[0];
+    if (!rep) throw new Error("no demo owner");
+    const trend = await api<{ compliance: Array<{ rep: { complianceRate: number | null } }>; stages: unknown[] }>(`/api/reps/${rep.id}/trend?months=6`);
+    for (const width of WIDTHS) {
+      const page = await signedInPage(width);
+      await page.goto(`${base}/dashboard/review?team=team-east`);
+      await Promise.all([page.waitForURL(/\/coaching$/), page.locator(`#review-reps a[href="/dashboard/reps/${rep.id}/coaching"]`).click()]);
+      await expect(page.locator("h1").textContent()).resolves.toBe(`${rep.name} · coaching`);
+      await expect(page.locator("#coaching-compliance tbody tr").count()).resolves.toBe(6);
+      await expect(page.locator(".stage-trend").count()).resolves.toBeGreaterThan(0);
+      await expect(page.locator(".stage-trend tr.changed").count()).resolves.toBeGreaterThan(0);
+      const shown = await page.locator("#coaching-compliance tbody tr td:nth-child(2)").allTextContents();
+      expect(shown.map((s) => (s === "—" ? null : firstNumber(s)))).toEqual(trend.compliance.map((c) => (c.rep.complianceRate === null ? null : Math.round(c.rep.complianceRate * 1000) / 10)));
+      await page.waitForSelector("figure.chart svg");
+      await expectNoSidewaysScroll(page);
+      await page.screenshot({ path: path.join(shots, `coaching-${width}.png`), fullPage: true });
+    }
+  }, 90_000);
+
+  it("shows adoption health per team on the overview", async () => {
+    for (const width of WIDTHS) {
+      const page = await signedInPage(width);
+      await expect(page.locator("#adoption-compliance tbody tr").count()).resolves.toBe(2);
+      expect((await page.locator("#adoption-compliance tbody td:first-child").allTextContents()).sort()).toEqual(["East", "West"]);
+      await expectNoSidewaysScroll(page);
+      await page.screenshot({ path: path.join(shots, `overview-adoption-${width}.png`), fullPage: true });
+    }
+  }, 90_000);
+});
