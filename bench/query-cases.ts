@@ -1,8 +1,11 @@
 // The queries bench:query times, called through the shipped store functions (so the SQL is the shipped SQL).
 import { resolveWindow } from "../src/http/api/query-schemas";
+import { getAdoptionHealth } from "../src/store/adoption-query";
 import { getPolicyStats } from "../src/store/policy-query";
 import { getRepRecord } from "../src/store/reps-query";
+import { getWeeklyReview } from "../src/store/review-query";
 import { getSummary } from "../src/store/summary-query";
+import { getRepTrend } from "../src/store/trend-query";
 import { getViolation } from "../src/store/violations-query";
 import { listViolations, type Cursor, type ViolationFilter } from "../src/store/violations-query";
 
@@ -37,5 +40,10 @@ export function buildQueryCases(db: D1Database, now: number, secondPage: Cursor 
     "summary.12w_owner": () => getSummary(db, { teams: null, ownerId: "o17", ...w12 }),
     "rep.12w": () => getRepRecord(db, { ownerId: "o17", teams: null, ...w12 }),
     "policy.12w": () => getPolicyStats(db, { policyId: "policy-1", teams: null, ...w12 }),
+    // The largest allowed windows (issue 16): two years, 24 months, 104 weeks, a team's week.
+    "rep.2y": () => getRepRecord(db, { ownerId: "o17", teams: null, ...resolveWindow({ from: now - 730 * DAY }, now) }),
+    "trend.24m": () => getRepTrend(db, { ownerId: "o17", teamId: "t17", teams: null, months: 24, now }),
+    "review.week": () => getWeeklyReview(db, { teamId: "t3", weekOf: now - 7 * DAY, now }),
+    "adoption.104w": () => getAdoptionHealth(db, { teams: null, weeks: 104, now, dropThresholdPoints: 10 }),
   };
 }

@@ -18,6 +18,7 @@ export interface StageTrend {
   pipelineId: string | null;
   stage: string;
   stageIndex: number | null;
+  closed: boolean;
   months: Array<{ month: string; rep: StageMonth; team: StageMonth | null }>;
   /** Latest complete month minus the one before (conversion in points of share, time in ms); null without data. */
   change: { conversion: number | null; medianTimeInStageMs: number | null };
@@ -98,6 +99,7 @@ export async function getRepTrend(db: D1Database, q: TrendQuery): Promise<RepTre
       pipelineId: s.pipelineId,
       stage: s.stage,
       stageIndex: s.stageIndex,
+      closed: s.closed,
       months: months.map((m) => ({ month: m, rep: s.byPeriod.get(m) ?? emptyPeriod(), team: teamStages ? (t?.byPeriod.get(m) ?? emptyPeriod()) : null })),
       change: { conversion: diff(at(last)?.conversion, at(prev)?.conversion), medianTimeInStageMs: diff(at(last)?.medianTimeInStageMs, at(prev)?.medianTimeInStageMs) },
     };

@@ -12,6 +12,8 @@ import { DealLink, Delta } from "./review-parts";
 
 const MONTH_CHOICES = [3, 6, 12, 24];
 const monthName = (m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleString("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+// "2026 Jul": the chart script labels its bars with the text after the first five characters.
+const chartMonth = (m: string) => `${m.slice(0, 4)} ${new Date(`${m}-01T00:00:00Z`).toLocaleString("en-US", { month: "short", timeZone: "UTC" })}`;
 
 function StageCard(props: { s: StageTrend; names: DisplayNames; change: { from: string; to: string } | null }) {
   const { s } = props;
@@ -27,8 +29,8 @@ function StageCard(props: { s: StageTrend; names: DisplayNames; change: { from: 
         </p>
       ) : null}
       <div class="scroll">
-        <table>
-          <thead><tr><th>Month</th><th class="num">Converted (rep)</th><th class="num">Team</th><th class="num">Time in stage (rep)</th><th class="num">Team</th></tr></thead>
+        <table class="compact">
+          <thead><tr><th>Month</th><th class="num">Converted</th><th class="num">Team</th><th class="num">Time in stage</th><th class="num">Team</th></tr></thead>
           <tbody>
             {s.months.map((m) => (
               <tr class={props.change?.to === m.month ? "changed" : ""}>
@@ -50,12 +52,12 @@ function ComplianceTable(props: { trend: RepTrend }) {
   const pct = (v: number | null) => (v === null ? "" : String(Math.round(v * 1000) / 10));
   return (
     <div class="scroll">
-      <table id="coaching-compliance" data-chart="bars" data-series="1,2" data-chart-title="Compliant stage moves per month, rep and team (%)">
+      <table id="coaching-compliance" data-chart="bars" data-series="1" data-chart-title="The rep's compliant stage moves per month (%)">
         <thead><tr><th>Month</th><th class="num">Compliant (rep)</th><th class="num">Compliant (team)</th><th class="num">Complete data (rep)</th><th class="num">Complete data (team)</th><th class="num">Violations</th></tr></thead>
         <tbody>
           {props.trend.compliance.map((m) => (
             <tr>
-              <td class="nowrap">{monthName(m.month)}{m.partial ? " (so far)" : ""}</td>
+              <td class="nowrap">{chartMonth(m.month)}{m.partial ? " (so far)" : ""}</td>
               <td class="num" data-value={pct(m.rep.complianceRate)}>{formatShare(m.rep.complianceRate)}</td>
               <td class="num" data-value={pct(m.team?.complianceRate ?? null)}>{formatShare(m.team?.complianceRate ?? null)}</td>
               <td class="num">{formatShare(m.rep.completeness)}</td>
@@ -75,7 +77,8 @@ export async function coachingPage(c: Context<AuthEnv>): Promise<Response> {
   const open = await listViolations(c.env.DB, { ownerId: trend.ownerId, teams: principal.teams, status: "open" }, { sort: "desc", limit: 50 });
   const repName = nameOf(names.owners, trend.ownerId);
   const months = trend.months.length;
-  const stages = trend.stages.filter((s) => s.months.some((m) => m.rep.entered > 0 || m.rep.medianTimeInStageMs !== null) && s.stage !== "closedlost");
+  // Closed stages convert to nothing and nobody waits in them: coaching is about the open ones.
+  const stages = trend.stages.filter((s) => !s.closed && s.months.some((m) => m.rep.entered > 0 || m.rep.medianTimeInStageMs !== null));
   return c.html(
     <Layout title={`${repName} · coaching`} principal={principal}>
       <h1>{repName} · coaching</h1>
