@@ -73,9 +73,9 @@ export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
           <div class="hint">resolved violations</div>
         </div>
         <div class="card kpi">
-          <div class="label">Compliant stage changes</div>
+          <div class="label">Compliant stage moves</div>
           <div class="value">{formatShare(s.stageChanges.compliantShare)}</div>
-          <div class="hint">{formatCount(s.stageChanges.compliant)} of {formatCount(s.stageChanges.total)}</div>
+          <div class="hint">{formatCount(s.stageChanges.compliant)} of {formatCount(s.stageChanges.total)}; {formatCount(s.stageChanges.creations)} new deals apart</div>
         </div>
       </div>
       <AdoptionCard health={adoption.health} names={adoption.names} />

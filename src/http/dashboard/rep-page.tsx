@@ -31,7 +31,7 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
         <a href={`/dashboard/reps/${encodeURIComponent(id.data)}/coaching`}>Coaching: month by month against the team</a>
       </p>
       <div class="kpis">
-        <div class="card kpi"><div class="label">Compliant stage changes</div><div class="value">{formatShare(r.stageChanges.complianceRate)}</div><div class="hint">{formatCount(r.stageChanges.compliant)} of {formatCount(r.stageChanges.total)}</div></div>
+        <div class="card kpi"><div class="label">Compliant stage moves</div><div class="value">{formatShare(r.stageChanges.complianceRate)}</div><div class="hint">{formatCount(r.stageChanges.compliant)} of {formatCount(r.stageChanges.total)}; {formatCount(r.stageChanges.creations)} new deals apart</div></div>
         <div class="card kpi"><div class="label">Open violations</div><div class="value">{formatCount(r.openViolations.length === 50 ? r.violations.open : r.openViolations.length)}</div><div class="hint">{formatCount(r.violations.total)} in the window</div></div>
         <div class="card kpi"><div class="label">Close dates pushed</div><div class="value">{formatCount(r.closeDatePushes.count)}</div><div class="hint">{formatCount(r.closeDatePushes.totalDaysPushed)} days over {formatCount(r.closeDatePushes.deals)} deals</div></div>
         <div class="card kpi"><div class="label">Deals won</div><div class="value">{formatCount(r.wonDeals)}</div><div class="hint">in the window</div></div>
