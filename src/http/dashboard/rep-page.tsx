@@ -61,7 +61,7 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
         <div class="card">
           <h2>Trend</h2>
           <table data-chart="bars" data-series="1" data-chart-title="Violations per week">
-            <thead><tr><th>Week of</th><th class="num">Violations</th><th class="num">Stage changes</th><th class="num">Compliant</th></tr></thead>
+            <thead><tr><th>Week of</th><th class="num">Violations</th><th class="num">Stage moves</th><th class="num">Compliant</th></tr></thead>
             <tbody>
               {r.trend.map((t) => (
                 <tr><td>{t.week}</td><td class="num">{t.violations}</td><td class="num">{t.stageChanges}</td><td class="num" data-value={String(t.compliant)}>{t.stageChanges ? formatShare(t.compliant / t.stageChanges) : "—"}</td></tr>
