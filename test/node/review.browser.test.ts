@@ -32,7 +32,8 @@ function createTokenWithCli(args: string[]): string {
 async function signedInPage(width: number): Promise<Page> {
   if (!browser) throw new Error("browser not started");
   const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-  await page.goto(`${base}/dashboard`);
+  // Start from the sign-in page's own URL: waiting for /dashboard must wait for the redirect after signing in.
+  await page.goto(`${base}/dashboard/login`);
   await page.fill("#token", adminToken);
   await Promise.all([page.waitForURL(`${base}/dashboard`), page.click("button[type=submit]")]);
   return page;
