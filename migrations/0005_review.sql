@@ -85,6 +85,9 @@ WHEN OLD.to_stage IS NOT NULL AND json_valid(OLD.missing) AND json_array_length(
                     AND json_valid(v.missing) AND json_array_length(v.missing) > 0);
 END;
 
+-- Conversion asks, per stage entry, whether the deal later reached a later stage: answered from this index alone.
+CREATE INDEX stage_transitions_deal_reach ON stage_transitions (deal_id, occurred_at, to_is_won, to_is_closed, to_index, pipeline_id);
+
 -- The weekly review's "fixed this week" reads violations by resolution time.
 CREATE INDEX violations_team_resolved ON violations (team_id, resolved_at) WHERE resolved_at IS NOT NULL;
 CREATE INDEX close_date_changes_team_time ON close_date_changes (team_id, occurred_at);
