@@ -53,3 +53,11 @@ export function moveKindSql(t: string): string {
 export function monthSql(column: string): string {
   return `strftime('%Y-%m', ${column} / 1000, 'unixepoch')`;
 }
+
+/**
+ * How a resolved violation was closed: 'engine' (the engine reverted the move), 'merge' (the deal was merged away) or
+ * 'person' (someone fixed the deal). Only people's fixes count as fixes (issue 13 item 5).
+ */
+export type ResolutionKind = "person" | "engine" | "merge";
+export const RESOLUTION_KIND_SQL =
+  "CASE WHEN resolved_by LIKE 'engine:%' THEN 'engine' WHEN resolved_by LIKE 'merged:%' THEN 'merge' ELSE 'person' END";

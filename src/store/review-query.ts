@@ -1,6 +1,6 @@
 // The manager's weekly review for one team (one D1 round trip): stage moves, close-date slips, stale deals, new and
 // fixed violations, and each rep's figures against last week and the team. Weeks are Monday 00:00 UTC to Monday.
-import { type MoveKind } from "./figures";
+import { RESOLUTION_KIND_SQL, type MoveKind, type ResolutionKind } from "./figures";
 import {
   cap, mapMove, mapSlip, mapStale, moveStatements, REVIEW_ROW_LIMIT, slipStatement, staleStatement,
   type Capped, type CloseDateSlip, type MoveRow, type ReviewScope, type SlipRow, type StageMove, type StaleDeal, type StaleRow,
@@ -26,7 +26,8 @@ export interface WeeklyReview {
   closeDateSlips: Capped<CloseDateSlip>;
   staleDeals: Capped<StaleDeal>;
   newViolations: Capped<ViolationItem>;
-  fixedViolations: Capped<ViolationItem>;
+  /** Everything resolved this week, each with how: a person's fix, an engine revert, or a merge. */
+  fixedViolations: Capped<ViolationItem & { resolution: ResolutionKind }>;
   reps: RepWeek[];
   team: { thisWeek: WeekFigures; lastWeek: WeekFigures };
 }
@@ -38,7 +39,7 @@ function violationStatements(db: D1Database, s: ReviewScope): D1PreparedStatemen
       .prepare(`SELECT ${VIOLATION_LIST_COLUMNS} FROM violations WHERE team_id = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at DESC, id DESC LIMIT ${limit}`)
       .bind(s.teamId, s.start, s.end),
     db
-      .prepare(`SELECT ${VIOLATION_LIST_COLUMNS} FROM violations WHERE team_id = ? AND resolved_at >= ? AND resolved_at < ? AND status = 'resolved' ORDER BY resolved_at DESC, id DESC LIMIT ${limit}`)
+      .prepare(`SELECT ${VIOLATION_LIST_COLUMNS}, ${RESOLUTION_KIND_SQL} AS resolution FROM violations WHERE team_id = ? AND resolved_at >= ? AND resolved_at < ? AND status = 'resolved' ORDER BY resolved_at DESC, id DESC LIMIT ${limit}`)
       .bind(s.teamId, s.start, s.end),
   ];
 }
@@ -62,7 +63,7 @@ export async function getWeeklyReview(db: D1Database, q: { teamId: string; weekO
     closeDateSlips: cap(rows<SlipRow>(2), mapSlip),
     staleDeals: cap(rows<StaleRow>(3), mapStale(scope.asOf)),
     newViolations: cap(rows<ViolationListRow>(4), mapViolationRow),
-    fixedViolations: cap(rows<ViolationListRow>(5), mapViolationRow),
+    fixedViolations: cap(rows<ViolationListRow & { resolution: ResolutionKind }>(5), (r) => ({ ...mapViolationRow(r), resolution: r.resolution })),
     ...figures,
   };
 }

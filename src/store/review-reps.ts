@@ -1,6 +1,6 @@
 // Each rep's figures for the weekly review: this week and last week, side by side, and the team's. One grouped
 // statement per source table over the two weeks; the team's members come from the owners cache plus anyone active.
-import { COMPLIANCE_SQL, moveKindSql, shareOf } from "./figures";
+import { COMPLIANCE_SQL, moveKindSql, RESOLUTION_KIND_SQL, shareOf } from "./figures";
 import type { ReviewScope } from "./review-deals";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -16,7 +16,9 @@ export interface WeekFigures {
   compliantMoves: number;
   complianceRate: number | null;
   newViolations: number;
+  /** Resolved by a person's fix; engine reverts and merges are counted apart. */
   fixedViolations: number;
+  revertedByEngine: number;
   closeDatePushes: number;
 }
 export interface RepWeek {
@@ -26,7 +28,7 @@ export interface RepWeek {
 }
 
 const empty = (): WeekFigures => ({
-  moves: 0, advanced: 0, movedBack: 0, won: 0, lost: 0, created: 0, compliantMoves: 0, complianceRate: null, newViolations: 0, fixedViolations: 0, closeDatePushes: 0,
+  moves: 0, advanced: 0, movedBack: 0, won: 0, lost: 0, created: 0, compliantMoves: 0, complianceRate: null, newViolations: 0, fixedViolations: 0, revertedByEngine: 0, closeDatePushes: 0,
 });
 
 export function repStatements(db: D1Database, s: ReviewScope): D1PreparedStatement[] {
@@ -46,7 +48,7 @@ export function repStatements(db: D1Database, s: ReviewScope): D1PreparedStateme
       .bind(s.teamId, s.start, last, s.end),
     db
       .prepare(
-        `SELECT owner_id, resolved_at >= ?2 AS w, COUNT(*) AS n FROM violations
+        `SELECT owner_id, resolved_at >= ?2 AS w, SUM(${RESOLUTION_KIND_SQL} = 'person') AS n, SUM(${RESOLUTION_KIND_SQL} = 'engine') AS reverted FROM violations
          WHERE team_id = ?1 AND resolved_at >= ?3 AND resolved_at < ?4 AND status = 'resolved' AND owner_id IS NOT NULL GROUP BY 1, 2`,
       )
       .bind(s.teamId, s.start, last, s.end),
@@ -88,14 +90,14 @@ export function foldRepFigures(results: Array<D1Result<unknown> | undefined>): {
     Object.assign(week(m), { moves: m.changes, compliantMoves: m.compliant, created: m.creations, advanced: m.advanced, movedBack: m.moved_back, won: m.won, lost: m.lost });
   }
   for (const c of (created ?? []) as CountRow[]) week(c).newViolations = c.n;
-  for (const c of (fixed ?? []) as CountRow[]) week(c).fixedViolations = c.n;
+  for (const c of (fixed ?? []) as Array<CountRow & { reverted: number }>) Object.assign(week(c), { fixedViolations: c.n, revertedByEngine: c.reverted });
   for (const c of (pushes ?? []) as CountRow[]) week(c).closeDatePushes = c.n;
   const reps = [...byOwner.values()];
   const team = { thisWeek: empty(), lastWeek: empty() };
   for (const r of reps) {
     for (const k of ["thisWeek", "lastWeek"] as const) {
       r[k].complianceRate = shareOf(r[k].compliantMoves, r[k].moves);
-      for (const f of ["moves", "advanced", "movedBack", "won", "lost", "created", "compliantMoves", "newViolations", "fixedViolations", "closeDatePushes"] as const) {
+      for (const f of ["moves", "advanced", "movedBack", "won", "lost", "created", "compliantMoves", "newViolations", "fixedViolations", "revertedByEngine", "closeDatePushes"] as const) {
         team[k][f] += r[k][f];
       }
     }

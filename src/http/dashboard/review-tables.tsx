@@ -2,7 +2,7 @@
 // violations. Every deal row opens the deal in HubSpot; every number is text in a table (no chart needed).
 import type { DisplayNames } from "../../store/display-names";
 import { nameOf } from "../../store/display-names";
-import type { MoveKind } from "../../store/figures";
+import type { MoveKind, ResolutionKind } from "../../store/figures";
 import type { Capped, CloseDateSlip, StageMove, StaleDeal } from "../../store/review-deals";
 import type { RepWeek, WeekFigures } from "../../store/review-reps";
 import type { ViolationItem } from "../../store/violation-row";
@@ -26,7 +26,7 @@ export function RepsTable(props: { reps: RepWeek[]; team: { thisWeek: WeekFigure
     <div class="scroll">
       <table id="review-reps">
         <thead>
-          <tr><th>Rep</th><th class="num">Stage moves</th><th class="num">Compliant</th><th class="num">New violations</th><th class="num">Fixed</th><th class="num">Close dates pushed</th><th class="num">Won / lost</th></tr>
+          <tr><th>Rep</th><th class="num">Stage moves</th><th class="num">Compliant</th><th class="num">New violations</th><th class="num">Fixed (reverted)</th><th class="num">Close dates pushed</th><th class="num">Won / lost</th></tr>
         </thead>
         <tbody>
           {props.reps.map((r) => (
@@ -35,7 +35,7 @@ export function RepsTable(props: { reps: RepWeek[]; team: { thisWeek: WeekFigure
               <td class="num">{r.thisWeek.moves}<Delta now={r.thisWeek.moves} before={r.lastWeek.moves} higherIsBetter={true} /></td>
               <td class="num">{formatShare(r.thisWeek.complianceRate)}<Delta now={r.thisWeek.complianceRate} before={r.lastWeek.complianceRate} higherIsBetter={true} kind="share" /></td>
               <td class="num">{r.thisWeek.newViolations}<Delta now={r.thisWeek.newViolations} before={r.lastWeek.newViolations} higherIsBetter={false} /></td>
-              <td class="num">{r.thisWeek.fixedViolations}</td>
+              <td class="num">{r.thisWeek.fixedViolations}{r.thisWeek.revertedByEngine ? <span class="muted"> ({r.thisWeek.revertedByEngine})</span> : null}</td>
               <td class="num">{r.thisWeek.closeDatePushes}<Delta now={r.thisWeek.closeDatePushes} before={r.lastWeek.closeDatePushes} higherIsBetter={false} /></td>
               <td class="num">{r.thisWeek.won} / {r.thisWeek.lost}</td>
             </tr>
@@ -118,7 +118,9 @@ export function StaleTable(props: { stale: Capped<StaleDeal>; names: DisplayName
   );
 }
 
-export function ViolationsTable(props: { id: string; list: Capped<ViolationItem>; names: DisplayNames; dealUrl: DealUrl; empty: string; when: "occurred" | "resolved" }) {
+const RESOLUTION_LABEL: Record<ResolutionKind, string> = { person: "fixed by a person", engine: "moved back by the engine", merge: "deal merged" };
+
+export function ViolationsTable(props: { id: string; list: Capped<ViolationItem & { resolution?: ResolutionKind }>; names: DisplayNames; dealUrl: DealUrl; empty: string; when: "occurred" | "resolved" }) {
   if (props.list.items.length === 0) return <EmptyState title={props.empty} />;
   return (
     <div class="scroll">
@@ -130,7 +132,7 @@ export function ViolationsTable(props: { id: string; list: Capped<ViolationItem>
               <td><DealLink href={props.dealUrl(v.portalId, v.dealId)} name={v.dealName} dealId={v.dealId} /></td>
               <td>{nameOf(props.names.owners, v.ownerId)}</td>
               <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.missing.length ? describeMissing(v.missing) : v.message}</a></td>
-              <td class="nowrap">{formatTime(props.when === "resolved" ? v.resolvedAt : v.occurredAt)}</td>
+              <td class="nowrap">{formatTime(props.when === "resolved" ? v.resolvedAt : v.occurredAt)}{v.resolution ? <div class="muted">{RESOLUTION_LABEL[v.resolution]}</div> : null}</td>
             </tr>
           ))}
         </tbody>

@@ -11,7 +11,7 @@ const STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled
 let admin = "";
 
 interface Move { dealId: string; kind: string; fromStage: string | null; toStage: string; ownerId: string; dealName: string | null; hubspotUrl: string }
-interface Figures { moves: number; advanced: number; movedBack: number; won: number; lost: number; created: number; compliantMoves: number; complianceRate: number | null; newViolations: number; fixedViolations: number; closeDatePushes: number }
+interface Figures { moves: number; advanced: number; movedBack: number; won: number; lost: number; created: number; compliantMoves: number; complianceRate: number | null; newViolations: number; fixedViolations: number; revertedByEngine: number; closeDatePushes: number }
 interface Review {
   teamId: string;
   week: { start: string; end: string; partial: boolean };
@@ -20,7 +20,7 @@ interface Review {
   closeDateSlips: { items: Array<{ dealId: string; pushesThisWeek: number; daysThisWeek: number; pushesTotal: number; daysTotal: number; hubspotUrl: string }> };
   staleDeals: { items: Array<{ dealId: string; stage: string; daysInStage: number; teamMedianDays: number; hubspotUrl: string }> };
   newViolations: { items: Array<{ id: string }> };
-  fixedViolations: { items: Array<{ id: string }> };
+  fixedViolations: { items: Array<{ id: string; resolution: string }> };
   reps: Array<{ ownerId: string; thisWeek: Figures; lastWeek: Figures }>;
   team: { thisWeek: Figures; lastWeek: Figures };
   names: { owners: Record<string, string>; teams: Record<string, string> };
@@ -73,7 +73,10 @@ beforeAll(async () => {
     { id: "v3", dealId: "F", ownerId: "r1", teamId: "t-rev", occurredAt: LAST_MON + 2 * DAY, status: "resolved", timeToFixMs: 6 * DAY },
     { id: "v4", dealId: "H", ownerId: "r2", teamId: "t-rev", occurredAt: LAST_MON + DAY },
     { id: "vx", dealId: "X", ownerId: "x1", teamId: "t-other", occurredAt: MON + DAY },
+    // D's move was undone by the engine: resolved, but not a person's fix.
+    { id: "v5", dealId: "D", ownerId: "r2", teamId: "t-rev", occurredAt: MON + 3 * DAY + HOUR, status: "resolved", timeToFixMs: 60_000 },
   ]);
+  await env.DB.prepare("UPDATE violations SET resolved_by = 'engine:revert' WHERE id = 'v5'").run();
   admin = await createToken({ role: "admin" });
 });
 
@@ -103,17 +106,18 @@ describe("weekly review", () => {
   it("lists new and fixed violations, and each rep's figures against last week and the team", async () => {
     const r = await (await getReview("team=Review Team&week=2026-10-05")).json<Review>();
     expect(r.teamId).toBe("t-rev");
-    expect(r.newViolations.items.map((v) => v.id)).toEqual(["v2", "v1"]);
-    expect(r.fixedViolations.items.map((v) => v.id).sort()).toEqual(["v2", "v3"]);
+    expect(r.newViolations.items.map((v) => v.id)).toEqual(["v2", "v5", "v1"]);
+    expect(r.fixedViolations.items.map((v) => [v.id, v.resolution]).sort()).toEqual([["v2", "person"], ["v3", "person"], ["v5", "engine"]]);
     const rep = (id: string) => r.reps.find((x) => x.ownerId === id);
     expect(rep("r1")?.thisWeek).toMatchObject({ moves: 3, advanced: 2, movedBack: 1, compliantMoves: 2, complianceRate: 2 / 3, newViolations: 1, fixedViolations: 1, closeDatePushes: 2 });
     expect(rep("r1")?.lastWeek).toMatchObject({ moves: 2, advanced: 2, compliantMoves: 2, complianceRate: 1, newViolations: 1, fixedViolations: 0, closeDatePushes: 0 });
-    expect(rep("r2")?.thisWeek).toMatchObject({ moves: 2, won: 1, lost: 1, created: 1, complianceRate: 1, newViolations: 1, fixedViolations: 1 });
+    // The engine's revert of D is counted apart from people's fixes.
+    expect(rep("r2")?.thisWeek).toMatchObject({ moves: 2, won: 1, lost: 1, created: 1, complianceRate: 1, newViolations: 2, fixedViolations: 1, revertedByEngine: 1 });
     expect(rep("r2")?.lastWeek).toMatchObject({ moves: 1, complianceRate: 0, newViolations: 1 });
     // A team member with nothing this week is listed, not forgotten.
     expect(rep("r3")?.thisWeek).toMatchObject({ moves: 0, complianceRate: null });
     expect(rep("x1")).toBeUndefined();
-    expect(r.team.thisWeek).toMatchObject({ moves: 5, compliantMoves: 4, complianceRate: 0.8, newViolations: 2, fixedViolations: 2 });
+    expect(r.team.thisWeek).toMatchObject({ moves: 5, compliantMoves: 4, complianceRate: 0.8, newViolations: 3, fixedViolations: 2, revertedByEngine: 1 });
     expect(r.team.lastWeek).toMatchObject({ moves: 3, compliantMoves: 2, newViolations: 2 });
     expect(r.names.owners.r1).toBe("Rita Rep");
   });
