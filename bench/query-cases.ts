@@ -6,8 +6,7 @@ import { getRepRecord } from "../src/store/reps-query";
 import { getWeeklyReview } from "../src/store/review-query";
 import { getSummary } from "../src/store/summary-query";
 import { getRepTrend } from "../src/store/trend-query";
-import { getViolation } from "../src/store/violations-query";
-import { listViolations, type Cursor, type ViolationFilter } from "../src/store/violations-query";
+import { getViolation, listViolations, type Cursor, type ViolationFilter } from "../src/store/violations-query";
 
 const DAY = 86_400_000;
 

@@ -6,7 +6,7 @@ import {
   type Capped, type CloseDateSlip, type MoveRow, type ReviewScope, type SlipRow, type StageMove, type StaleDeal, type StaleRow,
 } from "./review-deals";
 import { foldRepFigures, repStatements, type RepWeek, type WeekFigures } from "./review-reps";
-import { mapViolationRow, VIOLATION_LIST_COLUMNS, type ViolationItem, type ViolationListRow } from "./violation-row";
+import { mapViolationRow, VIOLATION_LIST_COLUMNS, type ViolationItem, type ViolationListRow } from "./violations";
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;

@@ -6,8 +6,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../../tools/browser";
 import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
 import { DEMO_OWNERS } from "../../tools/seed/demo-data";
 import { seedLocalDatabase } from "../../tools/seed/cli";
@@ -87,10 +88,7 @@ beforeAll(async () => {
     healthTimeoutMs: 90_000,
   });
   base = worker.url;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { nameOf } from "../../store/display-names";
 import type { MoveKind, ResolutionKind } from "../../store/figures";
 import type { Capped, CloseDateSlip, StageMove, StaleDeal } from "../../store/review-deals";
 import type { RepWeek, WeekFigures } from "../../store/review-reps";
-import type { ViolationItem } from "../../store/violation-row";
+import type { ViolationItem } from "../../store/violations";
 import { describeMissing, formatShare, formatTime } from "./format";
 import { Badge, EmptyState } from "./layout";
 import { DealLink, Delta } from "./review-parts";
