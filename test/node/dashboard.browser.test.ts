@@ -38,7 +38,8 @@ async function newPage(opts: { javaScriptEnabled?: boolean } = {}): Promise<Page
 }
 
 async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(`${base}/dashboard`);
+  // From the sign-in page's own URL: waiting for /dashboard then waits for the redirect, not the 401 page at /dashboard.
+  await page.goto(`${base}/dashboard/login`);
   await page.fill("#token", token);
   await Promise.all([page.waitForURL(`${base}/dashboard`), page.click("button[type=submit]")]);
 }
