@@ -1,35 +1,13 @@
 // One violation in plain words: what happened, which rule said so and why (the trace), what was done about it.
 import type { Context } from "hono";
-import { z } from "zod";
 import { AppError } from "../../errors";
 import { loadDisplayNames, nameOf } from "../../store/display-names";
 import { getViolation } from "../../store/violations-query";
 import { PathIdSchema } from "../api/query-schemas";
 import { canSeeTeam, type AuthEnv } from "../auth";
 import { buildDealUrl, describeMissing, formatDuration, formatTime } from "./format";
-import { Badge, EmptyState, Layout } from "./layout";
-
-const TraceStepSchema = z.object({ check: z.string().default(""), expression: z.string().optional(), passed: z.boolean().default(false), values: z.record(z.string(), z.unknown()).default({}), detail: z.string().default("") });
-const ActionSchema = z.object({ type: z.string().default("unknown"), outcome: z.string().optional(), taskId: z.string().optional(), error: z.string().optional(), reason: z.string().optional() });
-
-const ACTION_TEXT: Record<string, string> = {
-  task: "Create a task for the rep",
-  revert: "Move the deal back to the stage it came from",
-  log: "Record the violation",
-  "notify-manager": "Create a task for the rep's manager",
-};
-const OUTCOME_TEXT: Record<string, string> = {
-  done: "done",
-  pending: "in progress",
-  skipped: "skipped",
-  failed: "failed",
-  "would-run": "would have run (audit mode: nothing was written to HubSpot)",
-};
-
-function showValue(v: unknown): string {
-  if (v === null || v === undefined || v === "") return "empty";
-  return typeof v === "string" ? v : JSON.stringify(v);
-}
+import { Badge, Layout } from "./layout";
+import { ActionOutcomes, SourceEvents, TraceSteps } from "./violation-sections";
 
 export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
   const id = PathIdSchema.safeParse(c.req.param("id"));
@@ -39,8 +17,6 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
   const principal = c.get("principal");
   if (!canSeeTeam(principal, v.teamId)) throw new AppError("FORBIDDEN", "This violation belongs to a team outside your access.");
   const names = await loadDisplayNames(c.env.DB, { owners: [v.ownerId, v.actorOwnerId], teams: [v.teamId], stages: [v.fromStage, v.toStage] });
-  const trace = v.trace.map((t) => TraceStepSchema.safeParse(t)).flatMap((r) => (r.success ? [r.data] : []));
-  const actions = v.actions.map((a) => ActionSchema.safeParse(a)).flatMap((r) => (r.success ? [r.data] : []));
   const from = v.fromStageLabel ?? nameOf(names.stages, v.fromStage);
   const to = v.toStageLabel ?? nameOf(names.stages, v.toStage);
   const actor = v.actorOwnerId ? nameOf(names.owners, v.actorOwnerId) : v.actorUserId ? `user ${v.actorUserId}` : (v.changeSource ?? "unknown");
@@ -73,66 +49,10 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
         </dl>
       </div>
       <div class="grid">
-        <div class="card">
-          <h2>Why: the rule's checks</h2>
-          {trace.length === 0 ? (
-            <EmptyState title="No trace was recorded" />
-          ) : (
-            <ol class="trace" id="trace">
-              {trace.map((t) => (
-                <li>
-                  <span class={`mark ${t.passed ? "pass" : "fail"}`}>{t.passed ? "✓" : "✗"}</span>
-                  <div>
-                    <div>{t.detail || t.check}</div>
-                    {t.expression ? <div class="muted"><code>{t.expression}</code></div> : null}
-                    {Object.keys(t.values).length ? (
-                      <div class="muted">{Object.entries(t.values).map(([k, val]) => `${k} = ${showValue(val)}`).join(" · ")}</div>
-                    ) : null}
-                  </div>
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-        <div class="card">
-          <h2>What was done</h2>
-          {actions.length === 0 ? (
-            <EmptyState title="No actions were planned" />
-          ) : (
-            <table id="actions">
-              <thead><tr><th>Action</th><th>Outcome</th></tr></thead>
-              <tbody>
-                {actions.map((a) => (
-                  <tr>
-                    <td>{ACTION_TEXT[a.type] ?? a.type}</td>
-                    <td>
-                      {OUTCOME_TEXT[a.outcome ?? "pending"] ?? a.outcome}
-                      {a.taskId ? ` · task ${a.taskId}` : ""}
-                      {a.error ? <div class="muted">{a.error}</div> : null}
-                      {a.reason ? <div class="muted">{a.reason}</div> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+        <TraceSteps steps={v.trace} />
+        <ActionOutcomes actions={v.actions} />
       </div>
-      <div class="card">
-        <h2>Source events</h2>
-        {v.sourceEvents.length === 0 ? (
-          <EmptyState title="The source events are no longer in the inbox">They are kept for the configured retention period.</EmptyState>
-        ) : (
-          <table>
-            <thead><tr><th>Occurred</th><th>Type</th><th>Property</th><th>Event id</th><th>Status</th></tr></thead>
-            <tbody>
-              {v.sourceEvents.map((e) => (
-                <tr><td>{formatTime(e.occurredAt)}</td><td>{e.subscriptionType}</td><td>{e.propertyName ?? "—"}</td><td><code>{e.eventId}</code></td><td>{e.status}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      <SourceEvents events={v.sourceEvents} />
     </Layout>,
   );
 }

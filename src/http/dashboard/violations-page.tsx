@@ -8,30 +8,9 @@ import { encodeCursor, parseQuery, ViolationsQuerySchema, type ViolationsQuery }
 import { toViolationFilter } from "../api/violations";
 import type { AuthEnv } from "../auth";
 import { formatTime, toQueryString } from "./format";
-import { Badge, EmptyState, Layout } from "./layout";
-
-function Select(props: { name: string; label: string; value: string | undefined; options: string[] }) {
-  return (
-    <label>
-      {props.label}
-      <select name={props.name}>
-        <option value="">Any</option>
-        {props.options.map((o) => (
-          <option value={o} selected={props.value === o}>{o}</option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
-function Text(props: { name: string; label: string; value: string | undefined }) {
-  return (
-    <label>
-      {props.label}
-      <input type="text" name={props.name} value={props.value ?? ""} />
-    </label>
-  );
-}
+import { DataTable } from "./components/data-table";
+import { plainOptions, SelectField, TextField } from "./components/filter-fields";
+import { Badge, Layout } from "./layout";
 
 const dateValue = (ms: number | undefined, end: boolean) => (ms === undefined ? "" : new Date(end ? ms - 1 : ms).toISOString().slice(0, 10));
 
@@ -59,16 +38,16 @@ export async function violationsPage(c: Context<AuthEnv>): Promise<Response> {
       <h1>Violations</h1>
       <p class="sub">Every rule a deal change broke, newest first. Filters use the same names as <code>GET /api/violations</code>.</p>
       <form class="filters" method="get" action="/dashboard/violations">
-        <Select name="status" label="Status" value={q.status} options={["open", "resolved"]} />
-        <Select name="severity" label="Severity" value={q.severity} options={["critical", "warning", "info"]} />
-        <Select name="mode" label="Mode" value={q.mode} options={["enforce", "audit"]} />
-        <Text name="owner" label="Owner id" value={q.owner} />
-        <Text name="team" label="Team id" value={q.team} />
-        <Text name="policy" label="Policy" value={q.policy} />
-        <Text name="rule" label="Rule" value={q.rule} />
-        <Text name="pipeline" label="Pipeline" value={q.pipeline} />
-        <Text name="stage" label="Stage" value={q.stage} />
-        <Text name="deal" label="Deal id" value={q.deal} />
+        <SelectField name="status" label="Status" value={q.status} options={plainOptions(["open", "resolved"])} />
+        <SelectField name="severity" label="Severity" value={q.severity} options={plainOptions(["critical", "warning", "info"])} />
+        <SelectField name="mode" label="Mode" value={q.mode} options={plainOptions(["enforce", "audit"])} />
+        <TextField name="owner" label="Owner id" value={q.owner} />
+        <TextField name="team" label="Team id" value={q.team} />
+        <TextField name="policy" label="Policy" value={q.policy} />
+        <TextField name="rule" label="Rule" value={q.rule} />
+        <TextField name="pipeline" label="Pipeline" value={q.pipeline} />
+        <TextField name="stage" label="Stage" value={q.stage} />
+        <TextField name="deal" label="Deal id" value={q.deal} />
         <label>From<input type="date" name="from" value={base.from ?? ""} /></label>
         <label>To<input type="date" name="to" value={base.to ?? ""} /></label>
         <label>
@@ -83,29 +62,21 @@ export async function violationsPage(c: Context<AuthEnv>): Promise<Response> {
         <a class="button secondary" href={`/dashboard/violations.csv${toQueryString(base)}`}>Download CSV</a>
       </form>
       <div class="card">
-        {page.items.length === 0 ? (
-          <EmptyState title="No violations match these filters">Widen the date range or clear a filter.</EmptyState>
-        ) : (
-          <table id="violations">
-            <thead>
-              <tr><th>When</th><th>Deal</th><th>Rule</th><th>Stage change</th><th>Rep</th><th>Severity</th><th>Mode</th><th>Status</th></tr>
-            </thead>
-            <tbody>
-              {page.items.map((v) => (
-                <tr>
-                  <td class="nowrap">{formatTime(v.occurredAt)}</td>
-                  <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.dealName ?? `Deal ${v.dealId}`}</a></td>
-                  <td>{v.ruleId}<div class="muted">{v.policyId}</div></td>
-                  <td>{v.fromStageLabel ?? nameOf(names.stages, v.fromStage)} → {v.toStageLabel ?? nameOf(names.stages, v.toStage)}</td>
-                  <td>{v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "—"}</td>
-                  <td><Badge kind={v.severity}>{v.severity}</Badge></td>
-                  <td><Badge kind={v.mode}>{v.mode}</Badge></td>
-                  <td><Badge kind={v.status}>{v.status}</Badge></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="violations"
+          rows={page.items}
+          empty={{ title: "No violations match these filters", hint: "Widen the date range or clear a filter." }}
+          columns={[
+            { header: "When", nowrap: true, cell: (v) => formatTime(v.occurredAt) },
+            { header: "Deal", cell: (v) => <a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.dealName ?? `Deal ${v.dealId}`}</a> },
+            { header: "Rule", cell: (v) => <>{v.ruleId}<div class="muted">{v.policyId}</div></> },
+            { header: "Stage change", cell: (v) => `${v.fromStageLabel ?? nameOf(names.stages, v.fromStage)} → ${v.toStageLabel ?? nameOf(names.stages, v.toStage)}` },
+            { header: "Rep", cell: (v) => (v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "—") },
+            { header: "Severity", cell: (v) => <Badge kind={v.severity}>{v.severity}</Badge> },
+            { header: "Mode", cell: (v) => <Badge kind={v.mode}>{v.mode}</Badge> },
+            { header: "Status", cell: (v) => <Badge kind={v.status}>{v.status}</Badge> },
+          ]}
+        />
         <div class="pager">
           <span>{page.items.length} shown{q.cursor ? " (continued)" : ""}</span>
           <span>

@@ -1,0 +1,112 @@
+// The rep page's sections: headline figures, stage-to-stage conversion, weekly trend, open items, by rule,
+// recent close-date pushes.
+import type { DisplayNames } from "../../store/display-names";
+import { nameOf } from "../../store/display-names";
+import type { RepRecord } from "../../store/reps-query";
+import { Card, KpiCard } from "./components/card";
+import { DataTable } from "./components/data-table";
+import { describeMissing, formatCount, formatDuration, formatShare, formatTime } from "./format";
+import { Badge } from "./layout";
+
+type DealLink = (portalId: number, dealId: string) => string;
+
+export function RepKpis(props: { r: RepRecord }) {
+  const r = props.r;
+  return (
+    <div class="kpis">
+      <KpiCard label="Compliant stage changes" value={formatShare(r.stageChanges.complianceRate)} hint={`${formatCount(r.stageChanges.compliant)} of ${formatCount(r.stageChanges.total)}`} />
+      <KpiCard label="Open violations" value={formatCount(r.openViolations.length === 50 ? r.violations.open : r.openViolations.length)} hint={`${formatCount(r.violations.total)} in the window`} />
+      <KpiCard label="Close dates pushed" value={formatCount(r.closeDatePushes.count)} hint={`${formatCount(r.closeDatePushes.totalDaysPushed)} days over ${formatCount(r.closeDatePushes.deals)} deals`} />
+      <KpiCard label="Deals won" value={formatCount(r.wonDeals)} hint="in the window" />
+    </div>
+  );
+}
+
+export function StageConversion(props: { stages: RepRecord["stages"]; names: DisplayNames }) {
+  const stage = (id: string | null) => (id ? nameOf(props.names.stages, id) : "—");
+  return (
+    <Card title="Batting average: stage to stage">
+      <DataTable
+        id="stages"
+        rows={props.stages}
+        empty={{ title: "No stage changes in this window" }}
+        columns={[
+          { header: "Stage", cell: (s) => stage(s.stage) },
+          { header: "Deals entered", num: true, cell: (s) => formatCount(s.dealsEntered) },
+          { header: "Next stage", cell: (s) => stage(s.nextStage) },
+          { header: "Converted", num: true, cell: (s) => formatShare(s.conversionToNext) },
+          { header: "Median time in stage", num: true, cell: (s) => formatDuration(s.medianTimeInStageMs) },
+        ]}
+      />
+    </Card>
+  );
+}
+
+export function RepTrend(props: { trend: RepRecord["trend"] }) {
+  return (
+    <Card title="Trend">
+      <DataTable
+        rows={props.trend}
+        empty={{ title: "No activity in this window" }}
+        chart={{ title: "Violations per week", series: [1] }}
+        columns={[
+          { header: "Week of", cell: (t) => t.week },
+          { header: "Violations", num: true, cell: (t) => t.violations },
+          { header: "Stage changes", num: true, cell: (t) => t.stageChanges },
+          { header: "Compliant", num: true, value: (t) => t.compliant, cell: (t) => (t.stageChanges ? formatShare(t.compliant / t.stageChanges) : "—") },
+        ]}
+      />
+    </Card>
+  );
+}
+
+export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink: DealLink }) {
+  return (
+    <Card title="Open items" spaced>
+      <DataTable
+        id="open-items"
+        rows={props.items}
+        empty={{ title: "Nothing open", hint: "This rep has no open violations." }}
+        columns={[
+          { header: "Deal", cell: (v) => <a href={props.dealLink(v.portalId, v.dealId)} target="_blank" rel="noopener noreferrer">{v.dealName ?? `Deal ${v.dealId}`} ↗</a> },
+          { header: "Rule", cell: (v) => <a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.ruleId}</a> },
+          { header: "What to fix", cell: (v) => (v.missing.length ? describeMissing(v.missing) : v.message) },
+          { header: "Since", nowrap: true, cell: (v) => formatTime(v.occurredAt) },
+          { header: "Severity", cell: (v) => <Badge kind={v.severity}>{v.severity}</Badge> },
+        ]}
+      />
+    </Card>
+  );
+}
+
+export function RepRules(props: { rules: RepRecord["byRule"] }) {
+  return (
+    <Card title="By rule">
+      <DataTable
+        rows={props.rules}
+        empty={{ title: "No violations in this window" }}
+        columns={[
+          { header: "Rule", cell: (x) => <>{x.ruleId}<div class="muted">{x.policyId}</div></> },
+          { header: "Open", num: true, cell: (x) => x.open },
+          { header: "Resolved", num: true, cell: (x) => x.resolved },
+        ]}
+      />
+    </Card>
+  );
+}
+
+export function CloseDatePushes(props: { pushes: RepRecord["closeDatePushes"]["recent"]; portalId: number; dealLink: DealLink }) {
+  return (
+    <Card title="Recent close-date pushes">
+      <DataTable
+        rows={props.pushes}
+        empty={{ title: "No close date was pushed out" }}
+        columns={[
+          { header: "When", cell: (p) => formatTime(p.occurredAt) },
+          { header: "Deal", cell: (p) => <a href={props.dealLink(props.portalId, p.dealId)} target="_blank" rel="noopener noreferrer">{p.dealId} ↗</a> },
+          { header: "Pushed by", num: true, cell: (p) => `${p.pushedDays ?? "?"} days` },
+        ]}
+      />
+    </Card>
+  );
+}
