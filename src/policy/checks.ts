@@ -132,7 +132,8 @@ export function findException(rule: RulePlan, ctx: ChangeContext, trace: Trace):
   return null;
 }
 
-export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: Trace): boolean | Error {
+/** Runs a CEL plan; `sentence` (the rule's explain or description) words the trace step for people. */
+export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: Trace, sentence: string | null = null): boolean | Error {
   let result: unknown;
   try {
     result = plan.run(ctx.cel());
@@ -150,7 +151,9 @@ export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: 
       expression: plan.source,
       passed,
       values,
-      detail: result instanceof Error ? `could not be evaluated: ${String(values.error)}` : passed ? "true" : "false",
+      detail: result instanceof Error
+        ? `could not be checked: ${String(values.error)}`
+        : sentence !== null ? `${sentence}: ${passed ? "yes" : "no"}` : passed ? "condition met" : "condition not met",
     });
   }
   return result instanceof Error ? result : passed;
@@ -194,16 +197,33 @@ export function checkRequirements(rule: RulePlan, ctx: ChangeContext, trace: Tra
   for (const req of rule.require) {
     const raw = readRaw(ctx.change.new, req.property);
     const ok = matchesRequirement(req, raw);
-    const wanted = req.equals === null ? "non-empty" : `= ${String(req.equals)}`;
-    trace?.push({ check: "require", expression: `${req.property} ${wanted}`, passed: ok, values: { property: req.property, value: raw, expected: req.equals }, detail: ok ? "satisfied" : `${req.property} must be ${wanted}, is ${raw === null || raw.trim() === "" ? "empty" : JSON.stringify(raw)}` });
-    if (!ok) failures.push({ detail: `${req.property} must be ${wanted}`, missing: [req.property] });
+    const expected = requirementWords(req);
+    const is = raw === null || raw.trim() === "" ? "is empty" : `is ${JSON.stringify(raw)}`;
+    trace?.push({ check: "require", expression: `${req.property} ${req.equals === null ? "non-empty" : `= ${String(req.equals)}`}`, passed: ok, values: { property: req.property, value: raw, expected: req.equals }, detail: ok ? `${req.label} ${expected}: yes` : `${req.label} must ${expected}, and ${is}` });
+    if (!ok) failures.push({ detail: `${req.label} must ${expected}`, missing: [req.property] });
   }
   for (const a of rule.associations) {
     const have = ctx.change.associations[a.kind];
     const ok = have >= a.min;
-    trace?.push({ check: "associations", expression: `${a.kind} >= ${a.min}`, passed: ok, values: { kind: a.kind, count: have, min: a.min }, detail: ok ? "satisfied" : `needs at least ${a.min} associated ${a.kind}, has ${have}` });
-    if (!ok) failures.push({ detail: `needs at least ${a.min} associated ${a.kind}`, missing: [`association:${a.kind}`] });
+    const needed = associationWords(a.kind, a.min);
+    trace?.push({ check: "associations", expression: `${a.kind} >= ${a.min}`, passed: ok, values: { kind: a.kind, count: have, min: a.min }, detail: ok ? `has ${needed}` : `needs ${needed}, has ${have}` });
+    if (!ok) failures.push({ detail: `the deal needs ${needed}`, missing: [`association:${a.kind}`] });
   }
+}
+
+/** "be filled in", "be Yes", "be \"Partner\"": how a requirement reads after "Close Date must". */
+function requirementWords(req: RequirementPlan): string {
+  if (req.equals === null) return "be filled in";
+  if (req.type === "bool") return req.equals === true || String(req.equals).toLowerCase() === "true" ? "be Yes" : "be No";
+  return `be ${typeof req.equals === "string" ? `"${req.equals}"` : String(req.equals)}`;
+}
+
+const ASSOCIATION_NOUNS = { contacts: ["contact", "contacts"], companies: ["company", "companies"], line_items: ["line item", "line items"] } as const;
+
+/** "an associated contact", "at least 2 associated line items". */
+function associationWords(kind: keyof typeof ASSOCIATION_NOUNS, min: number): string {
+  const [one, many] = ASSOCIATION_NOUNS[kind];
+  return min <= 1 ? `an associated ${one}` : `at least ${min} associated ${many}`;
 }
 
 /** Number of open stages strictly between two stages of the same pipeline (closed stages are not steps). */
@@ -226,17 +246,18 @@ export function checkTransition(plan: TransitionPlan, ordered: readonly StageInf
   const before = failures.length;
   for (const t of plan.terminal) {
     if (!t.stages.has(from.id)) continue;
-    if (!t.allowedTo.has(to.id)) fail("transition.terminal", `${from.label} is terminal: it may only move to ${[...t.allowedTo].map((id) => labelOf(ordered, id)).join(", ") || "nothing"}`, { allowedTo: [...t.allowedTo] });
+    const targets = [...t.allowedTo].map((id) => labelOf(ordered, id));
+    if (!t.allowedTo.has(to.id)) fail("transition.terminal", targets.length ? `a deal in ${from.label} may only move to ${joinWords(targets, "or")}` : `a deal in ${from.label} stays there`, { allowedTo: [...t.allowedTo] });
     else if (t.by !== null && !matchesActor(t.by, ctx)) fail("transition.terminal", `only ${t.by.text} may move a deal out of ${from.label}`, { allowedTo: [...t.allowedTo] });
   }
   const allowed = plan.allowed.get(from.id);
-  if (allowed !== undefined && !allowed.has(to.id)) fail("transition.allowed", `${from.label} → ${to.label} is not an allowed transition`, { allowedTo: [...allowed] });
+  if (allowed !== undefined && !allowed.has(to.id)) fail("transition.allowed", `a deal in ${from.label} may not move to ${to.label}`, { allowedTo: [...allowed] });
   if (to.index < from.index && plan.backward === "deny" && !plan.backwardAllowedTo.has(to.id)) {
     fail("transition.backward", `moved backward from ${from.label} to ${to.label}`);
   }
   if (plan.maxSkip !== null && to.index > from.index && !(to.isClosed && plan.allowSkipToClosed)) {
     const skipped = countSkipped(ordered, from, to);
-    if (skipped > plan.maxSkip) fail("transition.skip", `skipped ${skipped} stage${skipped === 1 ? "" : "s"} from ${from.label} to ${to.label} (at most ${plan.maxSkip} allowed)`, { skipped, maxSkip: plan.maxSkip });
+    if (skipped > plan.maxSkip) fail("transition.skip", skipWords(ordered, from, to, plan.maxSkip), { skipped, maxSkip: plan.maxSkip });
   }
   if (failures.length === before) trace?.push({ check: "transition", passed: true, values: transitionValues(ctx, from, to), detail: "allowed move" });
 }
@@ -244,6 +265,19 @@ export function checkTransition(plan: TransitionPlan, ordered: readonly StageInf
 function transitionValues(ctx: ChangeContext, from: StageInfo, to: StageInfo): Record<string, unknown> {
   const a = ctx.change.actor;
   return { from: from.label, to: to.label, fromId: from.id, toId: to.id, fromIndex: from.index, toIndex: to.index, userId: a.userId, teamIds: a.teamIds, source: ctx.source, isManager: a.isManager, isDealOwner: a.isDealOwner };
+}
+
+/** "it skipped Qualified To Buy and Presentation Scheduled; deals move one stage at a time". */
+function skipWords(ordered: readonly StageInfo[], from: StageInfo, to: StageInfo, maxSkip: number): string {
+  const skipped = ordered.filter((s) => s.index > from.index && s.index < to.index && !s.isClosed).map((s) => s.label);
+  const rule = maxSkip === 0 ? "deals move one stage at a time" : `a deal may skip at most ${maxSkip} stage${maxSkip === 1 ? "" : "s"} in one move`;
+  return `it skipped ${joinWords(skipped, "and")}; ${rule}`;
+}
+
+/** "A", "A and B", "A, B and C". */
+export function joinWords(words: readonly string[], last: "and" | "or"): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} ${last} ${words[words.length - 1] ?? ""}`;
 }
 
 function labelOf(ordered: readonly StageInfo[], id: string): string {
