@@ -38,6 +38,7 @@ export function compilePolicy(input: CompileInput): PolicyPlan {
     id: doc.id,
     version: input.version,
     file: input.file,
+    description: doc.description,
     mode: doc.mode ?? "audit",
     scope: {
       pipelines,

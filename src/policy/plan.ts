@@ -147,6 +147,7 @@ export interface ScopePlan {
 
 export interface PolicyPlan {
   id: string;
+  description: string | undefined;
   version: string;
   file: string;
   mode: Mode;

@@ -18,6 +18,9 @@ export interface SummaryFilter extends Pick<ViolationFilter, "teams" | "ownerId"
 export interface Summary {
   window: { from: string; to: string };
   totals: Counts;
+  /** How resolved violations were closed: fixed by a person, reverted by the engine, or closed by a merge. */
+  resolutions: Resolutions;
+  /** Median time to fix over people's fixes only (reverts and merges are not fixes). */
   medianTimeToFixMs: number | null;
   stageChanges: { total: number; compliant: number; compliantShare: number | null };
   byOwner: Array<Counts & { ownerId: string | null }>;
@@ -26,6 +29,17 @@ export interface Summary {
   byStage: Array<Counts & { stage: string | null }>;
   byWeek: Array<Counts & { week: string }>;
 }
+
+export interface Resolutions {
+  byPerson: number;
+  byEngine: number;
+  byMerge: number;
+}
+
+/** SQL for a resolved row's kind; 0009 keeps the same rule in its triggers. */
+export const RESOLUTION_KIND_SQL =
+  "CASE WHEN resolved_by LIKE 'engine:%' THEN 'engine' WHEN resolved_by LIKE 'merged:%' THEN 'merge' ELSE 'person' END";
+const PEOPLES_FIX_SQL = "COALESCE(resolved_by, '') NOT LIKE 'engine:%' AND COALESCE(resolved_by, '') NOT LIKE 'merged:%'";
 
 interface CountRow {
   k1: string | null;
@@ -101,6 +115,9 @@ function rollupStatements(db: D1Database, f: SummaryFilter): D1PreparedStatement
     db
       .prepare(`SELECT COALESCE(SUM(total), 0) AS total, COALESCE(SUM(compliant), 0) AS compliant FROM transition_rollup WHERE day >= ? AND day < ?${transitionScope.sql}`)
       .bind(...days, ...transitionScope.params),
+    db
+      .prepare(`SELECT kind, SUM(count) AS count FROM resolution_rollup WHERE day >= ? AND day < ?${weekScope.sql} GROUP BY kind`)
+      .bind(...days, ...weekScope.params),
   ];
 }
 
@@ -130,7 +147,7 @@ function medianStatement(db: D1Database, f: SummaryFilter): D1PreparedStatement 
   const where = violationWhere(f);
   return db
     .prepare(
-      `WITH fixed AS (SELECT time_to_fix_ms AS t FROM violations WHERE ${where.sql} AND status = 'resolved' AND time_to_fix_ms IS NOT NULL)
+      `WITH fixed AS (SELECT time_to_fix_ms AS t FROM violations WHERE ${where.sql} AND status = 'resolved' AND time_to_fix_ms IS NOT NULL AND ${PEOPLES_FIX_SQL})
        SELECT NULL AS bucket, t AS value, (SELECT COUNT(*) FROM fixed) AS count FROM fixed ORDER BY t LIMIT 1 OFFSET ((SELECT COUNT(*) FROM fixed) - 1) / 2`,
     )
     .bind(...where.params);
@@ -179,13 +196,14 @@ function rawStatements(db: D1Database, f: SummaryFilter): D1PreparedStatement[] 
       .bind(...where.params),
     medianStatement(db, f),
     db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(compliant), 0) AS compliant FROM stage_transitions WHERE ${tw.sql}`).bind(...tw.params),
+    db.prepare(`SELECT ${RESOLUTION_KIND_SQL} AS kind, COUNT(*) AS count FROM violations WHERE ${where.sql} AND status = 'resolved' GROUP BY 1`).bind(...where.params),
   ];
 }
 
 /** Computes the summary in one D1 round trip. Throws only on D1 errors. */
 export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summary> {
   const statements = canUseRollup(f) ? rollupStatements(db, f) : rawStatements(db, f);
-  const [owners, teams, rules, stages, weeks, fix, transitions] = await db.batch<CountRow | MedianRow | { total: number; compliant: number }>(statements);
+  const [owners, teams, rules, stages, weeks, fix, transitions, kinds] = await db.batch<CountRow | MedianRow | { total: number; compliant: number }>(statements);
   const rows = (r: D1Result<unknown> | undefined) => (r?.results ?? []) as CountRow[];
   const ownerRows = rows(owners);
   const totals = ownerRows.reduce((acc, r) => ({ open: acc.open + r.open, resolved: acc.resolved + r.resolved }), { open: 0, resolved: 0 });
@@ -194,6 +212,7 @@ export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summ
   return {
     window: { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() },
     totals: counts(totals),
+    resolutions: readResolutions((kinds?.results ?? []) as unknown as Array<{ kind: string; count: number }>),
     medianTimeToFixMs: readMedian((fix?.results ?? []) as MedianRow[]),
     stageChanges: { total: tr.total, compliant: tr.compliant, compliantShare: tr.total > 0 ? tr.compliant / tr.total : null },
     byOwner: ownerRows.map((r) => ({ ownerId: r.k1, ...counts(r) })),
@@ -202,4 +221,9 @@ export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summ
     byStage: rows(stages).map((r) => ({ stage: r.k1, ...counts(r) })),
     byWeek: rows(weeks).map((r) => ({ week: new Date(Number(r.k1) * WEEK_MS - MONDAY_SHIFT_MS).toISOString().slice(0, 10), ...counts(r) })),
   };
+}
+
+function readResolutions(rows: Array<{ kind: string; count: number }>): Resolutions {
+  const of = (kind: string) => rows.find((r) => r.kind === kind)?.count ?? 0;
+  return { byPerson: of("person"), byEngine: of("engine"), byMerge: of("merge") };
 }

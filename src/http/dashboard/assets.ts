@@ -55,6 +55,11 @@ figure.chart{margin:0 0 8px}figure.chart svg{width:100%;height:auto;display:bloc
 .legend{display:flex;gap:14px;font-size:.8rem;color:var(--muted);margin-top:4px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 details.chart-data summary{cursor:pointer;color:var(--muted);font-size:.82rem;margin:4px 0}
 .muted{color:var(--muted)}.nowrap{white-space:nowrap}
+.spark{display:inline-flex;align-items:flex-end;gap:2px;height:22px;min-width:60px;vertical-align:middle}
+.spark i{display:block;width:5px;background:#9fb3f5;border-radius:1px}.spark i.partial{background:repeating-linear-gradient(45deg,#9fb3f5 0 2px,#e8eefe 2px 4px)}
+tr.noted td{color:var(--muted);font-style:italic}
+details.tech{margin-top:10px}details.tech summary{cursor:pointer;color:var(--muted);font-size:.82rem}
+.table-scroll{overflow-x:auto}
 @media (max-width:720px){main{padding:14px}.topbar{gap:10px;padding:0 12px}.who{display:none}}
 `;
 

@@ -6,7 +6,7 @@ import type { Principal } from "../auth";
 export interface LayoutProps {
   title: string;
   principal?: Principal;
-  active?: "overview" | "violations" | "docs";
+  active?: "overview" | "violations" | "policies" | "docs";
   children?: Child;
 }
 
@@ -30,6 +30,7 @@ export function Layout(props: LayoutProps) {
             <nav>
               <a href="/dashboard" class={props.active === "overview" ? "active" : ""}>Overview</a>
               <a href="/dashboard/violations" class={props.active === "violations" ? "active" : ""}>Violations</a>
+              <a href="/dashboard/policies" class={props.active === "policies" ? "active" : ""}>Policies</a>
               <a href="/api/docs" class={props.active === "docs" ? "active" : ""}>API</a>
             </nav>
           ) : null}

@@ -1,8 +1,10 @@
 // Overview: open violations by rule and rep, weekly trend, stages where discipline breaks most, by team.
 import type { Context } from "hono";
-import { loadDisplayNames, nameOf } from "../../store/display-names";
+import { loadDisplayNames, loadFilterOptions, nameOf } from "../../store/display-names";
 import { getSummary } from "../../store/summary-query";
+import { listCatalog, readModeOverride } from "../api/policy-catalog";
 import { parseQuery, resolveWindow, SummaryQuerySchema } from "../api/query-schemas";
+import { resolveFilterNames } from "../api/resolve-filters";
 import { resolveTeamScope, type AuthEnv } from "../auth";
 import { formatDate, toQueryString } from "./format";
 import { Layout } from "./layout";
@@ -11,15 +13,18 @@ import { OverviewFilters, OverviewKpis, OwnersTable, RulesTable, StagesTable, Te
 
 export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
   const principal = c.get("principal");
-  const q = parseQuery(SummaryQuerySchema, c.req.url);
+  const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+  const q = await resolveFilterNames(c.env.DB, parseQuery(SummaryQuerySchema, c.req.url), catalog);
   const window = resolveWindow(q, Date.now());
   const teams = resolveTeamScope(principal, q.team);
   const s = await getSummary(c.env.DB, { ...window, teams, ownerId: q.owner, policyId: q.policy, ruleId: q.rule });
-  const names = await loadDisplayNames(c.env.DB, { owners: s.byOwner.map((o) => o.ownerId), teams: s.byTeam.map((t) => t.teamId), stages: s.byStage.map((x) => x.stage) });
+  const [names, options] = await Promise.all([
+    loadDisplayNames(c.env.DB, { owners: [...s.byOwner.map((o) => o.ownerId), q.owner ?? null], teams: [...s.byTeam.map((t) => t.teamId), q.team ?? null], stages: s.byStage.map((x) => x.stage) }),
+    loadFilterOptions(c.env.DB, principal.teams),
+  ]);
   const from = formatDate(s.window.from);
   const to = formatDate(new Date(window.to - 1).toISOString());
-  const listLink = (extra: Record<string, string | null>) => `/dashboard/violations${toQueryString({ team: q.team, from, to, ...extra })}`;
-  const teamOptions = principal.teams ?? s.byTeam.map((t) => t.teamId).filter((t): t is string => t !== null);
+  const listLink = (extra: Record<string, string | null>) => `/dashboard/violations${toQueryString({ team: q.team, owner: q.owner, policy: q.policy, from, to, ...extra })}`;
   return c.html(
     <Layout title="Overview" principal={principal} active="overview">
       <h1>Pipeline discipline</h1>
@@ -27,12 +32,12 @@ export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
         {from} to {to}
         {q.team ? ` · team ${nameOf(names.teams, q.team)}` : principal.teams ? " · your teams" : " · all teams"}
       </p>
-      <OverviewFilters team={q.team} teamOptions={teamOptions} names={names} allLabel={principal.teams ? "All my teams" : "All teams"} from={from} to={to} />
+      <OverviewFilters q={q} options={options} catalog={catalog} names={names} allLabel={principal.teams ? "All my teams" : "All teams"} from={from} to={to} />
       <OverviewKpis s={s} listLink={listLink} />
       <NativeDriftCard db={c.env.DB} />
       <WeeklyTrend weeks={s.byWeek} />
       <div class="grid">
-        <RulesTable rules={s.byRule.filter((r) => r.open > 0).sort((a, b) => b.open - a.open)} listLink={listLink} />
+        <RulesTable rules={s.byRule.filter((r) => r.open > 0).sort((a, b) => b.open - a.open)} listLink={listLink} catalog={catalog} />
         <OwnersTable owners={s.byOwner.filter((r) => r.open > 0).sort((a, b) => b.open - a.open).slice(0, 15)} names={names} />
       </div>
       <div class="grid">

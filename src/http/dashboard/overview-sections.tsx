@@ -1,7 +1,8 @@
 // The overview's sections: filter bar, headline figures, weekly trend and the four breakdown tables.
-import type { DisplayNames } from "../../store/display-names";
+import type { DisplayNames, FilterOptions } from "../../store/display-names";
 import { nameOf } from "../../store/display-names";
 import type { Summary } from "../../store/summary-query";
+import { policyLabels, ruleLabels, type CatalogPolicy } from "../api/policy-catalog";
 import { Card, KpiCard } from "./components/card";
 import { DataTable } from "./components/data-table";
 import { SelectField } from "./components/filter-fields";
@@ -10,10 +11,23 @@ import { formatCount, formatDuration, formatShare, toQueryString } from "./forma
 type Row<K extends keyof Summary> = Summary[K] extends Array<infer R> ? R : never;
 export type ListLink = (extra: Record<string, string | null>) => string;
 
-export function OverviewFilters(props: { team: string | undefined; teamOptions: string[]; names: DisplayNames; allLabel: string; from: string; to: string }) {
+export interface OverviewFilterProps {
+  q: { team?: string; owner?: string; policy?: string };
+  options: FilterOptions;
+  catalog: readonly CatalogPolicy[];
+  names: DisplayNames;
+  allLabel: string;
+  from: string;
+  to: string;
+}
+
+export function OverviewFilters(props: OverviewFilterProps) {
+  const { q, options, names } = props;
   return (
     <form class="filters" method="get" action="/dashboard">
-      <SelectField name="team" label="Team" value={props.team} anyLabel={props.allLabel} options={props.teamOptions.map((t) => ({ value: t, label: nameOf(props.names.teams, t) }))} />
+      <SelectField name="team" label="Team" value={q.team} anyLabel={props.allLabel} options={options.teams.map((t) => ({ value: t.id, label: t.name }))} valueLabel={nameOf(names.teams, q.team)} />
+      <SelectField name="owner" label="Deal owner" value={q.owner} options={options.owners.map((o) => ({ value: o.id, label: o.name }))} valueLabel={nameOf(names.owners, q.owner)} />
+      <SelectField name="policy" label="Policy" value={q.policy} options={props.catalog.map((p) => ({ value: p.id, label: p.description ?? p.id }))} />
       <label>From<input type="date" name="from" value={props.from} /></label>
       <label>To<input type="date" name="to" value={props.to} /></label>
       <button class="primary" type="submit">Apply</button>
@@ -26,11 +40,19 @@ export function OverviewKpis(props: { s: Summary; listLink: ListLink }) {
   return (
     <div class="kpis">
       <KpiCard label="Open violations" value={formatCount(s.totals.open)} hint={<a href={props.listLink({ status: "open" })}>See them</a>} />
-      <KpiCard label="Resolved" value={formatCount(s.totals.resolved)} hint={`of ${formatCount(s.totals.total)} in the window`} />
-      <KpiCard label="Median time to fix" value={formatDuration(s.medianTimeToFixMs)} hint="resolved violations" />
+      <KpiCard label="Fixed by people" value={formatCount(s.resolutions.byPerson)} hint={resolutionHint(s)} />
+      <KpiCard label="Median time to fix" value={formatDuration(s.medianTimeToFixMs)} hint="people's fixes only" />
       <KpiCard label="Compliant stage changes" value={formatShare(s.stageChanges.compliantShare)} hint={`${formatCount(s.stageChanges.compliant)} of ${formatCount(s.stageChanges.total)}`} />
     </div>
   );
+}
+
+/** "3 moved back by the engine · 1 closed by a merge · of 12 in the window". */
+function resolutionHint(s: Summary): string {
+  const parts = [`${formatCount(s.resolutions.byEngine)} moved back by the engine`];
+  if (s.resolutions.byMerge > 0) parts.push(`${formatCount(s.resolutions.byMerge)} closed by a merge`);
+  parts.push(`of ${formatCount(s.totals.total)} in the window`);
+  return parts.join(" · ");
 }
 
 export function WeeklyTrend(props: { weeks: Array<Row<"byWeek">> }) {
@@ -51,15 +73,17 @@ export function WeeklyTrend(props: { weeks: Array<Row<"byWeek">> }) {
   );
 }
 
-export function RulesTable(props: { rules: Array<Row<"byRule">>; listLink: ListLink }) {
+export function RulesTable(props: { rules: Array<Row<"byRule">>; listLink: ListLink; catalog: readonly CatalogPolicy[] }) {
+  const rule = ruleLabels(props.catalog);
+  const policy = policyLabels(props.catalog);
   return (
     <Card title="Open violations by rule">
       <DataTable
         rows={props.rules}
         empty={{ title: "Nothing open", hint: "Every violation in this window has been fixed." }}
         columns={[
-          { header: "Rule", cell: (r) => <a href={props.listLink({ status: "open", policy: r.policyId, rule: r.ruleId })}>{r.ruleId}</a> },
-          { header: "Policy", cell: (r) => <a href={`/dashboard/policies/${encodeURIComponent(r.policyId)}`}>{r.policyId}</a> },
+          { header: "Rule", cell: (r) => <a href={props.listLink({ status: "open", policy: r.policyId, rule: r.ruleId })}>{rule(r.policyId, r.ruleId)}</a> },
+          { header: "Policy", cell: (r) => <a href={`/dashboard/policies/${encodeURIComponent(r.policyId)}`}>{policy(r.policyId)}</a> },
           { header: "Open", bar: (r) => r.open },
         ]}
       />

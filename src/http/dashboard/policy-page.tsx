@@ -1,12 +1,14 @@
-// Policy page: hits per rule, audit vs enforce, and what enforce mode would have done for audit-mode hits.
+// Policy page: every rule of the policy with its description and plain condition, hits per rule and mode, and what
+// enforce mode would have done for audit-mode hits. Reachable for every shipped policy, broken or not.
 import type { Context } from "hono";
 import { AppError } from "../../errors";
 import { getPolicyStats } from "../../store/policy-query";
+import { listCatalog, readModeOverride, ruleLabels } from "../api/policy-catalog";
 import { parseQuery, PathIdSchema, resolveWindow, WindowQuerySchema } from "../api/query-schemas";
 import type { AuthEnv } from "../auth";
 import { formatDate } from "./format";
-import { EmptyState, Layout } from "./layout";
-import { RuleHits, VersionsSeen, WouldHaveDone } from "./policy-sections";
+import { Layout } from "./layout";
+import { mergeRuleRows, RuleHits, VersionsSeen, WouldHaveDone } from "./policy-sections";
 import { RuleCoverage } from "./rule-coverage";
 
 export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
@@ -15,24 +17,26 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
   const principal = c.get("principal");
   const q = parseQuery(WindowQuerySchema, c.req.url);
   const window = resolveWindow(q, Date.now());
+  const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+  const shipped = catalog.find((p) => p.id === id.data);
   const p = await getPolicyStats(c.env.DB, { policyId: id.data, teams: principal.teams, ...window });
+  if (!shipped && p.rules.length === 0) throw new AppError("NOT_FOUND", "There is no policy with that id.");
   const from = formatDate(p.window.from);
   const to = formatDate(new Date(window.to - 1).toISOString());
+  const title = shipped?.description ?? p.policyId;
   return c.html(
-    <Layout title={`Policy ${p.policyId}`} principal={principal}>
-      <h1>Policy {p.policyId}</h1>
-      <p class="sub">{from} to {to}</p>
-      {p.rules.length === 0 ? (
-        <div class="card"><EmptyState title="No hits in this window">Either every change complied, or this policy id is not in use.</EmptyState></div>
-      ) : (
-        <>
-          <div class="grid">
-            <RuleHits p={p} from={from} to={to} />
-            <WouldHaveDone rows={p.wouldHaveDone} />
-          </div>
-          <VersionsSeen versions={p.versions} />
-        </>
-      )}
+    <Layout title={`Policy · ${title}`} principal={principal} active="policies">
+      <p class="sub"><a href="/dashboard/policies">← Policies</a></p>
+      <h1>{title}</h1>
+      <p class="sub">
+        {shipped ? `${shipped.rules.length} rules · ` : "No longer shipped · "}
+        {from} to {to}
+      </p>
+      <div class="grid">
+        <RuleHits policyId={p.policyId} rows={mergeRuleRows(shipped?.rules ?? [], p.rules)} from={from} to={to} />
+        <WouldHaveDone rows={p.wouldHaveDone} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
+      </div>
+      <VersionsSeen versions={p.versions} />
       <RuleCoverage policyId={p.policyId} />
     </Layout>,
   );

@@ -1,5 +1,6 @@
-// The policy page's sections: hits per rule, what enforce mode would have done, versions seen.
+// The policy page's sections: every rule with its hits, what enforce mode would have done, versions seen.
 import type { PolicyStats } from "../../store/policy-query";
+import type { CatalogRule } from "../api/policy-catalog";
 import { Card } from "./components/card";
 import { DataTable } from "./components/data-table";
 import { formatCount, formatDate, toQueryString } from "./format";
@@ -12,16 +13,45 @@ const WOULD: Record<string, string> = {
   log: "logged it",
 };
 
-export function RuleHits(props: { p: PolicyStats; from: string; to: string }) {
-  const p = props.p;
+export interface RuleRow {
+  id: string;
+  description: string | null;
+  explain: string | null;
+  mode: "audit" | "enforce";
+  open: number;
+  resolved: number;
+  total: number;
+}
+
+/** Every shipped rule (zero hits included) plus any rule/mode pair seen on violations, described where known. */
+export function mergeRuleRows(shipped: readonly CatalogRule[], hits: PolicyStats["rules"]): RuleRow[] {
+  const rows: RuleRow[] = [];
+  for (const r of shipped) {
+    const seen = hits.filter((h) => h.ruleId === r.id);
+    if (seen.length === 0) rows.push({ id: r.id, description: r.description, explain: r.explain, mode: r.mode, open: 0, resolved: 0, total: 0 });
+    for (const h of seen) rows.push({ id: r.id, description: r.description, explain: r.explain, mode: h.mode, open: h.open, resolved: h.resolved, total: h.total });
+  }
+  for (const h of hits) if (!shipped.some((r) => r.id === h.ruleId)) rows.push({ id: h.ruleId, description: null, explain: null, mode: h.mode, open: h.open, resolved: h.resolved, total: h.total });
+  return rows;
+}
+
+export function RuleHits(props: { policyId: string; rows: RuleRow[]; from: string; to: string }) {
   return (
-    <Card title="Hits per rule">
+    <Card title="Rules and their hits">
       <DataTable
         id="rules"
-        rows={p.rules}
-        empty={{ title: "No hits in this window" }}
+        rows={props.rows}
+        empty={{ title: "This policy has no rules" }}
         columns={[
-          { header: "Rule", cell: (r) => <a href={`/dashboard/violations${toQueryString({ policy: p.policyId, rule: r.ruleId, mode: r.mode, from: props.from, to: props.to })}`}>{r.ruleId}</a> },
+          {
+            header: "Rule",
+            cell: (r) => (
+              <>
+                <a href={`/dashboard/violations${toQueryString({ policy: props.policyId, rule: r.id, mode: r.mode, from: props.from, to: props.to })}`}>{r.description ?? r.id}</a>
+                {r.explain ? <div class="muted">{r.explain}</div> : null}
+              </>
+            ),
+          },
           { header: "Mode", cell: (r) => <Badge kind={r.mode}>{r.mode}</Badge> },
           { header: "Open", num: true, cell: (r) => formatCount(r.open) },
           { header: "Resolved", num: true, cell: (r) => formatCount(r.resolved) },
@@ -32,7 +62,7 @@ export function RuleHits(props: { p: PolicyStats; from: string; to: string }) {
   );
 }
 
-export function WouldHaveDone(props: { rows: PolicyStats["wouldHaveDone"] }) {
+export function WouldHaveDone(props: { rows: PolicyStats["wouldHaveDone"]; rule: (ruleId: string) => string }) {
   return (
     <Card title="If audit rules were enforced">
       <p class="muted">What the engine planned for audit-mode hits but did not do.</p>
@@ -41,7 +71,7 @@ export function WouldHaveDone(props: { rows: PolicyStats["wouldHaveDone"] }) {
         rows={props.rows}
         empty={{ title: "No audit-mode hits", hint: "Every hit here came from a rule already in enforce mode." }}
         columns={[
-          { header: "Rule", cell: (w) => w.ruleId },
+          { header: "Rule", cell: (w) => props.rule(w.ruleId) },
           { header: "Enforce would have", cell: (w) => WOULD[w.action] ?? w.action },
           { header: "Count", num: true, cell: (w) => formatCount(w.count) },
         ]}

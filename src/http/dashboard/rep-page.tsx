@@ -5,6 +5,7 @@ import { AppError } from "../../errors";
 import { loadDisplayNames, nameOf } from "../../store/display-names";
 import { getRepRecord } from "../../store/reps-query";
 import { parseQuery, PathIdSchema, resolveWindow, WindowQuerySchema } from "../api/query-schemas";
+import { listCatalog, readModeOverride, ruleLabels, withSnapshotLabels } from "../api/policy-catalog";
 import { checkRepAccess } from "../api/reports";
 import type { AuthEnv } from "../auth";
 import { buildDealUrl, formatDate } from "./format";
@@ -19,7 +20,9 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
   const window = resolveWindow(q, Date.now());
   const teamIds = await checkRepAccess(c.env.DB, principal, id.data);
   const r = await getRepRecord(c.env.DB, { ownerId: id.data, teams: principal.teams, ...window });
-  const names = await loadDisplayNames(c.env.DB, { owners: [id.data], teams: teamIds, stages: r.stages.flatMap((s) => [s.stage, s.nextStage]) });
+  const names = await loadDisplayNames(c.env.DB, { owners: [id.data], teams: teamIds, stages: r.stages.flatMap((s) => [s.stage, s.nextStage]), deals: r.closeDatePushes.recent.map((p) => p.dealId) });
+  const rule = ruleLabels(listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)));
+  const labels = withSnapshotLabels(names.properties);
   const repName = nameOf(names.owners, id.data);
   // Close-date rows carry no portal id; every violation of the rep shares the one portal the Worker serves.
   const portalId = r.openViolations[0]?.portalId ?? Number(c.env.HUBSPOT_PORTAL_ID ?? 0);
@@ -36,10 +39,10 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
         <StageConversion stages={r.stages} names={names} />
         <RepTrend trend={r.trend} />
       </div>
-      <OpenItems items={r.openViolations} dealLink={dealLink} />
+      <OpenItems items={r.openViolations} dealLink={dealLink} rule={rule} labels={labels} />
       <div class="grid">
-        <RepRules rules={r.byRule} />
-        <CloseDatePushes pushes={r.closeDatePushes.recent} portalId={portalId} dealLink={dealLink} />
+        <RepRules rules={r.byRule} rule={rule} />
+        <CloseDatePushes pushes={r.closeDatePushes.recent} portalId={portalId} dealLink={dealLink} deals={names.deals} />
       </div>
     </Layout>,
   );

@@ -5,7 +5,7 @@ import { nameOf } from "../../store/display-names";
 import type { RepRecord } from "../../store/reps-query";
 import { Card, KpiCard } from "./components/card";
 import { DataTable } from "./components/data-table";
-import { describeMissing, formatCount, formatDuration, formatShare, formatTime } from "./format";
+import { describeMissingWith, formatCount, formatDuration, formatShare, formatTime } from "./format";
 import { Badge } from "./layout";
 
 type DealLink = (portalId: number, dealId: string) => string;
@@ -60,7 +60,9 @@ export function RepTrend(props: { trend: RepRecord["trend"] }) {
   );
 }
 
-export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink: DealLink }) {
+type RuleLabel = (policyId: string, ruleId: string) => string;
+
+export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink: DealLink; rule: RuleLabel; labels: Map<string, string> }) {
   return (
     <Card title="Open items" spaced>
       <DataTable
@@ -69,8 +71,8 @@ export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink:
         empty={{ title: "Nothing open", hint: "This rep has no open violations." }}
         columns={[
           { header: "Deal", cell: (v) => <a href={props.dealLink(v.portalId, v.dealId)} target="_blank" rel="noopener noreferrer">{v.dealName ?? `Deal ${v.dealId}`} ↗</a> },
-          { header: "Rule", cell: (v) => <a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.ruleId}</a> },
-          { header: "What to fix", cell: (v) => (v.missing.length ? describeMissing(v.missing) : v.message) },
+          { header: "Rule", cell: (v) => <a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{props.rule(v.policyId, v.ruleId)}</a> },
+          { header: "What to fix", cell: (v) => (v.missing.length ? `Fill in ${describeMissingWith(props.labels, v.missing)}` : v.message) },
           { header: "Since", nowrap: true, cell: (v) => formatTime(v.occurredAt) },
           { header: "Severity", cell: (v) => <Badge kind={v.severity}>{v.severity}</Badge> },
         ]}
@@ -79,14 +81,14 @@ export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink:
   );
 }
 
-export function RepRules(props: { rules: RepRecord["byRule"] }) {
+export function RepRules(props: { rules: RepRecord["byRule"]; rule: RuleLabel }) {
   return (
     <Card title="By rule">
       <DataTable
         rows={props.rules}
         empty={{ title: "No violations in this window" }}
         columns={[
-          { header: "Rule", cell: (x) => <>{x.ruleId}<div class="muted">{x.policyId}</div></> },
+          { header: "Rule", cell: (x) => props.rule(x.policyId, x.ruleId) },
           { header: "Open", num: true, cell: (x) => x.open },
           { header: "Resolved", num: true, cell: (x) => x.resolved },
         ]}
@@ -95,7 +97,7 @@ export function RepRules(props: { rules: RepRecord["byRule"] }) {
   );
 }
 
-export function CloseDatePushes(props: { pushes: RepRecord["closeDatePushes"]["recent"]; portalId: number; dealLink: DealLink }) {
+export function CloseDatePushes(props: { pushes: RepRecord["closeDatePushes"]["recent"]; portalId: number; dealLink: DealLink; deals: Map<string, string> }) {
   return (
     <Card title="Recent close-date pushes">
       <DataTable
@@ -103,8 +105,8 @@ export function CloseDatePushes(props: { pushes: RepRecord["closeDatePushes"]["r
         empty={{ title: "No close date was pushed out" }}
         columns={[
           { header: "When", cell: (p) => formatTime(p.occurredAt) },
-          { header: "Deal", cell: (p) => <a href={props.dealLink(props.portalId, p.dealId)} target="_blank" rel="noopener noreferrer">{p.dealId} ↗</a> },
-          { header: "Pushed by", num: true, cell: (p) => `${p.pushedDays ?? "?"} days` },
+          { header: "Deal", cell: (p) => <a href={props.dealLink(props.portalId, p.dealId)} target="_blank" rel="noopener noreferrer">{props.deals.get(p.dealId) ?? `Deal ${p.dealId}`} ↗</a> },
+          { header: "Pushed out by", num: true, cell: (p) => (p.pushedDays === null ? "—" : `${p.pushedDays} day${p.pushedDays === 1 ? "" : "s"}`) },
         ]}
       />
     </Card>

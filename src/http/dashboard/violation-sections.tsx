@@ -1,6 +1,6 @@
 // The violation page's sections: the rule's checks (trace), what was done (actions and outcomes), source events.
 import { z } from "zod";
-import type { ViolationDetail } from "../../store/violation-detail";
+import type { ViolationDetail } from "../../store/violations-query";
 import { Card } from "./components/card";
 import { DataTable } from "./components/data-table";
 import { formatTime } from "./format";
@@ -39,17 +39,26 @@ export function TraceSteps(props: { steps: ViolationDetail["trace"] }) {
           {steps.map((t) => (
             <li>
               <span class={`mark ${t.passed ? "pass" : "fail"}`}>{t.passed ? "✓" : "✗"}</span>
-              <div>
-                <div>{t.detail || t.check}</div>
-                {t.expression ? <div class="muted"><code>{t.expression}</code></div> : null}
-                {Object.keys(t.values).length ? (
-                  <div class="muted">{Object.entries(t.values).map(([k, val]) => `${k} = ${showValue(val)}`).join(" · ")}</div>
-                ) : null}
-              </div>
+              <div>{t.detail || t.check}</div>
             </li>
           ))}
         </ol>
       )}
+      {steps.length ? (
+        // For admins checking a rule: the conditions as written and the values they saw (closed by default).
+        <details class="tech" id="trace-details">
+          <summary>Technical details for admins</summary>
+          <ol class="trace">
+            {steps.map((t) => (
+              <li>
+                <code>{t.check}</code>
+                {t.expression ? <> <code>{t.expression}</code></> : null}
+                {Object.keys(t.values).length ? <div class="muted">{Object.entries(t.values).map(([k, val]) => `${k} = ${showValue(val)}`).join(" · ")}</div> : null}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
     </Card>
   );
 }
@@ -81,7 +90,16 @@ export function ActionOutcomes(props: { actions: ViolationDetail["actions"] }) {
   );
 }
 
-export function SourceEvents(props: { events: ViolationDetail["sourceEvents"] }) {
+const EVENT_WORDS: Record<string, string> = {
+  "deal.creation": "Deal created",
+  "deal.propertyChange": "Property changed",
+  "deal.deletion": "Deal deleted",
+  "deal.merge": "Deals merged",
+  "deal.restore": "Deal restored",
+  "deal.associationChange": "Association changed",
+};
+
+export function SourceEvents(props: { events: ViolationDetail["sourceEvents"]; labels: Map<string, string> }) {
   return (
     <Card title="Source events">
       <DataTable
@@ -89,8 +107,8 @@ export function SourceEvents(props: { events: ViolationDetail["sourceEvents"] })
         empty={{ title: "The source events are no longer in the inbox", hint: "They are kept for the configured retention period." }}
         columns={[
           { header: "Occurred", cell: (e) => formatTime(e.occurredAt) },
-          { header: "Type", cell: (e) => e.subscriptionType },
-          { header: "Property", cell: (e) => e.propertyName ?? "—" },
+          { header: "What", cell: (e) => EVENT_WORDS[e.subscriptionType] ?? e.subscriptionType },
+          { header: "Property", cell: (e) => (e.propertyName ? (props.labels.get(e.propertyName) ?? e.propertyName) : "—") },
           { header: "Event id", cell: (e) => <code>{e.eventId}</code> },
           { header: "Status", cell: (e) => e.status },
         ]}

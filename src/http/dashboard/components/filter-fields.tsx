@@ -4,14 +4,31 @@ export interface Option {
   label: string;
 }
 
-export function SelectField(props: { name: string; label: string; value: string | undefined; options: Option[]; anyLabel?: string }) {
+export interface OptionGroup {
+  label: string;
+  options: Option[];
+}
+
+function Options(props: { options: Option[]; value: string | undefined }) {
+  return <>{props.options.map((o) => <option value={o.value} selected={props.value === o.value}>{o.label}</option>)}</>;
+}
+
+/**
+ * A select by name that submits the id. A current value the list doesn't offer (an id typed into the URL, a rep who
+ * left) is kept as an extra option so the form never silently drops a filter.
+ */
+export function SelectField(props: { name: string; label: string; value: string | undefined; options?: Option[]; groups?: OptionGroup[]; anyLabel?: string; valueLabel?: string }) {
+  const all = [...(props.options ?? []), ...(props.groups ?? []).flatMap((g) => g.options)];
+  const orphan = props.value !== undefined && !all.some((o) => o.value === props.value);
   return (
     <label>
       {props.label}
       <select name={props.name}>
         <option value="">{props.anyLabel ?? "Any"}</option>
-        {props.options.map((o) => (
-          <option value={o.value} selected={props.value === o.value}>{o.label}</option>
+        {orphan && props.value !== undefined ? <option value={props.value} selected>{props.valueLabel ?? props.value}</option> : null}
+        <Options options={props.options ?? []} value={props.value} />
+        {(props.groups ?? []).map((g) => (
+          <optgroup label={g.label}><Options options={g.options} value={props.value} /></optgroup>
         ))}
       </select>
     </label>
