@@ -1,6 +1,6 @@
 // Hits per policy rule for the policies index: open/resolved counts and a weekly series per rule over a window.
 // Whole-day windows read the rule rollup (0004, kept by triggers); finer windows scan violations. Read-only.
-import { DAY_MS, WEEK_MS, weekStartOf } from "./summary-query";
+import { DAY_MS, WEEK_MS, weeksOf } from "./summary-query";
 
 // Epoch day 0 was a Thursday; +3 days makes weeks start on Monday (UTC), as in the summary.
 const MONDAY_SHIFT_DAYS = 3;
@@ -26,13 +26,6 @@ interface Row {
   week: number;
   open: number;
   resolved: number;
-}
-
-/** Every week start (YYYY-MM-DD) that overlaps [from, to). */
-export function weeksOf(from: number, to: number): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${weekStartOf(from)}T00:00:00Z`); t < to; t += WEEK_MS) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
 }
 
 function statement(db: D1Database, f: PolicyHitsFilter): D1PreparedStatement {

@@ -1,6 +1,6 @@
 // A rep's record for coaching: violations, compliance rate, stage-to-stage conversion ("batting average"),
 // median time in stage, close-date pushes and a weekly trend. Reads violations, stage_transitions, close_date_changes.
-import { weekStartOf, WEEK_MS, type Counts } from "./summary-query";
+import { weeksOf, weekStartOf, WEEK_MS, type Counts } from "./summary-query";
 import { listViolations } from "./violations-query";
 import type { ViolationItem } from "./violations";
 
@@ -146,7 +146,8 @@ export async function getRepRecord(db: D1Database, f: RepFilter): Promise<RepRec
   const violations = ruleRows.reduce((a, r) => ({ open: a.open + r.open, resolved: a.resolved + r.resolved, total: a.total + r.open + r.resolved }), { open: 0, resolved: 0, total: 0 });
   const compliant = tRows.filter((r) => r.compliant === 1).length;
   const trend = new Map<string, { week: string; violations: number; stageChanges: number; compliant: number }>();
-  for (let w = f.from; w < f.to; w += WEEK_MS) trend.set(weekStartOf(w), { week: weekStartOf(w), violations: 0, stageChanges: 0, compliant: 0 });
+  // Every week overlapping the window, the current (partial) one included.
+  for (const week of weeksOf(f.from, f.to)) trend.set(week, { week, violations: 0, stageChanges: 0, compliant: 0 });
   for (const r of tRows) {
     const t = trend.get(weekStartOf(r.occurred_at));
     if (t) {

@@ -56,6 +56,13 @@ export function weekStartOf(ms: number): string {
   return new Date(index * WEEK_MS - MONDAY_SHIFT_MS).toISOString().slice(0, 10);
 }
 
+/** Every week start (Monday, YYYY-MM-DD) overlapping [from, to): the current, partial week included. */
+export function weeksOf(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${weekStartOf(from)}T00:00:00Z`); t < to; t += WEEK_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
 /** Builds the transitions WHERE for the same scope (team, owner, window). */
 function transitionWhere(f: SummaryFilter): { sql: string; params: unknown[] } {
   const parts = ["occurred_at >= ?", "occurred_at < ?"];

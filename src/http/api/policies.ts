@@ -1,7 +1,8 @@
 // GET /api/policies: every shipped policy and rule with its description, plain `explain` sentence, mode, hits in the
 // window (within the caller's teams) and a weekly trend — rules without a single hit included.
 import { Hono } from "hono";
-import { listRuleHits, weeksOf, type RuleHits } from "../../store/policy-hits-query";
+import { listRuleHits, type RuleHits } from "../../store/policy-hits-query";
+import { weeksOf } from "../../store/summary-query";
 import type { AuthEnv } from "../auth";
 import { listCatalog, readModeOverride, type CatalogPolicy, type CatalogRule } from "./policy-catalog";
 import { parseQuery, resolveWindow, WindowQuerySchema } from "./query-schemas";
