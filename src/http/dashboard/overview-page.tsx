@@ -9,13 +9,15 @@ import { resolveTeamScope, type AuthEnv } from "../auth";
 import { formatDate, toQueryString } from "./format";
 import { Layout } from "./layout";
 import { NativeDriftCard } from "./native-drift-card";
+import { fillWeeks } from "./week-series";
 import { OverviewFilters, OverviewKpis, OwnersTable, RulesTable, StagesTable, TeamsTable, WeeklyTrend } from "./overview-sections";
 
 export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
   const principal = c.get("principal");
   const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
   const q = await resolveFilterNames(c.env.DB, parseQuery(SummaryQuerySchema, c.req.url), catalog);
-  const window = resolveWindow(q, Date.now());
+  const now = Date.now();
+  const window = resolveWindow(q, now);
   const teams = resolveTeamScope(principal, q.team);
   const s = await getSummary(c.env.DB, { ...window, teams, ownerId: q.owner, policyId: q.policy, ruleId: q.rule });
   const [names, options] = await Promise.all([
@@ -35,7 +37,7 @@ export async function overviewPage(c: Context<AuthEnv>): Promise<Response> {
       <OverviewFilters q={q} options={options} catalog={catalog} names={names} allLabel={principal.teams ? "All my teams" : "All teams"} from={from} to={to} />
       <OverviewKpis s={s} listLink={listLink} />
       <NativeDriftCard db={c.env.DB} />
-      <WeeklyTrend weeks={s.byWeek} />
+      <WeeklyTrend weeks={fillWeeks(s.byWeek, window, (week) => ({ week, open: 0, resolved: 0, total: 0 }))} now={now} />
       <div class="grid">
         <RulesTable rules={s.byRule.filter((r) => r.open > 0).sort((a, b) => b.open - a.open)} listLink={listLink} catalog={catalog} />
         <OwnersTable owners={s.byOwner.filter((r) => r.open > 0).sort((a, b) => b.open - a.open).slice(0, 15)} names={names} />

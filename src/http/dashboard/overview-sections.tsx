@@ -7,6 +7,7 @@ import { Card, KpiCard } from "./components/card";
 import { DataTable } from "./components/data-table";
 import { SelectField } from "./components/filter-fields";
 import { formatCount, formatDuration, formatShare, toQueryString } from "./format";
+import { weekLabel, weekNote } from "./week-series";
 
 type Row<K extends keyof Summary> = Summary[K] extends Array<infer R> ? R : never;
 export type ListLink = (extra: Record<string, string | null>) => string;
@@ -55,15 +56,17 @@ function resolutionHint(s: Summary): string {
   return parts.join(" · ");
 }
 
-export function WeeklyTrend(props: { weeks: Array<Row<"byWeek">> }) {
+export function WeeklyTrend(props: { weeks: Array<Row<"byWeek">>; now: number }) {
   return (
     <Card title="Weekly trend" spaced>
       <DataTable
-        rows={props.weeks}
+        id="weekly-trend"
+        rows={props.weeks.some((w) => w.total > 0) ? props.weeks : []}
+        rowNote={(w) => weekNote(w.week, props.now)}
         empty={{ title: "No violations in this window", hint: "Stage changes that break a rule will show up here week by week." }}
         chart={{ title: "Violations per week", series: [1, 2] }}
         columns={[
-          { header: "Week of", cell: (w) => w.week },
+          { header: "Week of", nowrap: true, cell: (w) => weekLabel(w.week, props.now) },
           { header: "Still open", num: true, cell: (w) => w.open },
           { header: "Resolved", num: true, cell: (w) => w.resolved },
           { header: "Total", num: true, cell: (w) => w.total },

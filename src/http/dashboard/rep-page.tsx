@@ -17,7 +17,8 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
   if (!id.success) throw new AppError("NOT_FOUND", "There is no rep with that id.");
   const principal = c.get("principal");
   const q = parseQuery(WindowQuerySchema, c.req.url);
-  const window = resolveWindow(q, Date.now());
+  const now = Date.now();
+  const window = resolveWindow(q, now);
   const teamIds = await checkRepAccess(c.env.DB, principal, id.data);
   const r = await getRepRecord(c.env.DB, { ownerId: id.data, teams: principal.teams, ...window });
   const names = await loadDisplayNames(c.env.DB, { owners: [id.data], teams: teamIds, stages: r.stages.flatMap((s) => [s.stage, s.nextStage]), deals: r.closeDatePushes.recent.map((p) => p.dealId) });
@@ -37,7 +38,7 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
       <RepKpis r={r} />
       <div class="grid">
         <StageConversion stages={r.stages} names={names} />
-        <RepTrend trend={r.trend} />
+        <RepTrend trend={r.trend} now={now} />
       </div>
       <OpenItems items={r.openViolations} dealLink={dealLink} rule={rule} labels={labels} />
       <div class="grid">

@@ -7,6 +7,7 @@ import { Card, KpiCard } from "./components/card";
 import { DataTable } from "./components/data-table";
 import { describeMissingWith, formatCount, formatDuration, formatShare, formatTime } from "./format";
 import { Badge } from "./layout";
+import { weekLabel, weekNote } from "./week-series";
 
 type DealLink = (portalId: number, dealId: string) => string;
 
@@ -42,15 +43,17 @@ export function StageConversion(props: { stages: RepRecord["stages"]; names: Dis
   );
 }
 
-export function RepTrend(props: { trend: RepRecord["trend"] }) {
+export function RepTrend(props: { trend: RepRecord["trend"]; now: number }) {
   return (
     <Card title="Trend">
       <DataTable
+        id="rep-trend"
         rows={props.trend}
+        rowNote={(t) => weekNote(t.week, props.now)}
         empty={{ title: "No activity in this window" }}
         chart={{ title: "Violations per week", series: [1] }}
         columns={[
-          { header: "Week of", cell: (t) => t.week },
+          { header: "Week of", nowrap: true, cell: (t) => weekLabel(t.week, props.now) },
           { header: "Violations", num: true, cell: (t) => t.violations },
           { header: "Stage changes", num: true, cell: (t) => t.stageChanges },
           { header: "Compliant", num: true, value: (t) => t.compliant, cell: (t) => (t.stageChanges ? formatShare(t.compliant / t.stageChanges) : "—") },

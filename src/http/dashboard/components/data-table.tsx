@@ -41,7 +41,9 @@ function cellClass(col: Column<unknown>): string | undefined {
 export function DataTable<T>(props: DataTableProps<T>) {
   if (props.rows.length === 0) return <EmptyState title={props.empty.title}>{props.empty.hint}</EmptyState>;
   const maxes = props.columns.map((c) => (c.bar ? Math.max(0, ...props.rows.map(c.bar)) : 0));
+  // The wrapper scrolls sideways on a phone instead of squeezing columns unreadably narrow.
   return (
+    <div class="table-scroll">
     <table
       id={props.id}
       data-chart={props.chart ? "bars" : undefined}
@@ -68,5 +70,6 @@ export function DataTable<T>(props: DataTableProps<T>) {
         })}
       </tbody>
     </table>
+    </div>
   );
 }
