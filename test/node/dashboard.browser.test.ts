@@ -118,7 +118,7 @@ describe("dashboard in Chromium", () => {
     await expect(page.locator("#stages tbody tr").count()).resolves.toBeGreaterThan(2);
     await page.waitForSelector("figure.chart svg");
     await page.screenshot({ path: path.join(shots, "05-rep.png"), fullPage: true });
-    await page.goto(`${base}/dashboard/policies/forecast-hygiene`);
+    await page.goto(`${base}/dashboard/policies/entry-criteria`);
     await expect(page.locator("#would-have-done").textContent()).resolves.toContain("created a task for the rep");
     await page.screenshot({ path: path.join(shots, "06-policy.png"), fullPage: true });
   }, 60_000);
@@ -188,7 +188,7 @@ describe.each(WIDTHS)("names and plain words at $name px", ({ name, width, heigh
   it("overview: names in tables and filters, round ticks, the current week marked, numbers as a table", async () => {
     const { page, text } = await open("/dashboard", "overview");
     expect(text).toContain("Ava Thompson");
-    expect(text).toContain("A deal moves forward one stage at a time");
+    expect(text).toContain("A qualified deal has at least one associated contact");
     await page.waitForSelector("figure.chart svg rect");
     const ticks = (await page.locator("figure.chart svg > text[text-anchor=end]").allTextContents()).map((t) => Number(t.replace(/,/g, "")));
     const step = (ticks[1] ?? 0) - (ticks[0] ?? 0);

@@ -29,7 +29,7 @@ th{color:var(--muted);font-weight:600;font-size:.8rem;text-transform:uppercase;l
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:hover{background:#fafbfd}
 .bar-cell{position:relative;min-width:110px}
-.bar-cell .track{position:absolute;left:8px;right:52px;top:8px;bottom:8px}
+.bar-cell .track{position:absolute;left:8px;right:52px;top:9px;height:16px}
 .bar-cell .bar{display:block;height:100%;background:#dbe4fd;border-radius:3px}
 .bar-cell .bar-label{position:relative}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;border:1px solid transparent;white-space:nowrap}
@@ -95,7 +95,7 @@ export const CHART_JS = `
     var scale=niceScale(max);
     var svg=el("svg",{viewBox:"0 0 "+W+" "+H,role:"img","aria-label":(table.getAttribute("data-chart-title")||"chart")+" (the numbers are in the table below)"});
     var defs=el("defs",{}),pat=el("pattern",{id:"hatch"+index,width:"6",height:"6",patternUnits:"userSpaceOnUse",patternTransform:"rotate(45)"});
-    pat.appendChild(el("rect",{width:"6",height:"6",fill:"#fff"}));pat.appendChild(el("rect",{width:"3",height:"6",fill:"#9aa5b8"}));defs.appendChild(pat);svg.appendChild(defs);
+    pat.appendChild(el("rect",{width:"6",height:"6",fill:"#fff"}));pat.appendChild(el("rect",{width:"3",height:"6",fill:"#9aa5b8"}));defs.appendChild(pat);
     var iw=W-pad.l-pad.r,ih=H-pad.t-pad.b,bw=iw/rows.length;
     for(var v=0;v<=scale.top;v+=scale.step){var y=pad.t+ih-ih*v/scale.top;svg.appendChild(el("line",{x1:pad.l,x2:W-pad.r,y1:y,y2:y,stroke:"#e2e6ec"}));
       var t=el("text",{x:pad.l-6,y:y+4,"text-anchor":"end","font-size":"11",fill:"#5d6778"});t.textContent=v.toLocaleString("en-US");svg.appendChild(t);}
@@ -104,12 +104,14 @@ export const CHART_JS = `
       var y0=pad.t+ih,x=pad.l+i*bw+bw*0.15;
       series.forEach(function(c,si){
         var v=r.values[c-1]||0,h=ih*v/scale.top;
+        if(v<=0)return;
         var rect=el("rect",{x:x,y:y0-h,width:bw*0.7,height:h,fill:COLORS[si%COLORS.length],rx:2,"fill-opacity":r.note?"0.45":"1"});
         var tip=el("title",{});tip.textContent=r.label+(r.note?" ("+r.note+")":"")+" — "+heads[c]+": "+v;rect.appendChild(tip);svg.appendChild(rect);y0-=h;
       });
       if(r.note){partial=true;svg.appendChild(el("rect",{x:x,y:pad.t,width:bw*0.7,height:ih,fill:"url(#hatch"+index+")","fill-opacity":"0.25",stroke:"#9aa5b8","stroke-dasharray":"3 2"}));}
       if(rows.length<=16||i%Math.ceil(rows.length/12)===0||r.note){var lt=el("text",{x:pad.l+i*bw+bw/2,y:H-10,"text-anchor":"middle","font-size":"11",fill:"#5d6778"});lt.textContent=r.label+(r.note?"*":"");svg.appendChild(lt);}
     });
+    svg.appendChild(defs);
     var fig=document.createElement("figure");fig.className="chart";fig.appendChild(svg);
     var legend=document.createElement("div");legend.className="legend";
     series.forEach(function(c,si){var s=document.createElement("span");var i=document.createElement("i");i.style.background=COLORS[si%COLORS.length];s.appendChild(i);s.appendChild(document.createTextNode(heads[c]||""));legend.appendChild(s);});

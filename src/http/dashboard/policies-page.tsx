@@ -28,7 +28,7 @@ function PolicyCard(props: { p: IndexedPolicy; from: string; to: string; partial
             cell: (r) => (
               <>
                 <a href={`/dashboard/violations${toQueryString({ policy: p.id, rule: r.id, from: props.from, to: props.to })}`}>{r.description ?? r.id}</a>
-                {r.explain ? <div class="muted">{r.explain}</div> : null}
+                {r.explain && r.explain !== r.description ? <div class="muted">{r.explain}</div> : null}
               </>
             ),
           },
@@ -38,7 +38,35 @@ function PolicyCard(props: { p: IndexedPolicy; from: string; to: string; partial
           { header: "Trend (weekly)", cell: (r) => <Sparkline values={r.weekly} partialLast={props.partial} /> },
         ]}
       />
+      <TrendNumbers p={p} partial={props.partial} />
     </Card>
+  );
+}
+
+/** The trends' numbers: one row per rule, one column per week (the last one still in progress). */
+function TrendNumbers(props: { p: IndexedPolicy; partial: boolean }) {
+  const weeks = props.p.rules[0]?.weekly.map((w) => w.week) ?? [];
+  if (weeks.length === 0) return null;
+  return (
+    <details class="chart-data">
+      <summary>Show the weekly hits as a table</summary>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>Rule</th>
+              {weeks.map((w, i) => <th class="num">{w.slice(5)}{props.partial && i === weeks.length - 1 ? "*" : ""}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {props.p.rules.map((r) => (
+              <tr><td>{r.description ?? r.id}</td>{r.weekly.map((w) => <td class="num">{w.hits}</td>)}</tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.partial ? <p class="muted">* this week, still in progress</p> : null}
+    </details>
   );
 }
 

@@ -53,9 +53,15 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
           <dt>Deal owner</dt><dd id="owner">{v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "No owner"}</dd>
           <dt>Team</dt><dd>{nameOf(names.teams, v.teamId)}</dd>
           <dt>Detected</dt><dd>{formatTime(v.detectedAt)}</dd>
-          <dt>Policy version</dt><dd><code>{v.policyVersion}</code></dd>
-          <dt>Violation id</dt><dd><code>{v.id}</code></dd>
         </dl>
+        <details class="tech">
+          <summary>Reference for admins</summary>
+          <dl class="facts">
+            <dt>Policy and rule</dt><dd><code>{v.policyId}</code> / <code>{v.ruleId}</code></dd>
+            <dt>Policy version</dt><dd><code>{v.policyVersion}</code></dd>
+            <dt>Violation id</dt><dd><code>{v.id}</code></dd>
+          </dl>
+        </details>
       </Card>
       <div class="grid">
         <TraceSteps steps={v.trace} />
