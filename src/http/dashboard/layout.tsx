@@ -38,7 +38,7 @@ export function Layout(props: LayoutProps) {
             <form method="post" action="/dashboard/logout" class="signout">
               <span class="who">
                 {p.name} · {p.role}
-                {p.teams ? ` · teams ${p.teams.join(", ")}` : ""}
+                {p.teams ? ` · limited to ${p.teams.length === 1 ? "one team" : `${p.teams.length} teams`}` : ""}
               </span>
               <button type="submit" class="link-button">Sign out</button>
             </form>

@@ -23,6 +23,7 @@ export function ViolationsFilters(props: FilterBarProps) {
       <SelectField name="status" label="Status" value={q.status} options={plainOptions(["open", "resolved"])} />
       <SelectField name="owner" label="Deal owner" value={q.owner} options={named(options.owners)} valueLabel={nameOf(names.owners, q.owner)} />
       <SelectField name="team" label="Team" value={q.team} options={named(options.teams)} valueLabel={nameOf(names.teams, q.team)} />
+      <SelectField name="pipeline" label="Pipeline" value={q.pipeline} options={named(options.pipelines)} valueLabel={nameOf(names.pipelines, q.pipeline)} />
       <SelectField name="stage" label="Stage moved into" value={q.stage} groups={options.pipelines.map((p) => ({ label: p.name, options: named(p.stages) }))} valueLabel={nameOf(names.stages, q.stage)} />
       <SelectField name="policy" label="Policy" value={q.policy} options={catalog.map((p) => ({ value: p.id, label: p.description ?? p.id }))} />
       <SelectField name="rule" label="Rule" value={q.rule} groups={catalog.map((p) => ({ label: p.description ?? p.id, options: p.rules.map((r) => ({ value: r.id, label: r.description ?? r.id })) }))} />
