@@ -1,6 +1,6 @@
 // Resolves what a manager typed into a filter — a name or an id — to the id the tables store. Owners and teams come
-// from the metadata cache (0003), stages from the cached pipelines and the labels recorded on violations; an id the
-// cache no longer lists still resolves while rows carry it. Read-only; never throws for an unknown name.
+// from the metadata cache (0003), stage labels from the cached pipelines; an id the cache no longer lists still
+// resolves while rows carry it. Every lookup is an index probe. Read-only; never throws for an unknown name.
 import { loadDisplayNames } from "./display-names";
 
 export type NameField = "owner" | "team" | "stage";
@@ -48,15 +48,12 @@ function teamStatement(db: D1Database, value: string): D1PreparedStatement {
     .bind(value);
 }
 
-/** Stage ids seen on rows, and the ids recorded under a label (deals may sit in stages the cache lost). */
-function stageStatement(db: D1Database, value: string, pipeline: string | undefined): D1PreparedStatement {
-  return db
-    .prepare(
-      `SELECT ?1 AS id, 'id' AS how WHERE EXISTS (SELECT 1 FROM violations WHERE to_stage = ?1) OR EXISTS (SELECT 1 FROM stage_transitions WHERE to_stage = ?1)
-       UNION ALL SELECT DISTINCT to_stage, 'name' FROM violations
-         WHERE to_stage_label = ?1 COLLATE NOCASE AND to_stage IS NOT NULL AND (?2 IS NULL OR pipeline_id = ?2)`,
-    )
-    .bind(value, pipeline ?? null);
+/**
+ * A stage id seen on violations (an index lookup: the filter only ever narrows violations). Labels resolve through
+ * the cached pipelines alone, so an unknown label never scans the table.
+ */
+function stageStatement(db: D1Database, value: string): D1PreparedStatement {
+  return db.prepare("SELECT ?1 AS id, 'id' AS how WHERE EXISTS (SELECT 1 FROM violations WHERE to_stage = ?1)").bind(value);
 }
 
 /**
@@ -67,7 +64,7 @@ export async function resolveNames(db: D1Database, q: NameLookup): Promise<NameR
   const fields = (["owner", "team", "stage"] as const).filter((f) => q[f] !== undefined);
   if (fields.length === 0) return { ok: true, ids: {} };
   const statement = (f: NameField, value: string) =>
-    f === "owner" ? ownerStatement(db, value) : f === "team" ? teamStatement(db, value) : stageStatement(db, value, q.pipeline);
+    f === "owner" ? ownerStatement(db, value) : f === "team" ? teamStatement(db, value) : stageStatement(db, value);
   const results = await db.batch<{ id: string; how: "id" | "name" }>(fields.map((f) => statement(f, q[f] ?? "")));
   const hits = new Map<NameField, Hit[]>(fields.map((f, i) => [f, results[i]?.results ?? []]));
   if (q.stage !== undefined) hits.get("stage")?.push(...(await stageLabelHits(db, q.stage, q.pipeline)));

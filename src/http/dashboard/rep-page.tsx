@@ -21,7 +21,7 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
   const window = resolveWindow(q, now);
   const teamIds = await checkRepAccess(c.env.DB, principal, id.data);
   const r = await getRepRecord(c.env.DB, { ownerId: id.data, teams: principal.teams, ...window });
-  const names = await loadDisplayNames(c.env.DB, { owners: [id.data], teams: teamIds, stages: r.stages.flatMap((s) => [s.stage, s.nextStage]), deals: r.closeDatePushes.recent.map((p) => p.dealId) });
+  const names = await loadDisplayNames(c.env.DB, { owners: [id.data], teams: teamIds, stages: r.stages.flatMap((s) => [s.stage, s.nextStage]), deals: r.closeDatePushes.recent.map((p) => p.dealId), users: r.openViolations.map((v) => v.actorUserId) });
   const rule = ruleLabels(listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)));
   const labels = withSnapshotLabels(names.properties);
   const repName = nameOf(names.owners, id.data);
@@ -40,7 +40,7 @@ export async function repPage(c: Context<AuthEnv>): Promise<Response> {
         <StageConversion stages={r.stages} names={names} />
         <RepTrend trend={r.trend} now={now} />
       </div>
-      <OpenItems items={r.openViolations} dealLink={dealLink} rule={rule} labels={labels} />
+      <OpenItems items={r.openViolations} dealLink={dealLink} rule={rule} labels={labels} names={names} />
       <div class="grid">
         <RepRules rules={r.byRule} rule={rule} />
         <CloseDatePushes pushes={r.closeDatePushes.recent} portalId={portalId} dealLink={dealLink} deals={names.deals} />

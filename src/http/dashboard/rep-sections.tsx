@@ -5,7 +5,7 @@ import { nameOf } from "../../store/display-names";
 import type { RepRecord } from "../../store/reps-query";
 import { Card, KpiCard } from "./components/card";
 import { DataTable } from "./components/data-table";
-import { describeMissingWith, formatCount, formatDuration, formatShare, formatTime } from "./format";
+import { actorName, describeMissingWith, formatCount, formatDuration, formatShare, formatTime } from "./format";
 import { Badge } from "./layout";
 import { weekLabel, weekNote } from "./week-series";
 
@@ -65,7 +65,7 @@ export function RepTrend(props: { trend: RepRecord["trend"]; now: number }) {
 
 type RuleLabel = (policyId: string, ruleId: string) => string;
 
-export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink: DealLink; rule: RuleLabel; labels: Map<string, string> }) {
+export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink: DealLink; rule: RuleLabel; labels: Map<string, string>; names: DisplayNames }) {
   return (
     <Card title="Open items" spaced>
       <DataTable
@@ -76,6 +76,8 @@ export function OpenItems(props: { items: RepRecord["openViolations"]; dealLink:
           { header: "Deal", cell: (v) => <a href={props.dealLink(v.portalId, v.dealId)} target="_blank" rel="noopener noreferrer">{v.dealName ?? `Deal ${v.dealId}`} ↗</a> },
           { header: "Rule", cell: (v) => <a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{props.rule(v.policyId, v.ruleId)}</a> },
           { header: "What to fix", cell: (v) => (v.missing.length ? `Fill in ${describeMissingWith(props.labels, v.missing)}` : v.message) },
+          // A change someone else made (a manager, a workflow) shows up here too, saying so.
+          { header: "Changed by", cell: (v) => actorName(props.names, v.actorUserId, v.changeSource) },
           { header: "Since", nowrap: true, cell: (v) => formatTime(v.occurredAt) },
           { header: "Severity", cell: (v) => <Badge kind={v.severity}>{v.severity}</Badge> },
         ]}
