@@ -7,6 +7,7 @@ import { firesRestrictEdits } from "./checks-gates";
 import { readRaw } from "./template";
 import type { TraceStep } from "./types";
 import { convertValue } from "./values";
+import { associationWords, joinWords, requirementWords, skipWords } from "./wording";
 
 export type Trace = TraceStep[] | null;
 
@@ -211,21 +212,6 @@ export function checkRequirements(rule: RulePlan, ctx: ChangeContext, trace: Tra
   }
 }
 
-/** "be filled in", "be Yes", "be \"Partner\"": how a requirement reads after "Close Date must". */
-function requirementWords(req: RequirementPlan): string {
-  if (req.equals === null) return "be filled in";
-  if (req.type === "bool") return req.equals === true || String(req.equals).toLowerCase() === "true" ? "be Yes" : "be No";
-  return `be ${typeof req.equals === "string" ? `"${req.equals}"` : String(req.equals)}`;
-}
-
-const ASSOCIATION_NOUNS = { contacts: ["contact", "contacts"], companies: ["company", "companies"], line_items: ["line item", "line items"] } as const;
-
-/** "an associated contact", "at least 2 associated line items". */
-function associationWords(kind: keyof typeof ASSOCIATION_NOUNS, min: number): string {
-  const [one, many] = ASSOCIATION_NOUNS[kind];
-  return min <= 1 ? `an associated ${one}` : `at least ${min} associated ${many}`;
-}
-
 /** Number of open stages strictly between two stages of the same pipeline (closed stages are not steps). */
 export function countSkipped(stages: readonly StageInfo[], from: StageInfo, to: StageInfo): number {
   let n = 0;
@@ -265,19 +251,6 @@ export function checkTransition(plan: TransitionPlan, ordered: readonly StageInf
 function transitionValues(ctx: ChangeContext, from: StageInfo, to: StageInfo): Record<string, unknown> {
   const a = ctx.change.actor;
   return { from: from.label, to: to.label, fromId: from.id, toId: to.id, fromIndex: from.index, toIndex: to.index, userId: a.userId, teamIds: a.teamIds, source: ctx.source, isManager: a.isManager, isDealOwner: a.isDealOwner };
-}
-
-/** "it skipped Qualified To Buy and Presentation Scheduled; deals move one stage at a time". */
-function skipWords(ordered: readonly StageInfo[], from: StageInfo, to: StageInfo, maxSkip: number): string {
-  const skipped = ordered.filter((s) => s.index > from.index && s.index < to.index && !s.isClosed).map((s) => s.label);
-  const rule = maxSkip === 0 ? "deals move one stage at a time" : `a deal may skip at most ${maxSkip} stage${maxSkip === 1 ? "" : "s"} in one move`;
-  return `it skipped ${joinWords(skipped, "and")}; ${rule}`;
-}
-
-/** "A", "A and B", "A, B and C". */
-export function joinWords(words: readonly string[], last: "and" | "or"): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} ${last} ${words[words.length - 1] ?? ""}`;
 }
 
 function labelOf(ordered: readonly StageInfo[], id: string): string {
