@@ -1,5 +1,7 @@
 // The queries bench:query times, called through the shipped store functions (so the SQL is the shipped SQL).
 import { resolveWindow } from "../src/http/api/query-schemas";
+import { resolveNames } from "../src/store/name-lookup";
+import { listRuleHits } from "../src/store/policy-hits-query";
 import { getPolicyStats } from "../src/store/policy-query";
 import { getRepRecord } from "../src/store/reps-query";
 import { getSummary } from "../src/store/summary-query";
@@ -37,5 +39,9 @@ export function buildQueryCases(db: D1Database, now: number, secondPage: Cursor 
     "summary.12w_owner": () => getSummary(db, { teams: null, ownerId: "o17", ...w12 }),
     "rep.12w": () => getRepRecord(db, { ownerId: "o17", teams: null, ...w12 }),
     "policy.12w": () => getPolicyStats(db, { policyId: "policy-1", teams: null, ...w12 }),
+    "policies.index_12w": () => listRuleHits(db, { teams: null, ...w12 }),
+    "policies.index_12w_team": () => listRuleHits(db, { teams: ["t3"], ...w12 }),
+    "names.resolve_ids": () => resolveNames(db, { owner: "o17", team: "t3", stage: "contractsent" }),
+    "names.unknown": () => resolveNames(db, { owner: "Nobody Here", team: "Nowhere", stage: "No Such Stage" }),
   };
 }
