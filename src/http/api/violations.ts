@@ -52,7 +52,8 @@ export function violationRoutes(): Hono<AuthEnv> {
     const violation = await getViolation(c.env.DB, id.data);
     if (!violation) throw new AppError("NOT_FOUND", "no violation with that id");
     if (!canSeeTeam(c.get("principal"), violation.teamId)) throw new AppError("FORBIDDEN", "that violation belongs to a team outside this token's teams");
-    return c.json(violation);
+    const [named] = await nameViolations(c.env.DB, [violation], listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)));
+    return c.json(named ?? violation);
   });
   return routes;
 }

@@ -21,7 +21,7 @@ export const NAME_FIELDS: ReadonlyArray<keyof ViolationNames> = ["ownerName", "t
 const known = (map: Map<string, string>, id: string | null): string | null => (id === null ? null : (map.get(id) ?? null));
 
 /** Adds names to a page of violations with one D1 round trip. */
-export async function nameViolations(db: D1Database, items: ViolationItem[], catalog: readonly CatalogPolicy[]): Promise<NamedViolation[]> {
+export async function nameViolations<T extends ViolationItem>(db: D1Database, items: T[], catalog: readonly CatalogPolicy[]): Promise<Array<T & ViolationNames>> {
   const names = await loadDisplayNames(db, { owners: items.map((v) => v.ownerId), teams: items.map((v) => v.teamId), users: items.map((v) => v.actorUserId) });
   const rule = ruleLabels(catalog);
   const policy = policyLabels(catalog);

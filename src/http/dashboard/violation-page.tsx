@@ -47,7 +47,7 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
           {v.missing.length ? ` Missing: ${describeMissingWith(labels, v.missing)}.` : ""}{" "}
           <Resolution v={v} names={names} />
         </p>
-        {rule?.explain ? <p class="muted" id="explain">The rule asks: {rule.explain}</p> : null}
+        {rule?.explain ? <p class="muted" id="explain">What the rule asks for: {rule.explain}</p> : null}
         <dl class="facts">
           <dt>Change made by</dt><dd id="actor">{actor}</dd>
           <dt>Deal owner</dt><dd id="owner">{v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "No owner"}</dd>

@@ -93,6 +93,11 @@ describe("names next to ids", () => {
     });
   });
 
+  it("in one violation's detail", async () => {
+    const one = await (await call("/api/violations/n1", { token: admin })).json<Record<string, unknown>>();
+    expect(one).toMatchObject({ ownerName: "Dev Garcia", actorName: "Sam Lee", teamName: "East" });
+  });
+
   it("in CSV, as extra columns after the violation's fields", async () => {
     const text = await (await call(`/api/violations?format=csv&${WINDOW}&owner=Dev%20Garcia&status=open`, { token: admin })).text();
     const [header, row] = text.trim().split("\r\n");
