@@ -7,7 +7,7 @@ describe("describeMissing", () => {
     const labels = new Map([["amount", "Amount"], ["closedate", "Close Date"]]);
     expect(describeMissing(["amount", "closedate", "association:contacts"], (n) => labels.get(n))).toBe("Amount, Close Date and an associated contact");
     // A property the portal no longer describes still reads as words, not as its internal name.
-    expect(describeMissing(["decision_maker", "hs_next_step"])).toBe("Decision maker and Next step");
+    expect(describeMissing(["decision_maker", "hs_next_step", "closedate"])).toBe("Decision maker, Next step and Close Date");
     expect(describeMissing([])).toBe("");
   });
 

@@ -19,8 +19,20 @@ function describeMissingItem(item: string, labelOf: LabelOf): string {
   return `an associated ${ASSOCIATION_NOUNS[kind] ?? kind.replace(/_/g, " ")}`;
 }
 
-/** Last resort for a property the portal no longer describes: "decision_maker" reads "Decision maker". */
+// HubSpot's own labels for its default deal properties (the portal may rename them; its labels win when given).
+const HUBSPOT_DEFAULT_LABELS: Record<string, string> = {
+  dealname: "Deal Name", amount: "Amount", closedate: "Close Date", dealstage: "Deal Stage", pipeline: "Pipeline",
+  hubspot_owner_id: "Deal owner", dealtype: "Deal Type", description: "Deal Description", hs_next_step: "Next step",
+  closed_lost_reason: "Closed Lost Reason", closed_won_reason: "Closed Won Reason", hs_priority: "Priority",
+};
+
+/**
+ * Last resort for a property without a label from the portal: HubSpot's default label, else the name in words
+ * ("decision_maker" reads "Decision maker").
+ */
 export function humanizeName(name: string): string {
+  const known = HUBSPOT_DEFAULT_LABELS[name];
+  if (known !== undefined) return known;
   const words = name.replace(/^hs_/, "").replace(/_/g, " ").trim();
   return words ? words[0]?.toUpperCase() + words.slice(1) : name;
 }
