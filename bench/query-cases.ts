@@ -1,6 +1,8 @@
 // The queries bench:query times, called through the shipped store functions (so the SQL is the shipped SQL).
 import { resolveWindow } from "../src/http/api/query-schemas";
 import { getAdoptionHealth } from "../src/store/adoption-query";
+import { resolveNames } from "../src/store/name-lookup";
+import { listRuleHits } from "../src/store/policy-hits-query";
 import { getPolicyStats } from "../src/store/policy-query";
 import { getRepRecord } from "../src/store/reps-query";
 import { getWeeklyReview } from "../src/store/review-query";
@@ -44,5 +46,9 @@ export function buildQueryCases(db: D1Database, now: number, secondPage: Cursor 
     "trend.24m": () => getRepTrend(db, { ownerId: "o17", teamId: "t17", teams: null, months: 24, now }),
     "review.week": () => getWeeklyReview(db, { teamId: "t3", weekOf: now - 7 * DAY, now }),
     "adoption.104w": () => getAdoptionHealth(db, { teams: null, weeks: 104, now, dropThresholdPoints: 10 }),
+    "policies.index_12w": () => listRuleHits(db, { teams: null, ...w12 }),
+    "policies.index_12w_team": () => listRuleHits(db, { teams: ["t3"], ...w12 }),
+    "names.resolve_ids": () => resolveNames(db, { owner: "o17", team: "t3", stage: "contractsent" }),
+    "names.unknown": () => resolveNames(db, { owner: "Nobody Here", team: "Nowhere", stage: "No Such Stage" }),
   };
 }

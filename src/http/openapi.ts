@@ -22,14 +22,14 @@ export const WINDOW_PARAMS: Param[] = [
 
 export const VIOLATION_FILTER_PARAMS: Param[] = [
   q("status", "open or resolved", { type: "string", enum: ["open", "resolved"] }),
-  q("owner", "Deal owner id (HubSpot owner id)"),
-  q("team", "Owner's team id. Team-limited tokens get 403 for a team outside their list."),
-  q("policy", "Policy id"),
-  q("rule", "Rule id (combine with policy: rule ids are unique per policy)"),
+  q("owner", "Deal owner: name (\"Dev Garcia\"), email or HubSpot owner id. An unknown or ambiguous name is a 400 naming it."),
+  q("team", "Owner's team: name or id. Team-limited tokens get 403 for a team outside their list."),
+  q("policy", "Policy: id or description"),
+  q("rule", "Rule: id or description (combine with policy: rule ids are unique per policy)"),
   q("severity", "info, warning or critical", { type: "string", enum: ["info", "warning", "critical"] }),
   q("mode", "audit or enforce", { type: "string", enum: ["audit", "enforce"] }),
   q("pipeline", "Pipeline id"),
-  q("stage", "Stage id the deal moved to"),
+  q("stage", "Stage the deal moved to: label (\"Contract Sent\") or id; add pipeline when a label is in several pipelines"),
   q("deal", "Deal id"),
   ...WINDOW_PARAMS,
 ];
@@ -80,6 +80,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             changeSource: str("HubSpot change source"), taskId: str("Corrective task id"), reverted: { type: "boolean" }, status: { enum: ["open", "resolved"] },
             occurredAt: str("ISO time of the change", { format: "date-time" }), detectedAt: str("ISO", { format: "date-time" }),
             resolvedAt: str("ISO or null", { format: "date-time" }), timeToFixMs: { type: ["integer", "null"] },
+            ownerName: str("Deal owner's name (null when unknown)"), teamName: str("Team's name"), actorName: str("Name of the person who made the change"),
+            ruleDescription: str("The rule's description"), policyDescription: str("The policy's description"),
           },
         },
       },
@@ -119,9 +121,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       "/api/summary": {
         get: {
-          summary: "Counts by owner, team, rule, stage and week; open vs resolved; median time-to-fix; share of compliant stage moves (creations counted apart)",
-          parameters: [q("team", "Team id"), q("owner", "Owner id"), q("policy", "Policy id"), q("rule", "Rule id"), ...WINDOW_PARAMS],
-          responses: { 200: json("The summary", obj("totals, medianTimeToFixMs, stageChanges, byOwner, byTeam, byRule, byStage, byWeek")), ...errors([400, 401, 403]) },
+          summary: "Counts by owner, team, rule, stage and week; open vs resolved; median time-to-fix (people's fixes); share of compliant stage moves (creations counted apart)",
+          parameters: [q("team", "Team name or id"), q("owner", "Owner name, email or id"), q("policy", "Policy id or description"), q("rule", "Rule id or description"), ...WINDOW_PARAMS],
+          responses: { 200: json("The summary; each row carries names next to ids (ownerName, teamName, ruleDescription, policyDescription, stageLabel)", obj("totals, medianTimeToFixMs, resolutions, stageChanges, byOwner, byTeam, byRule, byStage, byWeek")), ...errors([400, 401, 403]) },
         },
       },
       "/api/reps/{ownerId}": {
@@ -164,6 +166,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           description: "Compares the last complete week with the week two weeks before it (weeks with fewer than 5 stage changes are not compared). Flagged teams come first.",
           parameters: [q("team", "Team id or name; default every team the token sees"), q("weeks", "Weeks in the series, 2–104 (default 12)", { type: "integer", minimum: 2, maximum: 104 })],
           responses: { 200: json("Adoption health", obj("dropThresholdPoints, teams[{ teamId, weeks[{ week, partial, changes, complianceRate, completeness }], flag }], names")), ...errors([400, 401, 403]) },
+          },
+        },
+      "/api/policies": {
+        get: {
+          summary: "Every policy and rule with its description, plain condition (explain), mode, hits in the window and a weekly trend",
+          parameters: [...WINDOW_PARAMS],
+          responses: { 200: json("The policies index", obj("window, policies[{ id, description, mode, rules[{ id, description, explain, mode, open, resolved, total, weekly }] }]")), ...errors([400, 401]) },
         },
       },
       "/api/policies/{policyId}": {

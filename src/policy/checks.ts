@@ -7,6 +7,7 @@ import { firesRestrictEdits } from "./checks-gates";
 import { readRaw } from "./template";
 import type { TraceStep } from "./types";
 import { convertValue } from "./values";
+import { associationWords, joinWords, requirementWords, skipWords } from "./wording";
 
 export type Trace = TraceStep[] | null;
 
@@ -132,7 +133,8 @@ export function findException(rule: RulePlan, ctx: ChangeContext, trace: Trace):
   return null;
 }
 
-export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: Trace): boolean | Error {
+/** Runs a CEL plan; `sentence` (the rule's explain or description) words the trace step for people. */
+export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: Trace, sentence: string | null = null): boolean | Error {
   let result: unknown;
   try {
     result = plan.run(ctx.cel());
@@ -150,7 +152,9 @@ export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: 
       expression: plan.source,
       passed,
       values,
-      detail: result instanceof Error ? `could not be evaluated: ${String(values.error)}` : passed ? "true" : "false",
+      detail: result instanceof Error
+        ? `could not be checked: ${String(values.error)}`
+        : sentence !== null ? `${sentence}: ${passed ? "yes" : "no"}` : passed ? "condition met" : "condition not met",
     });
   }
   return result instanceof Error ? result : passed;
@@ -194,15 +198,17 @@ export function checkRequirements(rule: RulePlan, ctx: ChangeContext, trace: Tra
   for (const req of rule.require) {
     const raw = readRaw(ctx.change.new, req.property);
     const ok = matchesRequirement(req, raw);
-    const wanted = req.equals === null ? "non-empty" : `= ${String(req.equals)}`;
-    trace?.push({ check: "require", expression: `${req.property} ${wanted}`, passed: ok, values: { property: req.property, value: raw, expected: req.equals }, detail: ok ? "satisfied" : `${req.property} must be ${wanted}, is ${raw === null || raw.trim() === "" ? "empty" : JSON.stringify(raw)}` });
-    if (!ok) failures.push({ detail: `${req.property} must be ${wanted}`, missing: [req.property] });
+    const expected = requirementWords(req);
+    const is = raw === null || raw.trim() === "" ? "is empty" : `is ${JSON.stringify(raw)}`;
+    trace?.push({ check: "require", expression: `${req.property} ${req.equals === null ? "non-empty" : `= ${String(req.equals)}`}`, passed: ok, values: { property: req.property, value: raw, expected: req.equals }, detail: ok ? `${req.label} ${expected}: yes` : `${req.label} must ${expected}, and ${is}` });
+    if (!ok) failures.push({ detail: `${req.label} must ${expected}`, missing: [req.property] });
   }
   for (const a of rule.associations) {
     const have = ctx.change.associations[a.kind];
     const ok = have >= a.min;
-    trace?.push({ check: "associations", expression: `${a.kind} >= ${a.min}`, passed: ok, values: { kind: a.kind, count: have, min: a.min }, detail: ok ? "satisfied" : `needs at least ${a.min} associated ${a.kind}, has ${have}` });
-    if (!ok) failures.push({ detail: `needs at least ${a.min} associated ${a.kind}`, missing: [`association:${a.kind}`] });
+    const needed = associationWords(a.kind, a.min);
+    trace?.push({ check: "associations", expression: `${a.kind} >= ${a.min}`, passed: ok, values: { kind: a.kind, count: have, min: a.min }, detail: ok ? `has ${needed}` : `needs ${needed}, has ${have}` });
+    if (!ok) failures.push({ detail: `the deal needs ${needed}`, missing: [`association:${a.kind}`] });
   }
 }
 
@@ -226,17 +232,18 @@ export function checkTransition(plan: TransitionPlan, ordered: readonly StageInf
   const before = failures.length;
   for (const t of plan.terminal) {
     if (!t.stages.has(from.id)) continue;
-    if (!t.allowedTo.has(to.id)) fail("transition.terminal", `${from.label} is terminal: it may only move to ${[...t.allowedTo].map((id) => labelOf(ordered, id)).join(", ") || "nothing"}`, { allowedTo: [...t.allowedTo] });
+    const targets = [...t.allowedTo].map((id) => labelOf(ordered, id));
+    if (!t.allowedTo.has(to.id)) fail("transition.terminal", targets.length ? `a deal in ${from.label} may only move to ${joinWords(targets, "or")}` : `a deal in ${from.label} stays there`, { allowedTo: [...t.allowedTo] });
     else if (t.by !== null && !matchesActor(t.by, ctx)) fail("transition.terminal", `only ${t.by.text} may move a deal out of ${from.label}`, { allowedTo: [...t.allowedTo] });
   }
   const allowed = plan.allowed.get(from.id);
-  if (allowed !== undefined && !allowed.has(to.id)) fail("transition.allowed", `${from.label} → ${to.label} is not an allowed transition`, { allowedTo: [...allowed] });
+  if (allowed !== undefined && !allowed.has(to.id)) fail("transition.allowed", `a deal in ${from.label} may not move to ${to.label}`, { allowedTo: [...allowed] });
   if (to.index < from.index && plan.backward === "deny" && !plan.backwardAllowedTo.has(to.id)) {
     fail("transition.backward", `moved backward from ${from.label} to ${to.label}`);
   }
   if (plan.maxSkip !== null && to.index > from.index && !(to.isClosed && plan.allowSkipToClosed)) {
     const skipped = countSkipped(ordered, from, to);
-    if (skipped > plan.maxSkip) fail("transition.skip", `skipped ${skipped} stage${skipped === 1 ? "" : "s"} from ${from.label} to ${to.label} (at most ${plan.maxSkip} allowed)`, { skipped, maxSkip: plan.maxSkip });
+    if (skipped > plan.maxSkip) fail("transition.skip", skipWords(ordered, from, to, plan.maxSkip), { skipped, maxSkip: plan.maxSkip });
   }
   if (failures.length === before) trace?.push({ check: "transition", passed: true, values: transitionValues(ctx, from, to), detail: "allowed move" });
 }

@@ -38,6 +38,7 @@ export function compilePolicy(input: CompileInput): PolicyPlan {
     id: doc.id,
     version: input.version,
     file: input.file,
+    description: doc.description,
     mode: doc.mode ?? "audit",
     scope: {
       pipelines,
@@ -75,7 +76,11 @@ function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: 
     scan: on.scan === true,
   };
   const severity = rule.severity ?? inherited.severity;
-  const message = compileTemplate(rule.message ?? "{{rule.id}}: {{failures}}", index, ctx, [...path, "message"]);
+  const explain = rule.explain === undefined ? null : compileTemplate(rule.explain, index, ctx, [...path, "explain"]);
+  // Without a message, reps read the rule's own sentence, else what failed — never its id.
+  const message = rule.message !== undefined
+    ? compileTemplate(rule.message, index, ctx, [...path, "message"])
+    : compileTemplate(rule.explain ?? "{{failures}}", index, SILENT, []);
   const actions = rule.actions === undefined && approval !== null
     ? [{ type: "task" as const, task: approvalTask(input, approval) }, { type: "revert" as const, task: null }]
     : (rule.actions ?? ["log"]).map((a, i) => compileAction(input, a, [...path, "actions", i], message, severity));
@@ -110,6 +115,7 @@ function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: 
     exempt: [...inherited.exempt, ...(rule.exempt ?? []).map((m, i) => resolveActorMatcher(m, ctx, [...path, "exempt", i]))],
     exceptions: [...inherited.exceptions, ...(rule.exceptions ?? []).flatMap((e, i) => resolveException(e, ctx, [...path, "exceptions", i]) ?? [])],
     message,
+    explain,
     actions,
   };
 }

@@ -3,10 +3,11 @@ import { POLICY_FILES, PORTAL_SNAPSHOT } from "../generated/policies";
 import { buildDealChange, describeMissing, evaluateChange, loadPolicySet } from "./index";
 
 describe("describeMissing", () => {
-  it("keeps property names and words association requirements", () => {
-    expect(describeMissing(["amount", "association:contacts", "association:line_items"])).toBe(
-      "amount, an associated contact, an associated line item",
-    );
+  it("uses the portal's labels and words association requirements", () => {
+    const labels = new Map([["amount", "Amount"], ["closedate", "Close Date"]]);
+    expect(describeMissing(["amount", "closedate", "association:contacts"], (n) => labels.get(n))).toBe("Amount, Close Date and an associated contact");
+    // A property the portal no longer describes still reads as words, not as its internal name.
+    expect(describeMissing(["decision_maker", "hs_next_step", "closedate"])).toBe("Decision maker, Next step and Close Date");
     expect(describeMissing([])).toBe("");
   });
 
@@ -22,6 +23,6 @@ describe("describeMissing", () => {
       (x) => x.ruleId === "contract-needs-decision-maker-and-next-step",
     );
     expect(v?.missing).toEqual(["hs_next_step", "association:companies"]);
-    expect(v?.message).toContain("hs_next_step, an associated company");
+    expect(v?.message).toContain("Next step and an associated company");
   });
 });

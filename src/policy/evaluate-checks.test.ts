@@ -33,7 +33,7 @@ describe("entry requirements", () => {
   it("non-empty properties, named in `missing` and the message", () => {
     const v = run(set, toContract({ hs_next_step: "  " })).find((x) => x.ruleId === "fields");
     expect(v?.missing).toEqual(["hs_next_step"]);
-    expect(v?.message).toBe("Fill hs_next_step before Contract Sent");
+    expect(v?.message).toBe("Fill Next step before Contract Sent");
   });
   it("a conditional requirement applies only when its condition holds", () => {
     expect(ids(set, toContract({ hs_next_step: "call", amount: "40000" }))).toEqual(["assoc"]);
@@ -86,7 +86,7 @@ describe("CEL conditions over typed old/new/change/actor/now", () => {
     assert: "false"`);
     const v = run(set, makeChange());
     expect(v.map((x) => x.ruleId)).toEqual(["assert-missing"]);
-    expect(v[0]?.trace.find((s) => s.check === "assert")?.detail).toMatch(/^could not be evaluated: /);
+    expect(v[0]?.trace.find((s) => s.check === "assert")?.detail).toMatch(/^could not be checked: /);
   });
 });
 
@@ -163,14 +163,14 @@ describe("mode, severity, actions and messages", () => {
   it("policy mode/severity are defaults; a rule overrides them", () => {
     const [audited, enforced] = run(set, makeChange());
     expect([audited?.mode, audited?.severity, enforced?.mode, enforced?.severity]).toEqual(["audit", "info", "enforce", "critical"]);
-    expect(audited?.actions).toEqual([{ type: "log", note: "audited: condition not met: false" }]);
+    expect(audited?.actions).toEqual([{ type: "log", note: "A condition of this rule is not met" }]);
   });
   it("renders templates with deal values, and plans every action", () => {
     const enforced = run(set, makeChange())[1];
-    expect(enforced?.message).toBe("Acme (10000, closes 2026-07-01T00:00:00.000Z) moved Qualified To Buy → Presentation Scheduled; (empty)");
+    expect(enforced?.message).toBe("Acme (10000, closes 2026-07-01) moved Qualified To Buy → Presentation Scheduled; (empty)");
     expect(enforced?.actions.map((a) => a.type)).toEqual(["revert", "notify-manager", "task", "task"]);
     expect(enforced?.actions[0]?.revertTo).toEqual({ pipelineId: "default", stageId: "qualifiedtobuy" });
-    expect(enforced?.actions[2]?.task).toEqual({ subject: "Fix Acme", body: `${enforced?.message ?? ""}\n\nWhat to fix: condition not met: false`, assignee: { kind: "owner-id", ownerId: "999" }, dueInBusinessDays: 3, priority: "HIGH" });
+    expect(enforced?.actions[2]?.task).toEqual({ subject: "Fix Acme", body: `${enforced?.message ?? ""}\n\nWhat to fix: a condition of this rule is not met`, assignee: { kind: "owner-id", ownerId: "999" }, dueInBusinessDays: 3, priority: "HIGH" });
     expect(enforced?.actions[3]?.task?.assignee).toEqual({ kind: "owner" });
     expect(enforced?.policyVersion).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -20,7 +20,7 @@ describe("requireApproval", () => {
   it("an unapproved entry violates, with a task to the first approver and a revert", () => {
     const v = evaluateChange(APPROVAL, toContract({ approval: "PENDING" }), { now: NOW }).violations;
     expect(v).toHaveLength(1);
-    expect(v[0]?.message).toBe("gate: Contract Sent needs an approval (HubSpot says PENDING)");
+    expect(v[0]?.message).toBe("Contract Sent needs an approval (HubSpot says PENDING)");
     expect(v[0]?.actions.map((a) => a.type)).toEqual(["task", "revert"]);
     expect(v[0]?.actions[0]?.task?.assignee).toEqual({ kind: "user-id", userId: "77" });
   });
@@ -32,7 +32,7 @@ describe("requireApproval", () => {
     expect(evaluateChange(APPROVAL, toContract({ new: { amount: "100", dealstage: "contractsent" } }), { now: NOW }).violations).toEqual([]);
   });
   it("without a status (no native gate) a rep's move needs the approver", () => {
-    expect(evaluateChange(APPROVAL, toContract(), { now: NOW }).violations[0]?.message).toBe("gate: Contract Sent needs an approval (no approval status)");
+    expect(evaluateChange(APPROVAL, toContract(), { now: NOW }).violations[0]?.message).toBe("Contract Sent needs an approval (no approval status)");
   });
 });
 
@@ -49,7 +49,7 @@ describe("transition.createdIn and restrictEdits", () => {
   });
   it("an edit of a Closed Won deal by someone not allowed violates restrictEdits; the allowed user passes", () => {
     const edit = makeChange({ fromStage: null, toStage: "closedwon", changedProperties: ["amount"] });
-    expect(evaluateChange(set, edit, { now: NOW }).violations.map((v) => v.message)).toEqual(["won-locked: only users userId:9 may edit deals in Closed Won"]);
+    expect(evaluateChange(set, edit, { now: NOW }).violations.map((v) => v.message)).toEqual(["Only users userId:9 may edit deals in Closed Won"]);
     expect(evaluateChange(set, { ...edit, actor: { ...edit.actor, userId: "9" } }, { now: NOW }).violations).toEqual([]);
   });
 });

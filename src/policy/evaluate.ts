@@ -75,6 +75,10 @@ export function judgeRule(set: InternalPolicySet, policy: PolicyPlan, rule: Rule
   if (findException(rule, ctx, trace) !== null) return { outcome: "excepted", violation: null };
   if (rule.when !== null && runCel(rule.when, ctx, "when", trace) !== true) return { outcome: "not-triggered", violation: null };
   const failures: Failure[] = [];
+  const base = {
+    change: ctx.change, from: ctx.from, to: ctx.to, missing: [], failures: [],
+    policyId: policy.id, ruleId: rule.id, severity: rule.severity, mode: rule.mode, now: ctx.now, index: set.index,
+  };
   if (rule.transition !== null) {
     const pipeline = ctx.to === null ? undefined : set.index.pipelines.get(ctx.to.pipelineId);
     checkTransition(rule.transition, pipeline?.ordered ?? [], ctx, trace, failures);
@@ -84,19 +88,23 @@ export function judgeRule(set: InternalPolicySet, policy: PolicyPlan, rule: Rule
   if (rule.restrictEdits !== null) checkRestrictEdits(rule.restrictEdits, ctx, trace, failures);
   checkRequirements(rule, ctx, trace, failures);
   if (rule.assert !== null) {
-    const result = runCel(rule.assert, ctx, "assert", trace);
+    // Reps and managers read the admin's sentence (or the rule's description), never the CEL itself.
+    const sentence = rule.explain !== null ? renderTemplate(rule.explain, base) : (rule.description ?? null);
+    const result = runCel(rule.assert, ctx, "assert", trace, sentence);
     if (result !== true) {
-      failures.push({ detail: result instanceof Error ? `condition could not be evaluated (${rule.assert.source})` : `condition not met: ${rule.assert.source}`, missing: [] });
+      const detail = sentence === null
+        ? result instanceof Error ? "a condition of this rule could not be checked" : "a condition of this rule is not met"
+        : `${result instanceof Error ? "could not check" : "expected"}: ${lowerFirst(sentence)}`;
+      failures.push({ detail, missing: [] });
     }
   }
   if (failures.length === 0) return { outcome: "passed", violation: null };
   if (trace === null) return { outcome: "violated", violation: null };
   const missing = [...new Set(failures.flatMap((f) => f.missing))];
-  const input = {
-    change: ctx.change, from: ctx.from, to: ctx.to, missing, failures: failures.map((f) => f.detail),
-    policyId: policy.id, ruleId: rule.id, severity: rule.severity, mode: rule.mode, now: ctx.now, index: set.index,
-  };
-  const message = renderTemplate(rule.message, input);
+  const input = { ...base, missing, failures: failures.map((f) => f.detail) };
+  const rendered = renderTemplate(rule.message, input);
+  // A message that opens with the failures (the default) starts a sentence: capitalise it.
+  const message = /^\{\{\s*(failures|missing)/.test(rule.message.source) ? upperFirst(rendered) : rendered;
   return {
     outcome: "violated",
     violation: {
@@ -111,4 +119,13 @@ export function judgeRule(set: InternalPolicySet, policy: PolicyPlan, rule: Rule
       trace,
     },
   };
+}
+
+/** "The close date is set" → "the close date is set" (mid-sentence); keeps acronyms like "CRM" as they are. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0]?.toLowerCase() + text.slice(1) : text;
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

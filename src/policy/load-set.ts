@@ -73,7 +73,12 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
       version: p.version,
       file: p.file,
       mode: p.mode,
-      rules: p.rules.map((r) => ({ id: r.id, enforcement: r.enforcement, mode: r.mode, severity: r.severity, actions: r.actions.map((a) => a.type), ...(r.description ? { description: r.description } : {}) })),
+      ...(p.description ? { description: p.description } : {}),
+      rules: p.rules.map((r) => ({
+        id: r.id, enforcement: r.enforcement, mode: r.mode, severity: r.severity, actions: r.actions.map((a) => a.type),
+        ...(r.description ? { description: r.description } : {}),
+        ...(r.explain ? { explain: r.explain.source } : {}),
+      })),
     })),
     plans,
     index,

@@ -37,6 +37,8 @@ export interface TriggerPlan {
 
 export interface RequirementPlan {
   property: string;
+  /** The portal's label for the property ("Close Date"), what reps and managers read. */
+  label: string;
   type: PortalPropertyType;
   /** null: must be non-empty; otherwise the value it must equal (compared by the property's type). */
   equals: string | number | boolean | null;
@@ -129,6 +131,8 @@ export interface RulePlan {
   exempt: readonly ActorMatcher[];
   exceptions: readonly ExceptionPlan[];
   message: TemplatePlan;
+  /** The admin's plain sentence for the rule's condition, shown instead of the CEL. */
+  explain: TemplatePlan | null;
   actions: readonly ActionPlan[];
 }
 
@@ -143,6 +147,7 @@ export interface ScopePlan {
 
 export interface PolicyPlan {
   id: string;
+  description: string | undefined;
   version: string;
   file: string;
   mode: Mode;

@@ -79,7 +79,7 @@ export function resolveRequirements(doc: RequireDoc | undefined, index: PortalIn
   const out: RequirementPlan[] = [];
   for (const entry of entries) {
     const property = resolveProperty(entry.name, index, ctx, entry.at);
-    if (property !== null) out.push({ property: property.name, type: property.type, equals: entry.equals });
+    if (property !== null) out.push({ property: property.name, label: property.label ?? property.name, type: property.type, equals: entry.equals });
   }
   return out;
 }

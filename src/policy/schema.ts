@@ -108,6 +108,19 @@ export const ActionSchema = z.union([
   z.strictObject({ task: TaskSchema }),
 ]);
 
+/**
+ * One plain sentence for the rule's condition ("The close date is within the next 90 days"), shown to reps and
+ * managers instead of the CEL. Templates may name the deal and stages, not what is missing (that is said apart).
+ */
+export const ExplainSchema = z
+  .string()
+  .trim()
+  .min(3, "must be a sentence")
+  .max(240, "must be one sentence of at most 240 characters")
+  .refine((s) => !/[\r\n]/.test(s), "must be a single line")
+  .refine((s) => !/\{\{\s*(missing|failures)\s*\}\}/.test(s), "may not use {{missing}} or {{failures}}: the message says what is missing")
+  .refine((s) => !/(&&|\|\||==|!=|\bhas\(|\bnew\.|\bold\.)/.test(s.replace(/\{\{[^}]*\}\}/g, "")), "must be plain words, not a condition (no &&, ||, ==, has(), new. or old. outside {{ }})");
+
 export const RuleSchema = z
   .strictObject({
     id: Slug,
@@ -129,6 +142,7 @@ export const RuleSchema = z
     exempt: z.array(ActorMatchSchema).min(1).optional(),
     exceptions: z.array(ExceptionSchema).optional(),
     message: z.string().min(1).optional(),
+    explain: ExplainSchema.optional(),
     actions: z.array(ActionSchema).optional(),
   })
   .refine(
@@ -180,7 +194,7 @@ export type RestrictEditsDoc = z.infer<typeof RestrictEditsSchema>;
 export const KNOWN_FIELDS: readonly string[] = [
   "apiVersion", "kind", "id", "description", "mode", "severity", "scope", "exempt", "exceptions", "rules",
   "pipelines", "owners", "teams", "when", "include", "exclude",
-  "on", "inStages", "assert", "require", "associations", "transition", "appliesTo", "message", "actions",
+  "on", "inStages", "assert", "require", "associations", "transition", "appliesTo", "message", "explain", "actions",
   "created", "stageEntered", "stageExited", "stageChanged", "propertyChanged", "scan",
   "users", "sources", "managers", "owner", "deals", "reason", "expires",
   "contacts", "companies", "line_items",

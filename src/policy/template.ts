@@ -87,7 +87,7 @@ function resolveRef(ref: string, input: RenderInput): string {
   }
   switch (ref) {
     case "missing":
-      return input.missing.length > 0 ? describeMissing(input.missing) : "(nothing)";
+      return input.missing.length > 0 ? describeMissing(input.missing, (name) => input.index.properties.get(name)?.label) : "(nothing)";
     case "failures":
       return input.failures.join("; ");
     case "change.kind":

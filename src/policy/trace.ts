@@ -25,7 +25,7 @@ export function replayStep(set: InternalPolicySet, violation: Violation, step: T
       if (type === undefined) return null;
       const expected = v.expected;
       const equals = typeof expected === "string" || typeof expected === "number" || typeof expected === "boolean" ? expected : null;
-      return matchesRequirement({ property, type, equals }, typeof v.value === "string" ? v.value : null);
+      return matchesRequirement({ property, label: property, type, equals }, typeof v.value === "string" ? v.value : null);
     }
     case "associations":
       return num(v.count) >= num(v.min);

@@ -212,6 +212,8 @@ export interface RuleInfo {
   severity: Severity;
   actions: ActionType[];
   description?: string;
+  /** The rule's plain sentence for its condition, as written (templates unrendered). */
+  explain?: string;
 }
 
 export interface PolicyInfo {
@@ -219,6 +221,7 @@ export interface PolicyInfo {
   version: string;
   file: string;
   mode: Mode;
+  description?: string;
   rules: RuleInfo[];
 }
 

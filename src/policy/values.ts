@@ -53,7 +53,9 @@ export function renderValue(type: PortalPropertyType | undefined, raw: string | 
     const ms = convertValue(type, raw);
     if (typeof ms === "number" && Math.abs(ms) < 8.64e15) {
       const iso = new Date(ms).toISOString();
-      return type === "date" ? iso.slice(0, 10) : iso;
+      // HubSpot stores date-only values (a close date) as midnight UTC: show the date a person picked.
+      if (type === "date" || iso.endsWith("T00:00:00.000Z")) return iso.slice(0, 10);
+      return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
     }
   }
   return raw;

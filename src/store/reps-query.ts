@@ -2,7 +2,7 @@
 // median time in stage, close-date pushes and a weekly trend. Reads violations, stage_transitions, close_date_changes.
 import { COMPLIANCE_SQL, shareOf } from "./figures";
 import { emptyPeriod, foldStages, stageStatements, type StageSeries } from "./stage-figures";
-import { DAY_MS, WEEK_MS, type Counts } from "./summary-query";
+import { DAY_MS, WEEK_MS, weeksOf, type Counts } from "./summary-query";
 import { listViolations } from "./violations-query";
 import type { ViolationItem } from "./violations";
 
@@ -126,12 +126,12 @@ export async function getRepRecord(db: D1Database, f: RepFilter): Promise<RepRec
   const push = ((pushes?.results ?? [])[0] ?? { count: 0, days: 0, deals: 0 }) as { count: number; days: number; deals: number };
   const open = await listViolations(db, { ownerId: f.ownerId, teams: f.teams, status: "open" }, { sort: "desc", limit: 50 });
   const violations = ruleRows.reduce((a, r) => ({ open: a.open + r.open, resolved: a.resolved + r.resolved, total: a.total + r.open + r.resolved }), { open: 0, resolved: 0, total: 0 });
-  const trend = ((weekly?.results ?? []) as Array<{ w: number; violations: number; changes: number; compliant: number }>).map((r) => ({
-    week: new Date(r.w * WEEK_MS - 3 * DAY_MS).toISOString().slice(0, 10),
-    violations: r.violations,
-    stageChanges: r.changes,
-    compliant: r.compliant,
+  const weeks = new Map(((weekly?.results ?? []) as Array<{ w: number; violations: number; changes: number; compliant: number }>).map((r) => {
+    const week = new Date(r.w * WEEK_MS - 3 * DAY_MS).toISOString().slice(0, 10);
+    return [week, { week, violations: r.violations, stageChanges: r.changes, compliant: r.compliant }] as const;
   }));
+  // Every week overlapping the window, the current (partial) one included, so the chart never stops early.
+  const trend = weeksOf(f.from, f.to).map((week) => weeks.get(week) ?? { week, violations: 0, stageChanges: 0, compliant: 0 });
   return {
     ownerId: f.ownerId,
     window: { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() },

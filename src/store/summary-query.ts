@@ -1,6 +1,6 @@
 // Aggregates over violations and stage_transitions for a time window: counts by owner/team/rule/stage/week,
 // open vs resolved, median time-to-fix, share of compliant stage changes. One D1 round trip (batch).
-import { COMPLIANCE_SQL, shareOf } from "./figures";
+import { COMPLIANCE_SQL, RESOLUTION_KIND_SQL, shareOf } from "./figures";
 import { buildViolationWhere, type ViolationFilter } from "./violations-query";
 
 export const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -19,6 +19,9 @@ export interface SummaryFilter extends Pick<ViolationFilter, "teams" | "ownerId"
 export interface Summary {
   window: { from: string; to: string };
   totals: Counts;
+  /** How resolved violations were closed: fixed by a person, reverted by the engine, or closed by a merge. */
+  resolutions: Resolutions;
+  /** Median time to fix over people's fixes only (reverts and merges are not fixes). */
   medianTimeToFixMs: number | null;
   /** Stage moves with no violation (figures.ts COMPLIANCE_SQL): deal creations excluded, counted apart. */
   stageChanges: { total: number; compliant: number; compliantShare: number | null; creations: number };
@@ -34,6 +37,15 @@ interface ChangeRow {
   compliant: number;
   creations: number;
 }
+
+export interface Resolutions {
+  byPerson: number;
+  byEngine: number;
+  byMerge: number;
+}
+
+const PEOPLES_FIX_SQL = "COALESCE(resolved_by, '') NOT LIKE 'engine:%' AND COALESCE(resolved_by, '') NOT LIKE 'merged:%'";
+
 interface CountRow {
   k1: string | null;
   k2: string | null;
@@ -47,6 +59,13 @@ const counts = (r: { open: number; resolved: number }): Counts => ({ open: r.ope
 export function weekStartOf(ms: number): string {
   const index = Math.floor((ms + MONDAY_SHIFT_MS) / WEEK_MS);
   return new Date(index * WEEK_MS - MONDAY_SHIFT_MS).toISOString().slice(0, 10);
+}
+
+/** Every week start (Monday, YYYY-MM-DD) overlapping [from, to): the current, partial week included. */
+export function weeksOf(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${weekStartOf(from)}T00:00:00Z`); t < to; t += WEEK_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
 }
 
 /** Builds the transitions WHERE for the same scope (team, owner, window). */
@@ -108,6 +127,9 @@ function rollupStatements(db: D1Database, f: SummaryFilter): D1PreparedStatement
     db
       .prepare(`SELECT ${COMPLIANCE_SQL.rollup} FROM stage_change_rollup WHERE day >= ? AND day < ?${transitionScope.sql}`)
       .bind(...days, ...transitionScope.params),
+    db
+      .prepare(`SELECT kind, SUM(count) AS count FROM resolution_rollup WHERE day >= ? AND day < ?${weekScope.sql} GROUP BY kind`)
+      .bind(...days, ...weekScope.params),
   ];
 }
 
@@ -137,7 +159,7 @@ function medianStatement(db: D1Database, f: SummaryFilter): D1PreparedStatement 
   const where = violationWhere(f);
   return db
     .prepare(
-      `WITH fixed AS (SELECT time_to_fix_ms AS t FROM violations WHERE ${where.sql} AND status = 'resolved' AND time_to_fix_ms IS NOT NULL)
+      `WITH fixed AS (SELECT time_to_fix_ms AS t FROM violations WHERE ${where.sql} AND status = 'resolved' AND time_to_fix_ms IS NOT NULL AND ${PEOPLES_FIX_SQL})
        SELECT NULL AS bucket, t AS value, (SELECT COUNT(*) FROM fixed) AS count FROM fixed ORDER BY t LIMIT 1 OFFSET ((SELECT COUNT(*) FROM fixed) - 1) / 2`,
     )
     .bind(...where.params);
@@ -186,13 +208,14 @@ function rawStatements(db: D1Database, f: SummaryFilter): D1PreparedStatement[] 
       .bind(...where.params),
     medianStatement(db, f),
     db.prepare(`SELECT ${COMPLIANCE_SQL.raw()} FROM stage_transitions WHERE ${tw.sql}`).bind(...tw.params),
+    db.prepare(`SELECT ${RESOLUTION_KIND_SQL} AS kind, COUNT(*) AS count FROM violations WHERE ${where.sql} AND status = 'resolved' GROUP BY 1`).bind(...where.params),
   ];
 }
 
 /** Computes the summary in one D1 round trip. Throws only on D1 errors. */
 export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summary> {
   const statements = canUseRollup(f) ? rollupStatements(db, f) : rawStatements(db, f);
-  const [owners, teams, rules, stages, weeks, fix, transitions] = await db.batch<CountRow | MedianRow | ChangeRow>(statements);
+  const [owners, teams, rules, stages, weeks, fix, transitions, kinds] = await db.batch<CountRow | MedianRow | ChangeRow>(statements);
   const rows = (r: D1Result<unknown> | undefined) => (r?.results ?? []) as CountRow[];
   const ownerRows = rows(owners);
   const totals = ownerRows.reduce((acc, r) => ({ open: acc.open + r.open, resolved: acc.resolved + r.resolved }), { open: 0, resolved: 0 });
@@ -201,6 +224,7 @@ export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summ
   return {
     window: { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() },
     totals: counts(totals),
+    resolutions: readResolutions((kinds?.results ?? []) as unknown as Array<{ kind: string; count: number }>),
     medianTimeToFixMs: readMedian((fix?.results ?? []) as MedianRow[]),
     stageChanges: { total: tr.changes, compliant: tr.compliant, compliantShare: shareOf(tr.compliant, tr.changes), creations: tr.creations },
     byOwner: ownerRows.map((r) => ({ ownerId: r.k1, ...counts(r) })),
@@ -209,4 +233,9 @@ export async function getSummary(db: D1Database, f: SummaryFilter): Promise<Summ
     byStage: rows(stages).map((r) => ({ stage: r.k1, ...counts(r) })),
     byWeek: rows(weeks).map((r) => ({ week: new Date(Number(r.k1) * WEEK_MS - MONDAY_SHIFT_MS).toISOString().slice(0, 10), ...counts(r) })),
   };
+}
+
+function readResolutions(rows: Array<{ kind: string; count: number }>): Resolutions {
+  const of = (kind: string) => rows.find((r) => r.kind === kind)?.count ?? 0;
+  return { byPerson: of("person"), byEngine: of("engine"), byMerge: of("merge") };
 }

@@ -97,10 +97,10 @@ describe("dashboard in Chromium", () => {
     await page.selectOption("select[name=severity]", "critical");
     await Promise.all([page.waitForURL(/status=open/), page.click("form.filters button[type=submit]")]);
     expect(page.url()).toContain("severity=critical");
-    const statuses = await page.locator("#violations tbody tr td:nth-child(8)").allTextContents();
+    const statuses = await page.locator("#violations tbody tr td:nth-child(9)").allTextContents();
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(["open"]));
-    const severities = await page.locator("#violations tbody tr td:nth-child(6)").allTextContents();
+    const severities = await page.locator("#violations tbody tr td:nth-child(7)").allTextContents();
     expect(new Set(severities)).toEqual(new Set(["critical"]));
     await page.screenshot({ path: path.join(shots, "03-violations-filtered.png"), fullPage: true });
     await Promise.all([page.waitForURL(/\/dashboard\/violations\/vio-/), page.locator("#violations tbody tr td:nth-child(2) a").first().click()]);
@@ -119,7 +119,7 @@ describe("dashboard in Chromium", () => {
     await expect(page.locator("#stages tbody tr").count()).resolves.toBeGreaterThan(2);
     await page.waitForSelector("figure.chart svg");
     await page.screenshot({ path: path.join(shots, "05-rep.png"), fullPage: true });
-    await page.goto(`${base}/dashboard/policies/forecast-hygiene`);
+    await page.goto(`${base}/dashboard/policies/entry-criteria`);
     await expect(page.locator("#would-have-done").textContent()).resolves.toContain("created a task for the rep");
     await page.screenshot({ path: path.join(shots, "06-policy.png"), fullPage: true });
   }, 60_000);
@@ -147,5 +147,86 @@ describe("dashboard in Chromium", () => {
     await Promise.all([page.waitForURL(/\/dashboard\/login/), page.click(".signout button")]);
     const res = await page.goto(`${base}/dashboard`);
     expect(res?.status()).toBe(401);
+  }, 60_000);
+});
+
+// What a manager reads, at a desktop and a phone width: names rather than ids, rule descriptions rather than slugs,
+// no CEL or internal property names (the admins' technical details stay folded), round chart ticks, the current
+// week marked, and nothing wider than the screen. Screenshots of every page at both widths are kept.
+const WIDTHS = [
+  { name: "1440", width: 1440, height: 900 },
+  { name: "390", width: 390, height: 844 },
+] as const;
+const INTERNAL_NAMES = /\b(closedate|dealname|dealstage|decision_maker|hs_next_step|hubspot_owner_id|manager_approved|closed_lost_reason)\b/;
+const CEL = /&&|\|\||==|\bhas\(|\b(new|old|change|actor)\.[a-z]|startOfDay\(/;
+const JARGON = /\(at most \d+ allowed\)|governance-ref|userId:|engine:revert/;
+const SLUGS = /\b(presentation-needs-amount-and-close-date|decision-maker-identified|no-stage-skipping|qualified-needs-contact|entry-criteria|stage-discipline)\b/;
+
+async function visibleText(page: Page): Promise<string> {
+  // innerText leaves out what is not rendered: closed <details> (the admins' CEL) and hidden elements.
+  return page.evaluate(() => document.body.innerText);
+}
+
+describe.each(WIDTHS)("names and plain words at $name px", ({ name, width, height }) => {
+  async function open(pathname: string, shot: string): Promise<{ page: Page; text: string }> {
+    if (!browser) throw new Error("browser not started");
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await signIn(page, adminToken);
+    const res = await page.goto(`${base}${pathname}`);
+    expect(res?.status(), pathname).toBe(200);
+    await page.screenshot({ path: path.join(shots, `names-${shot}-${name}.png`), fullPage: true });
+    const text = await visibleText(page);
+    expect(text, pathname).not.toMatch(INTERNAL_NAMES);
+    expect(text, pathname).not.toMatch(CEL);
+    expect(text, pathname).not.toMatch(JARGON);
+    expect(text, pathname).not.toMatch(SLUGS);
+    // Wide tables scroll inside their card; the page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), pathname).toBeLessThanOrEqual(width + 1);
+    return { page, text };
+  }
+
+  it("overview: names in tables and filters, round ticks, the current week marked, numbers as a table", async () => {
+    const { page, text } = await open("/dashboard", "overview");
+    expect(text).toContain("Ava Thompson");
+    expect(text).toContain("A qualified deal has at least one associated contact");
+    await page.waitForSelector("figure.chart svg rect");
+    const ticks = (await page.locator("figure.chart svg > text[text-anchor=end]").allTextContents()).map((t) => Number(t.replace(/,/g, "")));
+    const step = (ticks[1] ?? 0) - (ticks[0] ?? 0);
+    expect(ticks[0]).toBe(0);
+    expect(step / 10 ** Math.floor(Math.log10(step))).toSatisfy((f: number) => [1, 2, 5].includes(f));
+    expect(ticks.every((t, i) => t === i * step)).toBe(true);
+    await expect(page.locator(".legend .partial-note").textContent()).resolves.toContain("this week, still in progress");
+    await expect(page.locator("#weekly-trend tr[data-note='in progress']").count()).resolves.toBe(1);
+    await expect(page.locator("details.chart-data table#weekly-trend").count()).resolves.toBe(1);
+    await expect(page.locator("select[name=owner] option", { hasText: "Ava Thompson" }).count()).resolves.toBe(1);
+  }, 60_000);
+
+  it("violations: filtered by an owner's name, who made the change beside the deal owner", async () => {
+    const { page, text } = await open("/dashboard/violations?owner=Ava%20Thompson", "violations");
+    expect(text).toContain("Ava Thompson");
+    expect(new Set(await page.locator("#violations tbody tr td:nth-child(6)").allTextContents())).toEqual(new Set(["Ava Thompson"]));
+    await expect(page.locator("select[name=owner] option[selected]").textContent()).resolves.toBe("Ava Thompson");
+  }, 60_000);
+
+  it("a violation: the story in words, the CEL folded away for admins", async () => {
+    const { page, text } = await open(`/dashboard/violations/${sampleViolationId}`, "violation");
+    expect(text).toMatch(/It broke the rule “[A-Z]/);
+    await expect(page.locator("#owner").textContent()).resolves.toMatch(/[A-Z][a-z]+ [A-Z]/);
+    await expect(page.locator("details#trace-details").count()).resolves.toBe(1);
+  }, 60_000);
+
+  it("a rep: open items by rule description, close-date pushes by deal name", async () => {
+    const { text } = await open("/dashboard/reps/101", "rep");
+    expect(text).toContain("Ava Thompson");
+    expect(text).not.toMatch(/\bDeal \d{5,}\b/);
+  }, 60_000);
+
+  it("the policies index and a policy without violations", async () => {
+    const { text } = await open("/dashboard/policies", "policies");
+    expect(text).toContain("Every deal has an accountable owner");
+    expect(text).toContain("An open deal's close date is today or later");
+    const ownership = await open("/dashboard/policies/ownership", "policy-ownership");
+    expect(ownership.text).toContain("A deal past Appointment Scheduled has an owner");
   }, 60_000);
 });

@@ -160,7 +160,7 @@ describe("policies explain", () => {
     const out = io.stdout.join("\n");
     expect(out).toContain("large-deal-approval/large-deal-needs-approval: VIOLATED (critical, audit)");
     expect(out).toContain("missing: manager_approved");
-    expect(out).toContain("✗ require [manager_approved = true]: manager_approved must be = true, is empty");
+    expect(out).toContain("✗ require [manager_approved = true]: Manager approved must be Yes, and is empty");
     expect(out).toContain("large-deal-approval/approval-by-manager-only: not-triggered");
   });
   it("reads the change from a file with @", async () => {

@@ -28,11 +28,12 @@ const STAGES = [
   { id: "closedwon", label: "Closed won" },
   { id: "closedlost", label: "Closed lost" },
 ];
+// Rules of the shipped policies (so the dashboard shows their descriptions), worded as the engine words them.
 const RULES = [
-  { policy: "entry-criteria", rule: "amount-required", stage: 4, mode: "enforce", severity: "critical", message: "A deal needs an amount before Contract sent", missing: ["amount"], check: "deal.amount > 0" },
-  { policy: "entry-criteria", rule: "decision-maker", stage: 3, mode: "enforce", severity: "warning", message: "Name the decision maker before Decision maker bought-in", missing: ["decision_maker"], check: "deal.decision_maker != ''" },
-  { policy: "no-skipping", rule: "one-stage-at-a-time", stage: 2, mode: "enforce", severity: "warning", message: "Move one stage at a time; Qualified to buy was skipped", missing: [], check: "to.index - from.index <= 1" },
-  { policy: "forecast-hygiene", rule: "close-date-set", stage: 1, mode: "audit", severity: "info", message: "Set a close date when the deal is qualified", missing: ["closedate"], check: "deal.closedate != null" },
+  { policy: "entry-criteria", rule: "presentation-needs-amount-and-close-date", stage: 4, mode: "enforce", severity: "critical", message: "Fill Amount before Contract Sent", missing: ["amount"], check: "amount non-empty" },
+  { policy: "entry-criteria", rule: "decision-maker-identified", stage: 3, mode: "enforce", severity: "warning", message: "Name the decision maker on the deal", missing: ["decision_maker"], check: "decision_maker non-empty" },
+  { policy: "stage-discipline", rule: "no-stage-skipping", stage: 2, mode: "enforce", severity: "warning", message: "The deal jumped to Presentation scheduled — it skipped Qualified to buy; deals move one stage at a time", missing: [], check: "transition.skip" },
+  { policy: "entry-criteria", rule: "qualified-needs-contact", stage: 1, mode: "audit", severity: "info", message: "Associate a contact with the deal before Qualified To Buy", missing: ["association:contacts"], check: "contacts >= 1" },
 ] as const;
 
 const q = (v: string | number | null | boolean): string =>
@@ -71,6 +72,8 @@ export function buildDemoSeed(now: number, seed = 42): DemoSeed {
     let stage = 0;
     let lastAt = t;
     const dealLines: string[] = [];
+    // The engine's last-known state of the deal: where the dashboard finds a deal's name for close-date pushes.
+    dealLines.push(`INSERT OR REPLACE INTO deal_state (deal_id, pipeline_id, owner_id, deal_name, observed_at, updated_at) VALUES (${q(dealId)}, 'default', ${q(owner.id)}, ${q(dealName)}, ${Math.round(t)}, ${Math.round(t)});`);
     dealLines.push(`INSERT INTO stage_transitions (id, portal_id, deal_id, pipeline_id, from_stage, to_stage, from_index, to_index, to_is_closed, to_is_won, owner_id, team_id, actor_user_id, change_source, occurred_at, time_in_from_ms, compliant, violation_count) VALUES (${q(`tr-${dealId}-0`)}, ${PORTAL}, ${q(dealId)}, 'default', NULL, 'appointmentscheduled', NULL, 0, 0, 0, ${q(owner.id)}, ${q(owner.team)}, ${q(`u${owner.id}`)}, 'CRM_UI', ${Math.round(t)}, NULL, 1, 0);`);
     transitions++;
     while (stage < 5 && t < now - DAY) {
@@ -79,7 +82,7 @@ export function buildDemoSeed(now: number, seed = 42): DemoSeed {
       const next = lost ? 6 : Math.min(5, stage + (skip ? 2 : 1));
       t += (1 + rand() * 9) * DAY;
       if (t > now - 60_000) break;
-      const rule = skip ? RULES[2] : RULES.find((r) => r.stage === next && r.rule !== "one-stage-at-a-time");
+      const rule = skip ? RULES[2] : RULES.find((r) => r.stage === next && r.rule !== "no-stage-skipping");
       const violates = rule !== undefined && rand() < sloppiness;
       const occurred = Math.round(t);
       dealLines.push(`INSERT INTO stage_transitions (id, portal_id, deal_id, pipeline_id, from_stage, to_stage, from_index, to_index, to_is_closed, to_is_won, owner_id, team_id, actor_user_id, change_source, occurred_at, time_in_from_ms, compliant, violation_count) VALUES (${q(`tr-${dealId}-${next}`)}, ${PORTAL}, ${q(dealId)}, 'default', ${q(STAGES[stage]?.id ?? null)}, ${q(STAGES[next]?.id ?? "")}, ${stage}, ${next}, ${next >= 5}, ${next === 5}, ${q(owner.id)}, ${q(owner.team)}, ${q(`u${owner.id}`)}, 'CRM_UI', ${occurred}, ${Math.round(t - lastAt)}, ${!violates}, ${violates ? 1 : 0});`);
@@ -96,11 +99,11 @@ export function buildDemoSeed(now: number, seed = 42): DemoSeed {
         const actions =
           rule.mode === "audit"
             ? [{ type: "task", planned: {}, outcome: "would-run" }, { type: "notify-manager", planned: {}, outcome: "would-run" }]
-            : rule.rule === "one-stage-at-a-time"
+            : rule.rule === "no-stage-skipping"
               ? [{ type: "revert", planned: {}, outcome: "done" }, { type: "task", planned: {}, outcome: "done", taskId: String(70_000 + d) }]
               : [{ type: "task", planned: {}, outcome: "done", taskId: String(80_000 + d) }];
         dealLines.push(`INSERT INTO inbox_events (hash, event_id, portal_id, subscription_type, object_id, property_name, occurred_at, received_at, attempt_number, status, payload) VALUES (${q(hash)}, ${q(String(500_000 + d * 10 + next))}, ${PORTAL}, 'deal.propertyChange', ${q(dealId)}, 'dealstage', ${occurred}, ${occurred + 800}, 0, 'processed', ${q(JSON.stringify({ objectId: Number(dealId), propertyName: "dealstage", propertyValue: STAGES[next]?.id, changeSource: "CRM_UI", sourceId: `userId:u${owner.id}` }))});`);
-        dealLines.push(`INSERT INTO violations (id, portal_id, deal_id, deal_name, pipeline_id, from_stage, to_stage, from_stage_label, to_stage_label, policy_id, policy_version, rule_id, severity, mode, message, missing, trace, actions, owner_id, team_id, actor_user_id, actor_owner_id, change_source, source_events, task_id, reverted, status, occurred_at, detected_at, resolved_at, resolved_by, time_to_fix_ms) VALUES (${q(id)}, ${PORTAL}, ${q(dealId)}, ${q(dealName)}, 'default', ${q(STAGES[stage]?.id ?? null)}, ${q(STAGES[next]?.id ?? null)}, ${q(STAGES[stage]?.label ?? null)}, ${q(STAGES[next]?.label ?? null)}, ${q(rule.policy)}, 'a1b2c3d4', ${q(rule.rule)}, ${q(rule.severity)}, ${q(rule.mode)}, ${q(rule.message)}, ${q(JSON.stringify(rule.missing))}, ${q(JSON.stringify(trace))}, ${q(JSON.stringify(actions))}, ${q(owner.id)}, ${q(owner.team)}, ${q(`u${owner.id}`)}, ${q(owner.id)}, 'CRM_UI', ${q(JSON.stringify([hash]))}, ${q(rule.mode === "audit" ? null : String(80_000 + d))}, ${rule.rule === "one-stage-at-a-time" ? 1 : 0}, ${q(resolved ? "resolved" : "open")}, ${occurred}, ${occurred + 1500}, ${resolved ? occurred + fix : "NULL"}, ${resolved ? q(`u${owner.id}`) : "NULL"}, ${resolved ? fix : "NULL"});`);
+        dealLines.push(`INSERT INTO violations (id, portal_id, deal_id, deal_name, pipeline_id, from_stage, to_stage, from_stage_label, to_stage_label, policy_id, policy_version, rule_id, severity, mode, message, missing, trace, actions, owner_id, team_id, actor_user_id, actor_owner_id, change_source, source_events, task_id, reverted, status, occurred_at, detected_at, resolved_at, resolved_by, time_to_fix_ms) VALUES (${q(id)}, ${PORTAL}, ${q(dealId)}, ${q(dealName)}, 'default', ${q(STAGES[stage]?.id ?? null)}, ${q(STAGES[next]?.id ?? null)}, ${q(STAGES[stage]?.label ?? null)}, ${q(STAGES[next]?.label ?? null)}, ${q(rule.policy)}, 'a1b2c3d4', ${q(rule.rule)}, ${q(rule.severity)}, ${q(rule.mode)}, ${q(rule.message)}, ${q(JSON.stringify(rule.missing))}, ${q(JSON.stringify(trace))}, ${q(JSON.stringify(actions))}, ${q(owner.id)}, ${q(owner.team)}, ${q(`u${owner.id}`)}, ${q(owner.id)}, 'CRM_UI', ${q(JSON.stringify([hash]))}, ${q(rule.mode === "audit" ? null : String(80_000 + d))}, ${rule.rule === "no-stage-skipping" ? 1 : 0}, ${q(resolved ? "resolved" : "open")}, ${occurred}, ${occurred + 1500}, ${resolved ? occurred + fix : "NULL"}, ${resolved ? q(rule.rule === "no-stage-skipping" ? "engine:revert" : `userId:u${owner.id}`) : "NULL"}, ${resolved ? fix : "NULL"});`);
         violations++;
         if (!resolved && !sampleViolationId && rule.mode === "enforce") sampleViolationId = id;
       }

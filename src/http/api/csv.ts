@@ -1,6 +1,8 @@
 // CSV export of a violation query: streams every matching row by paging the same keyset query internally.
 import { listViolations, type Cursor, type PageRequest, type ViolationFilter } from "../../store/violations-query";
-import { VIOLATION_ITEM_FIELDS, type ViolationItem } from "../../store/violations";
+import { VIOLATION_ITEM_FIELDS } from "../../store/violations";
+import type { CatalogPolicy } from "./policy-catalog";
+import { NAME_FIELDS, nameViolations, type NamedViolation } from "./with-names";
 
 const PAGE_SIZE = 500;
 
@@ -37,12 +39,13 @@ export function startsLikeFormula(text: string): boolean {
   return false;
 }
 
-export function toCsvRow(item: ViolationItem): string {
-  return VIOLATION_ITEM_FIELDS.map((f) => toCsvCell(item[f])).join(",") + "\r\n";
+/** The violation's fields, then the names beside its ids (owner, team, who made the change, rule, policy). */
+export function toCsvRow(item: NamedViolation): string {
+  return [...VIOLATION_ITEM_FIELDS.map((f) => toCsvCell(item[f])), ...NAME_FIELDS.map((f) => toCsvCell(item[f]))].join(",") + "\r\n";
 }
 
 /** A stream of the header and every row of the query, starting after `after` if given. */
-export function streamViolationsCsv(db: D1Database, filter: ViolationFilter, sort: PageRequest["sort"], after?: Cursor): ReadableStream<Uint8Array> {
+export function streamViolationsCsv(db: D1Database, filter: ViolationFilter, sort: PageRequest["sort"], catalog: readonly CatalogPolicy[], after?: Cursor): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: Cursor | undefined = after;
   let headerSent = false;
@@ -51,12 +54,12 @@ export function streamViolationsCsv(db: D1Database, filter: ViolationFilter, sor
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode(VIOLATION_ITEM_FIELDS.join(",") + "\r\n"));
+        controller.enqueue(encoder.encode([...VIOLATION_ITEM_FIELDS, ...NAME_FIELDS].join(",") + "\r\n"));
         return;
       }
       if (done) return;
       const page = await listViolations(db, filter, { sort, limit: PAGE_SIZE, after: cursor });
-      if (page.items.length) controller.enqueue(encoder.encode(page.items.map(toCsvRow).join("")));
+      if (page.items.length) controller.enqueue(encoder.encode((await nameViolations(db, page.items, catalog)).map(toCsvRow).join("")));
       if (page.next) cursor = page.next;
       else {
         done = true;

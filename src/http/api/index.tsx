@@ -1,10 +1,11 @@
-// The JSON API under /api: violations, summary, reps, review, trend, adoption, policies, tokens (admin), OpenAPI document and docs.
+// The JSON API under /api: violations, summary, reps, review, trend, adoption, policies (index and one), tokens (admin), OpenAPI document and docs.
 // Every route authenticates first (bearer; docs also accept the dashboard session) and never builds SQL itself.
 import { Hono } from "hono";
 import { AppError } from "../../errors";
 import { authenticateBearer, authenticateSession, requireBearer, type AuthEnv } from "../auth";
 import { DocsPage } from "../openapi-docs";
 import { buildOpenApiDocument } from "../openapi";
+import { policyIndexRoutes } from "./policies";
 import { reportRoutes } from "./reports";
 import { reviewRoutes } from "./review";
 import { tokenRoutes } from "./tokens";
@@ -25,6 +26,7 @@ export function apiRoutes(): Hono<AuthEnv> {
   api.use("*", requireBearer());
   api.get("/me", (c) => c.json({ principal: c.get("principal") }));
   api.route("/violations", violationRoutes());
+  api.route("/policies", policyIndexRoutes());
   api.route("/", reportRoutes());
   api.route("/", reviewRoutes());
   api.route("/tokens", tokenRoutes());

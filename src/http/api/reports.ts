@@ -5,7 +5,10 @@ import { getPolicyStats } from "../../store/policy-query";
 import { findRepTeams, getRepRecord } from "../../store/reps-query";
 import { getSummary } from "../../store/summary-query";
 import { canSeeTeam, resolveTeamScope, type AuthEnv, type Principal } from "../auth";
+import { listCatalog, readModeOverride } from "./policy-catalog";
 import { parseQuery, PathIdSchema, resolveWindow, SummaryQuerySchema, WindowQuerySchema } from "./query-schemas";
+import { resolveFilterNames } from "./resolve-filters";
+import { nameSummary } from "./with-names";
 
 function parsePathId(value: string, field: string): string {
   const parsed = PathIdSchema.safeParse(value);
@@ -26,10 +29,12 @@ export async function checkRepAccess(db: D1Database, principal: Principal, owner
 export function reportRoutes(): Hono<AuthEnv> {
   const routes = new Hono<AuthEnv>();
   routes.get("/summary", async (c) => {
-    const q = parseQuery(SummaryQuerySchema, c.req.url);
+    const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+    const q = await resolveFilterNames(c.env.DB, parseQuery(SummaryQuerySchema, c.req.url), catalog);
     const window = resolveWindow(q, Date.now());
     const teams = resolveTeamScope(c.get("principal"), q.team);
-    return c.json(await getSummary(c.env.DB, { ...window, teams, ownerId: q.owner, policyId: q.policy, ruleId: q.rule }));
+    const summary = await getSummary(c.env.DB, { ...window, teams, ownerId: q.owner, policyId: q.policy, ruleId: q.rule });
+    return c.json(await nameSummary(c.env.DB, summary, catalog));
   });
   routes.get("/reps/:ownerId", async (c) => {
     const ownerId = parsePathId(c.req.param("ownerId"), "ownerId");

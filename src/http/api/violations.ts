@@ -5,6 +5,9 @@ import { getViolation, listViolations, type ViolationFilter } from "../../store/
 import { canSeeTeam, resolveTeamScope, type Principal } from "../auth";
 import type { AuthEnv } from "../auth";
 import { streamViolationsCsv } from "./csv";
+import { listCatalog, readModeOverride } from "./policy-catalog";
+import { resolveFilterNames } from "./resolve-filters";
+import { nameViolations } from "./with-names";
 import { encodeCursor, parseQuery, PathIdSchema, ViolationsQuerySchema, type ViolationsQuery } from "./query-schemas";
 
 /** Maps the validated query to a store filter, applying the principal's team scope (403 outside it). */
@@ -28,19 +31,20 @@ export function toViolationFilter(q: ViolationsQuery, principal: Principal): Vio
 export function violationRoutes(): Hono<AuthEnv> {
   const routes = new Hono<AuthEnv>();
   routes.get("/", async (c) => {
-    const q = parseQuery(ViolationsQuerySchema, c.req.url);
+    const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+    const q = await resolveFilterNames(c.env.DB, parseQuery(ViolationsQuerySchema, c.req.url), catalog);
     const filter = toViolationFilter(q, c.get("principal"));
     const sort = q.sort === "occurred_at" ? "asc" : "desc";
     if (q.cursor && q.cursor.s !== sort) throw new AppError("INVALID_QUERY", "invalid query parameters: cursor", [{ field: "cursor", message: "was issued for the other sort order" }]);
     const after = q.cursor ? { occurredAt: q.cursor.t, id: q.cursor.i } : undefined;
     if (q.format === "csv") {
-      return new Response(streamViolationsCsv(c.env.DB, filter, sort, after), {
+      return new Response(streamViolationsCsv(c.env.DB, filter, sort, catalog, after), {
         headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="violations.csv"' },
       });
     }
     const page = await listViolations(c.env.DB, filter, { sort, limit: q.limit, after });
     const nextCursor = page.next ? encodeCursor({ t: page.next.occurredAt, i: page.next.id, s: sort }) : null;
-    return c.json({ items: page.items, nextCursor });
+    return c.json({ items: await nameViolations(c.env.DB, page.items, catalog), nextCursor });
   });
   routes.get("/:id", async (c) => {
     const id = PathIdSchema.safeParse(c.req.param("id"));
@@ -48,7 +52,8 @@ export function violationRoutes(): Hono<AuthEnv> {
     const violation = await getViolation(c.env.DB, id.data);
     if (!violation) throw new AppError("NOT_FOUND", "no violation with that id");
     if (!canSeeTeam(c.get("principal"), violation.teamId)) throw new AppError("FORBIDDEN", "that violation belongs to a team outside this token's teams");
-    return c.json(violation);
+    const [named] = await nameViolations(c.env.DB, [violation], listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)));
+    return c.json(named ?? violation);
   });
   return routes;
 }

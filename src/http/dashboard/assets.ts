@@ -29,7 +29,7 @@ th{color:var(--muted);font-weight:600;font-size:.8rem;text-transform:uppercase;l
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:hover{background:#fafbfd}
 .bar-cell{position:relative;min-width:110px}
-.bar-cell .track{position:absolute;left:8px;right:52px;top:8px;bottom:8px}
+.bar-cell .track{position:absolute;left:8px;right:52px;top:9px;height:16px}
 .bar-cell .bar{display:block;height:100%;background:#dbe4fd;border-radius:3px}
 .bar-cell .bar-label{position:relative}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;border:1px solid transparent;white-space:nowrap}
@@ -55,6 +55,15 @@ figure.chart{margin:0 0 8px}figure.chart svg{width:100%;height:auto;display:bloc
 .legend{display:flex;gap:14px;font-size:.8rem;color:var(--muted);margin-top:4px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 details.chart-data summary{cursor:pointer;color:var(--muted);font-size:.82rem;margin:4px 0}
 .muted{color:var(--muted)}.nowrap{white-space:nowrap}
+.spark{display:inline-flex;align-items:flex-end;gap:2px;height:22px;min-width:60px;vertical-align:middle}
+.spark i{display:block;width:5px;background:#9fb3f5;border-radius:1px}.spark i.partial{background:repeating-linear-gradient(45deg,#9fb3f5 0 2px,#e8eefe 2px 4px)}
+tr.noted td{color:var(--muted);font-style:italic}
+details.tech{margin-top:10px}details.tech summary{cursor:pointer;color:var(--muted);font-size:.82rem}
+.table-scroll{overflow-x:auto;max-width:100%}
+.legend .partial-note{font-style:italic}
+@media (max-width:480px){.topbar{height:auto;flex-wrap:wrap;padding:8px 12px;gap:6px}.topbar nav{flex-wrap:wrap}.signout{margin-left:0}
+.filters label{flex:1 1 140px}.filters input,.filters select{min-width:0;width:100%}h1{font-size:1.35rem}.card{padding:12px}
+dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:6px}}
 @media (max-width:720px){main{padding:14px}.topbar{gap:10px;padding:0 12px}.who{display:none}}
 `;
 
@@ -64,37 +73,51 @@ export const CHART_JS = `
   var COLORS=["#d9480f","#2b8a3e","#2f5bea","#e67700"];
   var NS="http://www.w3.org/2000/svg";
   function el(name,attrs){var e=document.createElementNS(NS,name);for(var k in attrs)e.setAttribute(k,attrs[k]);return e;}
-  function draw(table){
+  // Round axis ticks: a step of 1, 2 or 5 times a power of ten (whole numbers: these are counts), top = a multiple.
+  function niceScale(max){
+    if(max<=0)return {top:4,step:1};
+    var raw=max/4,p=Math.pow(10,Math.floor(Math.log(raw)/Math.LN10)),f=raw/p;
+    var step=Math.max(1,(f<=1?1:f<=2?2:f<=5?5:10)*p);
+    return {top:Math.ceil(max/step)*step,step:step};
+  }
+  function draw(table,index){
     var heads=[].slice.call(table.querySelectorAll("thead th")).map(function(th){return th.textContent.trim();});
     var rows=[].slice.call(table.querySelectorAll("tbody tr")).map(function(tr){
       var cells=tr.querySelectorAll("td,th");
       var vals=[];for(var i=1;i<cells.length;i++){var v=parseFloat((cells[i].getAttribute("data-value")||cells[i].textContent).replace(/[^0-9.\\-]/g,""));vals.push(isNaN(v)?0:v);}
-      return {label:cells[0].textContent.trim(),values:vals};
+      return {label:cells[0].textContent.trim().replace(/ \\(in progress\\)$/,""),values:vals,note:tr.getAttribute("data-note")};
     });
     if(!rows.length)return;
     var series=(table.getAttribute("data-series")||"").split(",").map(Number).filter(function(n){return n>0;});
     if(!series.length)series=[1];
-    var W=720,H=200,pad={l:40,r:8,t:10,b:26};
+    var W=720,H=210,pad={l:44,r:8,t:12,b:28};
     var max=0;rows.forEach(function(r){var s=0;series.forEach(function(c){s+=r.values[c-1]||0;});if(s>max)max=s;});
-    if(max===0)max=1;
-    var svg=el("svg",{viewBox:"0 0 "+W+" "+H,role:"img","aria-label":table.getAttribute("data-chart-title")||"chart"});
+    var scale=niceScale(max);
+    var svg=el("svg",{viewBox:"0 0 "+W+" "+H,role:"img","aria-label":(table.getAttribute("data-chart-title")||"chart")+" (the numbers are in the table below)"});
+    var defs=el("defs",{}),pat=el("pattern",{id:"hatch"+index,width:"6",height:"6",patternUnits:"userSpaceOnUse",patternTransform:"rotate(45)"});
+    pat.appendChild(el("rect",{width:"6",height:"6",fill:"#fff"}));pat.appendChild(el("rect",{width:"3",height:"6",fill:"#9aa5b8"}));defs.appendChild(pat);
     var iw=W-pad.l-pad.r,ih=H-pad.t-pad.b,bw=iw/rows.length;
-    for(var g=0;g<=4;g++){var y=pad.t+ih-ih*g/4;svg.appendChild(el("line",{x1:pad.l,x2:W-pad.r,y1:y,y2:y,stroke:"#e2e6ec"}));
-      var t=el("text",{x:pad.l-6,y:y+4,"text-anchor":"end","font-size":"11",fill:"#5d6778"});t.textContent=String(Math.round(max*g/4));svg.appendChild(t);}
+    for(var v=0;v<=scale.top;v+=scale.step){var y=pad.t+ih-ih*v/scale.top;svg.appendChild(el("line",{x1:pad.l,x2:W-pad.r,y1:y,y2:y,stroke:"#e2e6ec"}));
+      var t=el("text",{x:pad.l-6,y:y+4,"text-anchor":"end","font-size":"11",fill:"#5d6778"});t.textContent=v.toLocaleString("en-US");svg.appendChild(t);}
+    var partial=false;
     rows.forEach(function(r,i){
-      var y0=pad.t+ih;
+      var y0=pad.t+ih,x=pad.l+i*bw+bw*0.15;
       series.forEach(function(c,si){
-        var v=r.values[c-1]||0,h=ih*v/max;
-        var rect=el("rect",{x:pad.l+i*bw+bw*0.15,y:y0-h,width:bw*0.7,height:h,fill:COLORS[si%COLORS.length],rx:2});
-        var tip=el("title",{});tip.textContent=r.label+" — "+heads[c]+": "+v;rect.appendChild(tip);svg.appendChild(rect);y0-=h;
+        var v=r.values[c-1]||0,h=ih*v/scale.top;
+        if(v<=0)return;
+        var rect=el("rect",{x:x,y:y0-h,width:bw*0.7,height:h,fill:COLORS[si%COLORS.length],rx:2,"fill-opacity":r.note?"0.45":"1"});
+        var tip=el("title",{});tip.textContent=r.label+(r.note?" ("+r.note+")":"")+" — "+heads[c]+": "+v;rect.appendChild(tip);svg.appendChild(rect);y0-=h;
       });
-      if(rows.length<=16||i%Math.ceil(rows.length/12)===0){var lt=el("text",{x:pad.l+i*bw+bw/2,y:H-8,"text-anchor":"middle","font-size":"11",fill:"#5d6778"});lt.textContent=r.label.slice(5);svg.appendChild(lt);}
+      if(r.note){partial=true;svg.appendChild(el("rect",{x:x,y:pad.t,width:bw*0.7,height:ih,fill:"url(#hatch"+index+")","fill-opacity":"0.25",stroke:"#9aa5b8","stroke-dasharray":"3 2"}));}
+      if(rows.length<=16||i%Math.ceil(rows.length/12)===0||r.note){var lt=el("text",{x:pad.l+i*bw+bw/2,y:H-10,"text-anchor":"middle","font-size":"11",fill:"#5d6778"});lt.textContent=r.label+(r.note?"*":"");svg.appendChild(lt);}
     });
+    svg.appendChild(defs);
     var fig=document.createElement("figure");fig.className="chart";fig.appendChild(svg);
     var legend=document.createElement("div");legend.className="legend";
     series.forEach(function(c,si){var s=document.createElement("span");var i=document.createElement("i");i.style.background=COLORS[si%COLORS.length];s.appendChild(i);s.appendChild(document.createTextNode(heads[c]||""));legend.appendChild(s);});
+    if(partial){var p=document.createElement("span");p.className="partial-note";p.textContent="* this week, still in progress";legend.appendChild(p);}
     fig.appendChild(legend);
-    var details=document.createElement("details");details.className="chart-data";var sum=document.createElement("summary");sum.textContent="Show the numbers";
+    var details=document.createElement("details");details.className="chart-data";var sum=document.createElement("summary");sum.textContent="Show the numbers as a table";
     table.parentNode.insertBefore(fig,table);table.parentNode.insertBefore(details,table);details.appendChild(sum);details.appendChild(table);
   }
   function init(){[].slice.call(document.querySelectorAll("table[data-chart]")).forEach(draw);}

@@ -1,12 +1,13 @@
 // Rep coaching (/dashboard/reps/{ownerId}/coaching?months=6): each stage's conversion and time in stage for the rep
 // next to the team, month by month, the change since last month highlighted; compliance over time; open items.
 import type { Context } from "hono";
+import { withSnapshotLabels } from "../api/policy-catalog";
 import { nameOf, type DisplayNames } from "../../store/display-names";
 import type { RepTrend, StageTrend } from "../../store/trend-query";
 import { listViolations } from "../../store/violations-query";
 import { loadTrend } from "../api/review";
 import type { AuthEnv } from "../auth";
-import { buildDealUrl, describeMissing, formatDuration, formatShare, formatTime } from "./format";
+import { buildDealUrl, describeMissingWith, formatDuration, formatShare, formatTime } from "./format";
 import { EmptyState, Layout } from "./layout";
 import { DealLink, Delta } from "./review-parts";
 
@@ -113,7 +114,7 @@ export async function coachingPage(c: Context<AuthEnv>): Promise<Response> {
                 {open.items.map((v) => (
                   <tr>
                     <td><DealLink href={buildDealUrl(c.env.HUBSPOT_PORTAL_UI_URL, v.portalId, v.dealId)} name={v.dealName} dealId={v.dealId} /></td>
-                    <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.missing.length ? describeMissing(v.missing) : v.message}</a></td>
+                    <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.missing.length ? `Fill in ${describeMissingWith(withSnapshotLabels(names.properties), v.missing)}` : v.message}</a></td>
                     <td class="nowrap">{formatTime(v.occurredAt)}</td>
                   </tr>
                 ))}

@@ -1,4 +1,6 @@
-// Display helpers for the dashboard: durations, shares, dates (UTC), and links to HubSpot records.
+// Display helpers for the dashboard: durations, shares, dates (UTC), who made a change, and links to HubSpot records.
+import { describeMissing, normalizeChangeSource, type ChangeSourceKind } from "../../policy/index";
+import type { DisplayNames } from "../../store/display-names";
 
 /** "3 d 4 h", "45 min", "—" for null. */
 export function formatDuration(ms: number | null): string {
@@ -48,4 +50,40 @@ export function toQueryString(params: Record<string, string | number | undefined
   return s ? `?${s}` : "";
 }
 
-export { describeMissing } from "../../policy/index";
+const SOURCE_WORDS: Record<ChangeSourceKind, string> = {
+  ui: "someone in HubSpot",
+  bulk: "a bulk edit",
+  import: "an import",
+  workflow: "a workflow",
+  integration: "an integration",
+  api: "an API call",
+  internal: "HubSpot itself",
+  other: "an unknown source",
+};
+
+/**
+ * Who made a change, in words: the acting user's name from the owners cache, else the kind of change
+ * ("a workflow", "an import"), else "HubSpot user 123" as a last resort.
+ */
+export function actorName(names: Pick<DisplayNames, "users">, userId: string | null, changeSource: string | null): string {
+  if (userId !== null && names.users.has(userId)) return names.users.get(userId) ?? userId;
+  if (userId !== null) return `HubSpot user ${userId}`;
+  return SOURCE_WORDS[normalizeChangeSource(changeSource ?? "")];
+}
+
+/** What a rep or manager reads for a `missing` list: the portal's labels. */
+export function describeMissingWith(labels: Map<string, string>, missing: readonly string[]): string {
+  return describeMissing(missing, (name) => labels.get(name));
+}
+
+/**
+ * How a violation was closed, in words. Reverts are the engine's doing, not a fix by a person, and merges close a
+ * violation without anyone fixing it: the three are told apart here as they are counted apart.
+ */
+export function describeResolution(names: Pick<DisplayNames, "users">, resolvedBy: string | null): { kind: "engine" | "person" | "merge"; who: string } {
+  if (resolvedBy === null) return { kind: "person", who: "someone in HubSpot" };
+  if (resolvedBy.startsWith("engine:")) return { kind: "engine", who: "the engine" };
+  if (resolvedBy.startsWith("merged:")) return { kind: "merge", who: `a merge into deal ${resolvedBy.slice("merged:".length)}` };
+  if (resolvedBy.startsWith("userId:")) return { kind: "person", who: actorName(names, resolvedBy.slice("userId:".length), null) };
+  return { kind: "person", who: actorName(names, null, resolvedBy) };
+}

@@ -10,6 +10,7 @@ import { generateSecret, hashSecret } from "../auth/secrets";
 import { APP_CSS, CHART_JS } from "./assets";
 import { ErrorPage, LoginPage } from "./login-page";
 import { overviewPage } from "./overview-page";
+import { policiesPage } from "./policies-page";
 import { policyPage } from "./policy-page";
 import { coachingPage } from "./coaching-page";
 import { repPage } from "./rep-page";
@@ -65,6 +66,7 @@ export function dashboardRoutes(): Hono<AuthEnv> {
   d.get("/reps/:ownerId", repPage);
   d.get("/reps/:ownerId/coaching", coachingPage);
   d.get("/review", reviewPage);
+  d.get("/policies", policiesPage);
   d.get("/policies/:policyId", policyPage);
   d.all("*", () => {
     throw new AppError("NOT_FOUND", "There is no such page.");

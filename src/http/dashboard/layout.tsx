@@ -6,7 +6,7 @@ import type { Principal } from "../auth";
 export interface LayoutProps {
   title: string;
   principal?: Principal;
-  active?: "overview" | "review" | "violations" | "docs";
+  active?: "overview" | "review" | "violations" | "policies" | "docs";
   children?: Child;
 }
 
@@ -31,6 +31,7 @@ export function Layout(props: LayoutProps) {
               <a href="/dashboard" class={props.active === "overview" ? "active" : ""}>Overview</a>
               <a href="/dashboard/review" class={props.active === "review" ? "active" : ""}>Weekly review</a>
               <a href="/dashboard/violations" class={props.active === "violations" ? "active" : ""}>Violations</a>
+              <a href="/dashboard/policies" class={props.active === "policies" ? "active" : ""}>Policies</a>
               <a href="/api/docs" class={props.active === "docs" ? "active" : ""}>API</a>
             </nav>
           ) : null}
@@ -38,7 +39,7 @@ export function Layout(props: LayoutProps) {
             <form method="post" action="/dashboard/logout" class="signout">
               <span class="who">
                 {p.name} · {p.role}
-                {p.teams ? ` · teams ${p.teams.join(", ")}` : ""}
+                {p.teams ? ` · limited to ${p.teams.length === 1 ? "one team" : `${p.teams.length} teams`}` : ""}
               </span>
               <button type="submit" class="link-button">Sign out</button>
             </form>

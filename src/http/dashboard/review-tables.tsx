@@ -1,12 +1,13 @@
 // The weekly review's tables: reps against last week and the team, stage moves, close-date slips, stale deals and
 // violations. Every deal row opens the deal in HubSpot; every number is text in a table (no chart needed).
 import type { DisplayNames } from "../../store/display-names";
+import { withSnapshotLabels } from "../api/policy-catalog";
 import { nameOf } from "../../store/display-names";
 import type { MoveKind, ResolutionKind } from "../../store/figures";
 import type { Capped, CloseDateSlip, StageMove, StaleDeal } from "../../store/review-deals";
 import type { RepWeek, WeekFigures } from "../../store/review-reps";
 import type { ViolationItem } from "../../store/violations";
-import { describeMissing, formatShare, formatTime } from "./format";
+import { describeMissingWith, formatShare, formatTime } from "./format";
 import { Badge, EmptyState } from "./layout";
 import { DealLink, Delta } from "./review-parts";
 
@@ -131,7 +132,7 @@ export function ViolationsTable(props: { id: string; list: Capped<ViolationItem 
             <tr>
               <td><DealLink href={props.dealUrl(v.portalId, v.dealId)} name={v.dealName} dealId={v.dealId} /></td>
               <td>{nameOf(props.names.owners, v.ownerId)}</td>
-              <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.missing.length ? describeMissing(v.missing) : v.message}</a></td>
+              <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.missing.length ? `Fill in ${describeMissingWith(withSnapshotLabels(props.names.properties), v.missing)}` : v.message}</a></td>
               <td class="nowrap">{formatTime(props.when === "resolved" ? v.resolvedAt : v.occurredAt)}{v.resolution ? <div class="muted">{RESOLUTION_LABEL[v.resolution]}</div> : null}</td>
             </tr>
           ))}

@@ -1,35 +1,17 @@
 // One violation in plain words: what happened, which rule said so and why (the trace), what was done about it.
 import type { Context } from "hono";
-import { z } from "zod";
 import { AppError } from "../../errors";
 import { loadDisplayNames, nameOf } from "../../store/display-names";
 import { getViolation } from "../../store/violations-query";
 import { PathIdSchema } from "../api/query-schemas";
 import { canSeeTeam, type AuthEnv } from "../auth";
-import { buildDealUrl, describeMissing, formatDuration, formatTime } from "./format";
-import { Badge, EmptyState, Layout } from "./layout";
-
-const TraceStepSchema = z.object({ check: z.string().default(""), expression: z.string().optional(), passed: z.boolean().default(false), values: z.record(z.string(), z.unknown()).default({}), detail: z.string().default("") });
-const ActionSchema = z.object({ type: z.string().default("unknown"), outcome: z.string().optional(), taskId: z.string().optional(), error: z.string().optional(), reason: z.string().optional() });
-
-const ACTION_TEXT: Record<string, string> = {
-  task: "Create a task for the rep",
-  revert: "Move the deal back to the stage it came from",
-  log: "Record the violation",
-  "notify-manager": "Create a task for the rep's manager",
-};
-const OUTCOME_TEXT: Record<string, string> = {
-  done: "done",
-  pending: "in progress",
-  skipped: "skipped",
-  failed: "failed",
-  "would-run": "would have run (audit mode: nothing was written to HubSpot)",
-};
-
-function showValue(v: unknown): string {
-  if (v === null || v === undefined || v === "") return "empty";
-  return typeof v === "string" ? v : JSON.stringify(v);
-}
+import type { DisplayNames } from "../../store/display-names";
+import type { ViolationDetail } from "../../store/violations-query";
+import { listCatalog, policyLabels, readModeOverride, withSnapshotLabels } from "../api/policy-catalog";
+import { Card } from "./components/card";
+import { actorName, buildDealUrl, describeMissingWith, describeResolution, formatDuration, formatTime } from "./format";
+import { Badge, Layout } from "./layout";
+import { ActionOutcomes, SourceEvents, TraceSteps } from "./violation-sections";
 
 export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
   const id = PathIdSchema.safeParse(c.req.param("id"));
@@ -38,13 +20,17 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
   if (!v) throw new AppError("NOT_FOUND", "There is no violation with that id.");
   const principal = c.get("principal");
   if (!canSeeTeam(principal, v.teamId)) throw new AppError("FORBIDDEN", "This violation belongs to a team outside your access.");
-  const names = await loadDisplayNames(c.env.DB, { owners: [v.ownerId, v.actorOwnerId], teams: [v.teamId], stages: [v.fromStage, v.toStage] });
-  const trace = v.trace.map((t) => TraceStepSchema.safeParse(t)).flatMap((r) => (r.success ? [r.data] : []));
-  const actions = v.actions.map((a) => ActionSchema.safeParse(a)).flatMap((r) => (r.success ? [r.data] : []));
+  const resolverId = v.resolvedBy?.startsWith("userId:") ? v.resolvedBy.slice("userId:".length) : null;
+  const names = await loadDisplayNames(c.env.DB, { owners: [v.ownerId, v.actorOwnerId], users: [v.actorUserId, resolverId], teams: [v.teamId], stages: [v.fromStage, v.toStage] });
   const from = v.fromStageLabel ?? nameOf(names.stages, v.fromStage);
   const to = v.toStageLabel ?? nameOf(names.stages, v.toStage);
-  const actor = v.actorOwnerId ? nameOf(names.owners, v.actorOwnerId) : v.actorUserId ? `user ${v.actorUserId}` : (v.changeSource ?? "unknown");
+  const labels = withSnapshotLabels(names.properties);
+  const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+  const rule = catalog.find((p) => p.id === v.policyId)?.rules.find((r) => r.id === v.ruleId);
+  const policyName = policyLabels(catalog)(v.policyId);
   const dealUrl = buildDealUrl(c.env.HUBSPOT_PORTAL_UI_URL, v.portalId, v.dealId);
+  const actor = actorName(names, v.actorUserId, v.changeSource);
+  const moved = v.fromStage !== null && v.toStage !== null && v.fromStage !== v.toStage;
   return c.html(
     <Layout title={`Violation · ${v.dealName ?? v.dealId}`} principal={principal} active="violations">
       <p class="sub"><a href="/dashboard/violations">← Violations</a></p>
@@ -53,86 +39,45 @@ export async function violationPage(c: Context<AuthEnv>): Promise<Response> {
         <Badge kind={v.status}>{v.status}</Badge> <Badge kind={v.severity}>{v.severity}</Badge> <Badge kind={v.mode}>{v.mode}</Badge>{" "}
         <a href={dealUrl} target="_blank" rel="noopener noreferrer">Open the deal in HubSpot ↗</a>
       </p>
-      <div class="card" style="margin-bottom:16px">
-        <h2>What happened</h2>
+      <Card title="What happened" spaced>
         <p id="story">
-          On {formatTime(v.occurredAt)}, {actor} moved this deal from <strong>{from}</strong> to <strong>{to}</strong>. Rule{" "}
-          <strong>{v.ruleId}</strong> of policy <a href={`/dashboard/policies/${encodeURIComponent(v.policyId)}`}>{v.policyId}</a> says: “{v.message}”.
-          {v.missing.length ? ` Missing: ${describeMissing(v.missing)}.` : ""}{" "}
-          {v.status === "resolved"
-            ? `It was fixed ${formatTime(v.resolvedAt)}${v.resolvedBy ? ` by ${v.resolvedBy}` : ""}, ${formatDuration(v.timeToFixMs)} later.`
-            : "It is still open."}
+          On {formatTime(v.occurredAt)}, <strong>{actor}</strong>{" "}
+          {moved ? <>moved this deal from <strong>{from}</strong> to <strong>{to}</strong></> : <>changed this deal{v.toStage ? <> in <strong>{to}</strong></> : null}</>}.
+          {" "}It broke the rule “{rule?.description ?? v.ruleId}” of <a href={`/dashboard/policies/${encodeURIComponent(v.policyId)}`}>{policyName}</a>: {v.message}.
+          {v.missing.length ? ` Missing: ${describeMissingWith(labels, v.missing)}.` : ""}{" "}
+          <Resolution v={v} names={names} />
         </p>
+        {rule?.explain ? <p class="muted" id="explain">What the rule asks for: {rule.explain}</p> : null}
         <dl class="facts">
-          <dt>Deal owner</dt><dd>{v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "—"}</dd>
+          <dt>Change made by</dt><dd id="actor">{actor}</dd>
+          <dt>Deal owner</dt><dd id="owner">{v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "No owner"}</dd>
           <dt>Team</dt><dd>{nameOf(names.teams, v.teamId)}</dd>
-          <dt>Change source</dt><dd>{v.changeSource ?? "—"}</dd>
           <dt>Detected</dt><dd>{formatTime(v.detectedAt)}</dd>
-          <dt>Policy version</dt><dd><code>{v.policyVersion}</code></dd>
-          <dt>Violation id</dt><dd><code>{v.id}</code></dd>
         </dl>
-      </div>
+        <details class="tech">
+          <summary>Reference for admins</summary>
+          <dl class="facts">
+            <dt>Policy and rule</dt><dd><code>{v.policyId}</code> / <code>{v.ruleId}</code></dd>
+            <dt>Policy version</dt><dd><code>{v.policyVersion}</code></dd>
+            <dt>Violation id</dt><dd><code>{v.id}</code></dd>
+          </dl>
+        </details>
+      </Card>
       <div class="grid">
-        <div class="card">
-          <h2>Why: the rule's checks</h2>
-          {trace.length === 0 ? (
-            <EmptyState title="No trace was recorded" />
-          ) : (
-            <ol class="trace" id="trace">
-              {trace.map((t) => (
-                <li>
-                  <span class={`mark ${t.passed ? "pass" : "fail"}`}>{t.passed ? "✓" : "✗"}</span>
-                  <div>
-                    <div>{t.detail || t.check}</div>
-                    {t.expression ? <div class="muted"><code>{t.expression}</code></div> : null}
-                    {Object.keys(t.values).length ? (
-                      <div class="muted">{Object.entries(t.values).map(([k, val]) => `${k} = ${showValue(val)}`).join(" · ")}</div>
-                    ) : null}
-                  </div>
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-        <div class="card">
-          <h2>What was done</h2>
-          {actions.length === 0 ? (
-            <EmptyState title="No actions were planned" />
-          ) : (
-            <table id="actions">
-              <thead><tr><th>Action</th><th>Outcome</th></tr></thead>
-              <tbody>
-                {actions.map((a) => (
-                  <tr>
-                    <td>{ACTION_TEXT[a.type] ?? a.type}</td>
-                    <td>
-                      {OUTCOME_TEXT[a.outcome ?? "pending"] ?? a.outcome}
-                      {a.taskId ? ` · task ${a.taskId}` : ""}
-                      {a.error ? <div class="muted">{a.error}</div> : null}
-                      {a.reason ? <div class="muted">{a.reason}</div> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+        <TraceSteps steps={v.trace} />
+        <ActionOutcomes actions={v.actions} />
       </div>
-      <div class="card">
-        <h2>Source events</h2>
-        {v.sourceEvents.length === 0 ? (
-          <EmptyState title="The source events are no longer in the inbox">They are kept for the configured retention period.</EmptyState>
-        ) : (
-          <table>
-            <thead><tr><th>Occurred</th><th>Type</th><th>Property</th><th>Event id</th><th>Status</th></tr></thead>
-            <tbody>
-              {v.sourceEvents.map((e) => (
-                <tr><td>{formatTime(e.occurredAt)}</td><td>{e.subscriptionType}</td><td>{e.propertyName ?? "—"}</td><td><code>{e.eventId}</code></td><td>{e.status}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      <SourceEvents events={v.sourceEvents} labels={labels} />
     </Layout>,
   );
+}
+
+/** The closing sentence: still open, fixed by a person (with how long it took), or undone by the engine. */
+function Resolution(props: { v: ViolationDetail; names: DisplayNames }) {
+  const { v } = props;
+  if (v.status !== "resolved") return <>It is still open.</>;
+  const r = describeResolution(props.names, v.resolvedBy);
+  if (r.kind === "engine") return <>The engine moved the deal back on {formatTime(v.resolvedAt)}; nobody has fixed it by hand.</>;
+  if (r.kind === "merge") return <>It was closed by {r.who} on {formatTime(v.resolvedAt)}.</>;
+  return <>{r.who} fixed it on {formatTime(v.resolvedAt)}, {formatDuration(v.timeToFixMs)} later.</>;
 }

@@ -1,37 +1,18 @@
 // Violations list with the API's filters (same parameter names), keyset paging, and a CSV download.
 import type { Context } from "hono";
 import { AppError } from "../../errors";
-import { loadDisplayNames, nameOf } from "../../store/display-names";
+import { loadDisplayNames, loadFilterOptions, nameOf } from "../../store/display-names";
 import { listViolations } from "../../store/violations-query";
 import { streamViolationsCsv } from "../api/csv";
 import { encodeCursor, parseQuery, ViolationsQuerySchema, type ViolationsQuery } from "../api/query-schemas";
+import { listCatalog, readModeOverride, ruleLabels } from "../api/policy-catalog";
+import { resolveFilterNames } from "../api/resolve-filters";
 import { toViolationFilter } from "../api/violations";
 import type { AuthEnv } from "../auth";
-import { formatTime, toQueryString } from "./format";
-import { Badge, EmptyState, Layout } from "./layout";
-
-function Select(props: { name: string; label: string; value: string | undefined; options: string[] }) {
-  return (
-    <label>
-      {props.label}
-      <select name={props.name}>
-        <option value="">Any</option>
-        {props.options.map((o) => (
-          <option value={o} selected={props.value === o}>{o}</option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
-function Text(props: { name: string; label: string; value: string | undefined }) {
-  return (
-    <label>
-      {props.label}
-      <input type="text" name={props.name} value={props.value ?? ""} />
-    </label>
-  );
-}
+import { DataTable } from "./components/data-table";
+import { actorName, formatTime, toQueryString } from "./format";
+import { Badge, Layout } from "./layout";
+import { ViolationsFilters } from "./violations-filters";
 
 const dateValue = (ms: number | undefined, end: boolean) => (ms === undefined ? "" : new Date(end ? ms - 1 : ms).toISOString().slice(0, 10));
 
@@ -46,66 +27,41 @@ function filterQuery(q: ViolationsQuery): Record<string, string | undefined> {
 
 export async function violationsPage(c: Context<AuthEnv>): Promise<Response> {
   const principal = c.get("principal");
-  const q = parseQuery(ViolationsQuerySchema, c.req.url);
+  const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+  const q = await resolveFilterNames(c.env.DB, parseQuery(ViolationsQuerySchema, c.req.url), catalog);
   const filter = toViolationFilter(q, principal);
   const sort = q.sort === "occurred_at" ? "asc" : "desc";
   if (q.cursor && q.cursor.s !== sort) throw new AppError("INVALID_QUERY", "invalid query parameters: cursor", [{ field: "cursor", message: "was issued for the other sort order" }]);
   const page = await listViolations(c.env.DB, filter, { sort, limit: q.limit, after: q.cursor ? { occurredAt: q.cursor.t, id: q.cursor.i } : undefined });
-  const names = await loadDisplayNames(c.env.DB, { owners: page.items.map((v) => v.ownerId), stages: page.items.map((v) => v.toStage) });
+  const [names, options] = await Promise.all([
+    loadDisplayNames(c.env.DB, { owners: [...page.items.map((v) => v.ownerId), q.owner ?? null], users: page.items.map((v) => v.actorUserId), teams: [q.team ?? null], stages: [...page.items.flatMap((v) => [v.fromStage, v.toStage]), q.stage ?? null] }),
+    loadFilterOptions(c.env.DB, principal.teams),
+  ]);
+  const rule = ruleLabels(catalog);
   const base = filterQuery(q);
   const nextHref = page.next ? `/dashboard/violations${toQueryString({ ...base, limit: q.limit === 50 ? undefined : q.limit, cursor: encodeCursor({ t: page.next.occurredAt, i: page.next.id, s: sort }) })}` : null;
   return c.html(
     <Layout title="Violations" principal={principal} active="violations">
       <h1>Violations</h1>
-      <p class="sub">Every rule a deal change broke, newest first. Filters use the same names as <code>GET /api/violations</code>.</p>
-      <form class="filters" method="get" action="/dashboard/violations">
-        <Select name="status" label="Status" value={q.status} options={["open", "resolved"]} />
-        <Select name="severity" label="Severity" value={q.severity} options={["critical", "warning", "info"]} />
-        <Select name="mode" label="Mode" value={q.mode} options={["enforce", "audit"]} />
-        <Text name="owner" label="Owner id" value={q.owner} />
-        <Text name="team" label="Team id" value={q.team} />
-        <Text name="policy" label="Policy" value={q.policy} />
-        <Text name="rule" label="Rule" value={q.rule} />
-        <Text name="pipeline" label="Pipeline" value={q.pipeline} />
-        <Text name="stage" label="Stage" value={q.stage} />
-        <Text name="deal" label="Deal id" value={q.deal} />
-        <label>From<input type="date" name="from" value={base.from ?? ""} /></label>
-        <label>To<input type="date" name="to" value={base.to ?? ""} /></label>
-        <label>
-          Order
-          <select name="sort">
-            <option value="-occurred_at">Newest first</option>
-            <option value="occurred_at" selected={q.sort === "occurred_at"}>Oldest first</option>
-          </select>
-        </label>
-        <button class="primary" type="submit">Filter</button>
-        <a class="button secondary" href="/dashboard/violations">Clear</a>
-        <a class="button secondary" href={`/dashboard/violations.csv${toQueryString(base)}`}>Download CSV</a>
-      </form>
+      <p class="sub">Every rule a deal change broke, newest first. Filters take names here and in <code>GET /api/violations</code> (which also takes ids).</p>
+      <ViolationsFilters q={q} base={base} options={options} catalog={catalog} names={names} />
       <div class="card">
-        {page.items.length === 0 ? (
-          <EmptyState title="No violations match these filters">Widen the date range or clear a filter.</EmptyState>
-        ) : (
-          <table id="violations">
-            <thead>
-              <tr><th>When</th><th>Deal</th><th>Rule</th><th>Stage change</th><th>Rep</th><th>Severity</th><th>Mode</th><th>Status</th></tr>
-            </thead>
-            <tbody>
-              {page.items.map((v) => (
-                <tr>
-                  <td class="nowrap">{formatTime(v.occurredAt)}</td>
-                  <td><a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.dealName ?? `Deal ${v.dealId}`}</a></td>
-                  <td>{v.ruleId}<div class="muted">{v.policyId}</div></td>
-                  <td>{v.fromStageLabel ?? nameOf(names.stages, v.fromStage)} → {v.toStageLabel ?? nameOf(names.stages, v.toStage)}</td>
-                  <td>{v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "—"}</td>
-                  <td><Badge kind={v.severity}>{v.severity}</Badge></td>
-                  <td><Badge kind={v.mode}>{v.mode}</Badge></td>
-                  <td><Badge kind={v.status}>{v.status}</Badge></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="violations"
+          rows={page.items}
+          empty={{ title: "No violations match these filters", hint: "Widen the date range or clear a filter." }}
+          columns={[
+            { header: "When", nowrap: true, cell: (v) => formatTime(v.occurredAt) },
+            { header: "Deal", cell: (v) => <a href={`/dashboard/violations/${encodeURIComponent(v.id)}`}>{v.dealName ?? `Deal ${v.dealId}`}</a> },
+            { header: "Rule", cell: (v) => rule(v.policyId, v.ruleId) },
+            { header: "Stage change", cell: (v) => `${v.fromStageLabel ?? nameOf(names.stages, v.fromStage)} → ${v.toStageLabel ?? nameOf(names.stages, v.toStage)}` },
+            { header: "Changed by", cell: (v) => actorName(names, v.actorUserId, v.changeSource) },
+            { header: "Deal owner", cell: (v) => (v.ownerId ? <a href={`/dashboard/reps/${encodeURIComponent(v.ownerId)}`}>{nameOf(names.owners, v.ownerId)}</a> : "—") },
+            { header: "Severity", cell: (v) => <Badge kind={v.severity}>{v.severity}</Badge> },
+            { header: "Mode", cell: (v) => <Badge kind={v.mode}>{v.mode}</Badge> },
+            { header: "Status", cell: (v) => <Badge kind={v.status}>{v.status}</Badge> },
+          ]}
+        />
         <div class="pager">
           <span>{page.items.length} shown{q.cursor ? " (continued)" : ""}</span>
           <span>
@@ -119,9 +75,10 @@ export async function violationsPage(c: Context<AuthEnv>): Promise<Response> {
 }
 
 export async function violationsCsv(c: Context<AuthEnv>): Promise<Response> {
-  const q = parseQuery(ViolationsQuerySchema, c.req.url);
+  const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
+  const q = await resolveFilterNames(c.env.DB, parseQuery(ViolationsQuerySchema, c.req.url), catalog);
   const filter = toViolationFilter(q, c.get("principal"));
-  return new Response(streamViolationsCsv(c.env.DB, filter, q.sort === "occurred_at" ? "asc" : "desc"), {
+  return new Response(streamViolationsCsv(c.env.DB, filter, q.sort === "occurred_at" ? "asc" : "desc", catalog), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="violations.csv"' },
   });
 }

@@ -41,14 +41,17 @@ export interface ViolationSeed {
   trace?: unknown[];
   sourceEvents?: string[];
   message?: string;
+  /** Who closed it: "userId:77", "engine:revert", "merged:123" (default userId:77 when resolved). */
+  resolvedBy?: string;
+  actorUserId?: string;
 }
 
 export async function insertViolations(rows: ViolationSeed[]): Promise<void> {
   const stmt = env.DB.prepare(
     `INSERT INTO violations (id, portal_id, deal_id, deal_name, pipeline_id, from_stage, to_stage, from_stage_label, to_stage_label,
        policy_id, policy_version, rule_id, severity, mode, message, missing, trace, actions, owner_id, team_id, actor_user_id,
-       change_source, source_events, status, occurred_at, detected_at, resolved_at, time_to_fix_ms)
-     VALUES (?, 555, ?, ?, ?, ?, ?, ?, ?, ?, 'v1', ?, ?, ?, ?, '["amount"]', ?, ?, ?, ?, '77', 'CRM_UI', ?, ?, ?, ?, ?, ?)`,
+       change_source, source_events, status, occurred_at, detected_at, resolved_at, time_to_fix_ms, resolved_by)
+     VALUES (?, 555, ?, ?, ?, ?, ?, ?, ?, ?, 'v1', ?, ?, ?, ?, '["amount"]', ?, ?, ?, ?, ?, 'CRM_UI', ?, ?, ?, ?, ?, ?, ?)`,
   );
   const batch = rows.map((r) => {
     const status = r.status ?? "open";
@@ -57,8 +60,9 @@ export async function insertViolations(rows: ViolationSeed[]): Promise<void> {
       r.id, r.dealId ?? `deal-${r.id}`, r.dealName ?? `Deal ${r.id}`, r.pipelineId ?? "default", r.fromStage ?? "appointmentscheduled",
       r.toStage ?? "contractsent", "Appointment scheduled", "Contract sent", r.policyId ?? "entry-criteria", r.ruleId ?? "amount-required",
       r.severity ?? "warning", r.mode ?? "enforce", r.message ?? "Amount is required before Contract sent", JSON.stringify(r.trace ?? []),
-      JSON.stringify(r.actions ?? []), r.ownerId === undefined ? "o1" : r.ownerId, r.teamId === undefined ? "t1" : r.teamId,
+      JSON.stringify(r.actions ?? []), r.ownerId === undefined ? "o1" : r.ownerId, r.teamId === undefined ? "t1" : r.teamId, r.actorUserId ?? "77",
       JSON.stringify(r.sourceEvents ?? []), status, r.occurredAt, r.occurredAt + 1000, fix === null ? null : r.occurredAt + fix, fix,
+      status === "resolved" ? (r.resolvedBy ?? "userId:77") : null,
     );
   });
   for (let i = 0; i < batch.length; i += 50) await env.DB.batch(batch.slice(i, i + 50));

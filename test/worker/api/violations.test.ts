@@ -2,6 +2,7 @@
 // CSV equal to JSON, 400 naming each bad field, and the detail's trace/actions/source events.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NAME_FIELDS } from "../../../src/http/api/with-names";
 import { VIOLATION_ITEM_FIELDS } from "../../../src/store/violations";
 import { call, createToken, DAY, insertViolations, type ErrorJson, type ViolationSeed } from "./fixtures";
 
@@ -143,8 +144,9 @@ describe("CSV", () => {
       const res = await call(`/api/violations?format=csv&${query}`, { token: admin });
       expect(res.headers.get("content-type")).toContain("text/csv");
       const [header, ...rows] = parseCsv(await res.text());
-      expect(header).toEqual([...VIOLATION_ITEM_FIELDS]);
-      expect(rows).toEqual(json.map((item) => VIOLATION_ITEM_FIELDS.map((f) => asCell(item[f]))));
+      const fields = [...VIOLATION_ITEM_FIELDS, ...NAME_FIELDS];
+      expect(header).toEqual(fields);
+      expect(rows).toEqual(json.map((item) => fields.map((f) => asCell(item[f]))));
     });
   }
 
