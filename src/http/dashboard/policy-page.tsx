@@ -37,7 +37,7 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
         <WouldHaveDone rows={p.wouldHaveDone} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
       </div>
       <VersionsSeen versions={p.versions} />
-      <RuleCoverage policyId={p.policyId} />
+      <RuleCoverage policyId={p.policyId} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
     </Layout>,
   );
 }

@@ -25,7 +25,8 @@ const CELL: Record<CoverageCell, { text: string; title: string }> = {
   "not-checked": { text: "—", title: "The rule exempts this source or doesn't apply to it" },
 };
 
-export function RuleCoverage(props: { policyId: string }) {
+export function RuleCoverage(props: { policyId: string; rule?: (ruleId: string) => string }) {
+  const label = props.rule ?? ((ruleId: string) => ruleId);
   const rows = coverageRows().filter((r) => r.policyId === props.policyId);
   if (rows.length === 0) return null;
   return (
@@ -38,7 +39,7 @@ export function RuleCoverage(props: { policyId: string }) {
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td title={r.why}>{r.ruleId}<br /><span class="muted">{r.enforcement}</span></td>
+                <td>{label(r.ruleId)}<br /><span class="muted">{r.enforcement === "engine" ? "engine" : "HubSpot and the engine"}</span></td>
                 {COVERAGE_SOURCES.map((s) => {
                   const cell = CELL[r.cells[s.id] ?? "engine"];
                   return <td title={cell.title} data-cell={r.cells[s.id]}>{cell.text}</td>;
@@ -48,7 +49,11 @@ export function RuleCoverage(props: { policyId: string }) {
           </tbody>
         </table>
       </div>
-      <ul class="muted">{rows.filter((r) => r.why !== "").map((r) => <li>{r.ruleId}: {r.why}</li>)}</ul>
+      {/* The reasons name CEL and property names: folded away for admins, as on the violation page. */}
+      <details class="muted">
+        <summary>Why a rule stays with the engine (technical details for admins)</summary>
+        <ul>{rows.filter((r) => r.why !== "").map((r) => <li>{r.ruleId}: {r.why}</li>)}</ul>
+      </details>
     </div>
   );
 }
