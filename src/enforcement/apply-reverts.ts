@@ -40,7 +40,7 @@ export async function applyReverts(ctx: RevertContext, intents: RevertIntent[]):
   const done = (i: RevertIntent) => {
     settle(i, "done");
     out.revertMarks.push({ violationId: i.ref.violationId, status: "done", reason: null });
-    out.reverted.push({ violationId: i.ref.violationId, dealId: i.dealId, target: i.target, transitionId: i.transitionId, siblings: i.siblings.map((s) => s.violationId) });
+    out.reverted.push({ violationId: i.ref.violationId, dealId: i.dealId, target: i.target, transitionId: i.transitionId, siblings: [...i.siblings.map((s) => s.violationId), ...i.alsoResolves] });
   };
 
   const current = await currentStages(ctx, intents.map((i) => i.dealId));

@@ -1,12 +1,13 @@
 // Evaluates one deal's ordered changes against the compiled policies: violations (with deterministic ids), the
 // stage-transition log, close-date pushes, and which open violations the later changes (or the deal as it is
 // now) fixed. Pure: no HubSpot, no D1, no clock.
-import { evaluateChange, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
+import { anchoredChange, evaluateChange, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
 import type { DealStateWrite } from "../store/deal-state";
 import { deterministicId } from "../store/ids";
 import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
 import type { Resolution } from "../store/violations";
 import type { BuiltChange } from "./build-change";
+import { judgeAnchoredMoves, moveAnchors } from "./move-anchors";
 import type { PortalMetadata } from "./portal-metadata";
 import type { DealSnapshot, OpenViolation } from "./snapshot";
 
@@ -77,7 +78,8 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     for (let i = open.length - 1; i >= 0; i--) {
       const v = open[i];
       if (v === undefined || v.occurredAt >= change.occurredAt) continue;
-      if (recheckViolation(set, { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage }, change, { now: change.occurredAt })) {
+      const ref = { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: v.fromPipelineId };
+      if (recheckViolation(set, ref, change, { now: change.occurredAt })) {
         out.resolutions.push({ id: v.id, resolvedAt: Math.max(change.occurredAt, v.occurredAt), resolvedBy: by, resolvedByEvent: event });
         open.splice(i, 1);
       }
@@ -91,26 +93,31 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the
     // inbox or a back-test gives the same verdict (close dates "in the past", exception expiry).
     const evaluation = evaluateChange(set, change, { now: change.occurredAt });
+    // A move while a move rule is still broken is judged from the last stage the deal left compliantly.
+    const anchors = built.stageMoved ? moveAnchors(set, open) : [];
+    const judged = judgeAnchoredMoves(set, change, evaluation.violations, anchors, change.occurredAt);
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
-    const transition = transitionOf(built, metadata, portalId, ownerTeam, evaluation.violations.length);
+    const transition = transitionOf(built, metadata, portalId, ownerTeam, judged.length);
     if (transition !== null) out.transitions.push(transition);
     const transitionId = transition?.id ?? null;
     const push = closeDatePushOf(change, metadata, portalId, ownerTeam);
     if (push !== null) out.closeDates.push(push);
-    for (const violation of evaluation.violations) {
+    for (const { violation, anchor } of judged) {
       const id = deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
+      const seenAs = anchor === null ? built : { ...built, change: anchoredChange(change, anchor) };
       out.detected.push({
         id,
         violation,
         mode: o.modeOverride ?? violation.mode,
-        built,
+        built: seenAs,
         dealName: change.new.dealname ?? deal.properties.dealname ?? null,
         portalId,
         teamId: ownerTeam,
         transitionId,
       });
       if (!open.some((o) => o.id === id)) {
-        open.push({ id, policyId: violation.policyId, ruleId: violation.ruleId, toStage: change.toStage, occurredAt: change.occurredAt });
+        const c = seenAs.change;
+        open.push({ id, policyId: violation.policyId, ruleId: violation.ruleId, toStage: c.toStage, fromStage: c.fromStage, fromPipelineId: c.fromPipelineId, occurredAt: c.occurredAt });
       }
     }
   }

@@ -37,6 +37,8 @@ export interface RevertIntent {
   ref: ActionRef;
   /** Other violations of the same change: they share this revert's outcome (one write). */
   siblings: ActionRef[];
+  /** Open violations from earlier runs that this revert also ends (older moves of the chain, back to the same stage). */
+  alsoResolves: string[];
   dealId: string;
   /** The stage the deal must still be in for the revert to go ahead. */
   fromStage: string;

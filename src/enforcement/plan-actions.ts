@@ -59,8 +59,20 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
       intent.fallbacks.push((refusal) => fallbackTaskIntent(ctx, v.d, index, refusal));
     }
   }
+  for (const intent of reverts.intents) intent.alsoResolves = chainedOpen(live, intent, byId);
   const completions = planCompletions(live, evaluations, violations, reverts.intents, reverts.resolutions);
   return { resolutions: reverts.resolutions, reverts: reverts.intents, capped: reverts.capped, tasks, lateTasks, completions };
+}
+
+/** Stored open violations of the same deal and rule whose move left the stage this revert goes back to. */
+function chainedOpen(live: LiveSnapshot, intent: RevertIntent, byId: Map<string, ViolationPlan>): string[] {
+  const chosen = byId.get(intent.ref.violationId);
+  if (chosen === undefined) return [];
+  const own = new Set([intent.ref.violationId, ...intent.siblings.map((s) => s.violationId)]);
+  const open = live.deals.find((d) => d.deal.id === intent.dealId)?.open ?? [];
+  return open
+    .filter((v) => !own.has(v.id) && v.policyId === chosen.d.violation.policyId && v.ruleId === chosen.d.violation.ruleId && v.fromStage === intent.target.stageId)
+    .map((v) => v.id);
 }
 
 /**

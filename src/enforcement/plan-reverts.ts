@@ -1,5 +1,5 @@
-// Which reverts to write: only the latest violating change of a deal can still be undone (older ones are superseded,
-// other violations of the same change share its write); a revert an earlier attempt finished or HubSpot refused is
+// Which reverts to write: only the latest violating change of a deal can still be undone (older ones are superseded;
+// other violations of the same change, or older ones going back to the same stage, share its write); a revert an earlier attempt finished or HubSpot refused is
 // not sent again; at most N per deal per hour. Pure: decides on the Snapshot's revert rows and counts.
 import type { RevertRow } from "../store/reverts";
 import type { RecordedAction, Resolution } from "../store/violations";
@@ -42,7 +42,8 @@ export function planReverts(active: ViolationPlan[], input: RevertInput): Revert
   for (const c of candidates) {
     const chosen = latest.get(c.v.d.built.change.dealId);
     if (chosen === undefined || chosen === c) continue;
-    if (at(chosen) === at(c)) siblings.set(chosen, [...(siblings.get(chosen) ?? []), c]);
+    // Same change, or an older move of the chain that the same revert undoes (it goes back to the same stage).
+    if (at(chosen) === at(c) || sameTarget(chosen.v, c.v)) siblings.set(chosen, [...(siblings.get(chosen) ?? []), c]);
     else settle(c, { outcome: "skipped", reason: "superseded by a later change" });
   }
   for (const chosen of latest.values()) {
@@ -80,10 +81,17 @@ export function planReverts(active: ViolationPlan[], input: RevertInput): Revert
       target,
       transitionId: chosen.v.d.transitionId,
       plannedBefore: row?.status === "planned",
+      alsoResolves: [],
       fallbacks: [],
     });
   }
   return out;
+}
+
+function sameTarget(a: ViolationPlan, b: ViolationPlan): boolean {
+  const x = revertTarget(a);
+  const y = revertTarget(b);
+  return x.stageId === y.stageId && x.pipelineId === y.pipelineId;
 }
 
 function settle(c: Candidate, patch: Pick<RecordedAction, "outcome" | "reason" | "error">): void {

@@ -91,22 +91,22 @@ describe("revert decisions", () => {
     expect(plan.capped).toHaveLength(capped);
   });
 
-  it("only the latest violating change of a deal is reverted; older ones are superseded", () => {
+  it("only the latest violating change of a deal is reverted, back to the last compliant stage; an older one going back there shares it", () => {
     const snapshot = snapshotOf({
       events: [event({ propertyValue: "presentationscheduled", occurredAt: NOW - 30 * S }), event({ propertyValue: "contractsent", occurredAt: NOW - 10 * S })],
       deal: dealRecord([["appointmentscheduled", NOW - 40 * S], ["presentationscheduled", NOW - 30 * S], ["contractsent", NOW - 10 * S]]),
       set: compile(skipRule("[revert]")),
     });
     const plan = planEnforcement(snapshot, evaluateSnapshot(snapshot.live, { modeOverride: null }), OPTIONS);
-    // Leaving a stage resolves a move's violation, so two open ones on a deal come from earlier attempts; decide on
-    // both as if still open.
+    // The second move is judged from the last compliant stage (appointmentscheduled → contractsent): both stay open.
     const active = plan.violations.map((v) => ({ ...v, open: true, actions: v.actions.map(({ type, planned }): RecordedAction => ({ type, planned, outcome: "pending" })) }));
     const decided = planReverts(active, { now: NOW, maxRevertsPerHour: 3, reverts: new Map(), recentReverts: new Map() });
-    expect(active.map((v) => [v.d.built.change.toStage, v.actions[0]?.outcome, v.actions[0]?.reason])).toEqual([
-      ["presentationscheduled", "skipped", "superseded by a later change"],
-      ["contractsent", "pending", undefined],
+    expect(plan.violations.map((v) => [v.d.built.change.fromStage, v.d.built.change.toStage, v.open])).toEqual([
+      ["appointmentscheduled", "presentationscheduled", true],
+      ["appointmentscheduled", "contractsent", true],
     ]);
-    expect(decided.intents.map((r) => r.target.stageId)).toEqual(["presentationscheduled"]);
+    expect(active.map((v) => [v.d.built.change.toStage, v.actions[0]?.outcome])).toEqual([["presentationscheduled", "pending"], ["contractsent", "pending"]]);
+    expect(decided.intents.map((r) => [r.target.stageId, r.fromStage, r.siblings.map((s) => s.violationId)])).toEqual([["appointmentscheduled", "contractsent", [active[0]?.d.id]]]);
   });
 });
 
@@ -122,7 +122,7 @@ describe("resolutions", () => {
   it("a violation the engine reverted earlier stays open for its other actions (the rep still gets the task)", () => {
     const first = planFor("[task, revert]");
     const id = first.plan.violations[0]?.d.id ?? "";
-    const stored: StoredViolation = { id, dealId: "42", policyId: "test-policy", ruleId: "no-skip", toStage: "decisionmakerboughtin", status: "resolved", actions: [{ type: "task", planned: {}, outcome: "pending" }, { type: "revert", planned: {}, outcome: "done" }], taskId: null, reverted: true, occurredAt: NOW - 10 * S };
+    const stored: StoredViolation = { id, dealId: "42", policyId: "test-policy", ruleId: "no-skip", toStage: "decisionmakerboughtin", fromStage: "qualifiedtobuy", status: "resolved", actions: [{ type: "task", planned: {}, outcome: "pending" }, { type: "revert", planned: {}, outcome: "done" }], taskId: null, reverted: true, occurredAt: NOW - 10 * S };
     const { plan } = planFor("[task, revert]", "enforce", { deal: dealRecord([...SKIP_HISTORY, ["qualifiedtobuy", NOW - 5 * S]], { dealstage: "qualifiedtobuy" }), live: { stored: new Map([[id, stored]]) } });
     expect(plan.tasks.map((t) => t.ref)).toEqual([{ violationId: id, index: 0 }]);
     expect(plan.violations[0]?.insert).toBeNull();
@@ -132,7 +132,7 @@ describe("resolutions", () => {
     const snapshot: Snapshot = {
       echoes: [], deleted: [], live: null,
       mergedAway: [{ dealId: "43", into: "42", at: NOW, events: [event({ subscriptionType: "deal.merge", inboxHash: "m1" })] }],
-      mergedOpen: [{ id: "v43", dealId: "43", policyId: "p", ruleId: "r", toStage: null, status: "open", actions: [], taskId: null, reverted: false, occurredAt: 0 }],
+      mergedOpen: [{ id: "v43", dealId: "43", policyId: "p", ruleId: "r", toStage: null, fromStage: null, status: "open", actions: [], taskId: null, reverted: false, occurredAt: 0 }],
     };
     const plan = planEnforcement(snapshot, [], OPTIONS);
     expect(plan.resolutions).toEqual([{ id: "v43", resolvedAt: NOW, resolvedBy: "merged:42", resolvedByEvent: "m1" }]);
@@ -146,7 +146,7 @@ describe("task completion", () => {
     task_id: `task-${violationId}`, status: "open", attempts: 1, error: null, violation_status: status, violation_resolved_by: resolvedBy,
   });
   const fixed = { deal: dealRecord([...SKIP_HISTORY, ["qualifiedtobuy", NOW - 5 * S]], { dealstage: "qualifiedtobuy" }) };
-  const openViolation = (id: string, toStage: string) => ({ id, policyId: "test-policy", ruleId: "no-skip", toStage, occurredAt: NOW - 60 * S });
+  const openViolation = (id: string, toStage: string) => ({ id, policyId: "test-policy", ruleId: "no-skip", toStage, fromStage: "qualifiedtobuy", fromPipelineId: null, occurredAt: NOW - 60 * S });
   const open = [openViolation("old", "decisionmakerboughtin")];
   const cases = [
     { name: "the rule is fixed: its task is completed", extra: { ...fixed, open, live: { openTasks: [task("old", "open")] } }, completed: ["row-old"] },

@@ -109,7 +109,7 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
     if (deal === undefined) continue;
     const openOfDeal = open
       .filter((v) => v.dealId === deal.id)
-      .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, occurredAt: v.occurredAt }));
+      .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: null, occurredAt: v.occurredAt }));
     const state = states.get(deal.id);
     const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
     deals.push({ group, deal, state, open: openOfDeal, ...built, associations: { ...NO_ASSOCIATIONS }, approval: null });

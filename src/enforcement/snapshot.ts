@@ -17,6 +17,9 @@ export interface OpenViolation {
   policyId: string;
   ruleId: string;
   toStage: string | null;
+  /** The stage the violating change left (for a move rule: the last stage the deal left compliantly). */
+  fromStage: string | null;
+  fromPipelineId: string | null;
   occurredAt: number;
 }
 

@@ -4,6 +4,7 @@ export type * from "./types";
 export { loadPolicySet } from "./load-set";
 export { evaluateChange, explainChange } from "./evaluate";
 export { recheckViolation } from "./recheck";
+export { anchoredChange, isMoveRule, judgeMoveFrom, moveComplies, type MoveAnchor } from "./move-compliance";
 export { requiredProperties, neededAssociations } from "./requirements";
 export { formatPolicyError } from "./errors";
 export { parsePortalSchema, PortalSchemaSchema } from "./portal";

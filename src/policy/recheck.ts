@@ -1,6 +1,7 @@
 // Remediation: is a deal, in its current state, now compliant with a rule it once violated?
 import { checkRequirements, checkScope, findException, runCel, type Failure } from "./checks";
 import { createChangeContext, sanitizeChange } from "./context";
+import { moveComplies } from "./move-compliance";
 import { isInternalSet } from "./plan";
 import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } from "./types";
 
@@ -10,7 +11,9 @@ import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } fro
  * entry requirements and assertion are now met. Stage-move checks (transition) are about a past move: once the deal
  * has moved on (or been reverted) they count as resolved. `current` describes the deal now (typically kind "scan",
  * fromStage null, toStage = current stage). A past move (transition, or an assert
- * reading old/change.from) is only resolved by leaving the stage. Pure; never throws — on any internal problem it answers false.
+ * reading old/change.from) is only resolved by leaving the stage. A move rule (transition) whose violation knows the
+ * stage the deal left is judged by `moveComplies`: moving further on never resolves it. Pure; never throws — on any
+ * internal problem it answers false.
  */
 export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef, current: DealChange, options: EvaluateOptions): boolean {
   try {
@@ -18,6 +21,9 @@ export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef
     const policy = set.plans.find((p) => p.id === violation.policyId);
     const rule = policy?.rules.find((r) => r.id === violation.ruleId);
     if (policy === undefined || rule === undefined) return true;
+    if (rule.transition !== null && typeof violation.fromStage === "string") {
+      return moveComplies(set, violation, { stageId: violation.fromStage, pipelineId: violation.fromPipelineId ?? null }, current, options) === true;
+    }
     const change = sanitizeChange(current);
     if (violation.toStage !== null && change.toStage !== violation.toStage) return true;
     const now = typeof options?.now === "number" && Number.isFinite(options.now) ? options.now : 0;

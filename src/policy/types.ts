@@ -248,4 +248,11 @@ export interface ViolationRef {
   ruleId: string;
   /** The stage the deal entered when it violated (violations.to_stage); null when the rule was not about a stage. */
   toStage: string | null;
+  /**
+   * The stage the violating move left (violations.from_stage): for a move rule, the last stage the deal left
+   * compliantly. When given, a move rule's violation is resolved only by the deal complying again from there.
+   */
+  fromStage?: string | null;
+  /** The pipeline of `fromStage`, when known. */
+  fromPipelineId?: string | null;
 }

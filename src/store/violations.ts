@@ -66,6 +66,7 @@ export interface StoredViolation {
   policyId: string;
   ruleId: string;
   toStage: string | null;
+  fromStage: string | null;
   status: "open" | "resolved";
   actions: RecordedAction[];
   taskId: string | null;
@@ -79,6 +80,7 @@ interface StoredRow {
   policy_id: string;
   rule_id: string;
   to_stage: string | null;
+  from_stage: string | null;
   status: "open" | "resolved";
   actions: string;
   task_id: string | null;
@@ -95,11 +97,11 @@ function toStored(row: StoredRow): StoredViolation {
   }
   return {
     id: row.id, dealId: row.deal_id, policyId: row.policy_id, ruleId: row.rule_id, toStage: row.to_stage,
-    status: row.status, actions, taskId: row.task_id, reverted: row.reverted === 1, occurredAt: row.occurred_at,
+    fromStage: row.from_stage, status: row.status, actions, taskId: row.task_id, reverted: row.reverted === 1, occurredAt: row.occurred_at,
   };
 }
 
-const STORED_COLUMNS = "id, deal_id, policy_id, rule_id, to_stage, status, actions, task_id, reverted, occurred_at";
+const STORED_COLUMNS = "id, deal_id, policy_id, rule_id, to_stage, from_stage, status, actions, task_id, reverted, occurred_at";
 
 /** The violations of these deals that happened at or after `since` (epoch ms), keyed by id. */
 export async function listViolationsSince(db: D1Database, dealIds: string[], since: number): Promise<Map<string, StoredViolation>> {
