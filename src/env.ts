@@ -39,6 +39,8 @@ export const QueueMessageSchema = z.object({
   kind: z.literal("events"),
   receivedAt: z.number().int().nonnegative(),
   events: z.array(z.unknown()).pipe(z.array(z.custom<RawEvent>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an event object"))),
+  /** How many times the consumer re-sent these events to wait for HubSpot's rate budget (absent: never). */
+  deferrals: z.number().int().nonnegative().optional(),
 });
 /** The message as the consumer reads it. */
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;

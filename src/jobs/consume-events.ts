@@ -2,12 +2,14 @@
 // events to enforcement. A message is acked only when that work is done; failures retry with exponential delay.
 // It never answers HubSpot (the ingress did) and never drops a message without a dead_letters row.
 import type { EnforceDeps, EnforceOutcome } from "../enforcement";
-import { QueueMessageSchema, readConfig, type Config, type Env, type QueueMessage } from "../env";
+import { QueueMessageSchema, readConfig, type Config, type Env, type QueueMessage, type QueueMessageBody } from "../env";
 import { isDealEvent, normaliseEvent, type HubSpotEvent } from "../hubspot/events";
 import type { Result } from "../result";
 import { recordDeadLetter } from "../store/dead-letters";
 import { hashEvent } from "../store/event-hash";
 import { markInboxProcessed, noteInboxFailure, storeInboxEvents, utcDay, type InboxRow } from "../store/inbox";
+import { deferMessage, type SendDelayed } from "./defer-message";
+import { enforceDealByDeal, WAITING } from "./isolate-deals";
 
 const RETRY_BASE_SECONDS = 2;
 const RETRY_CAP_SECONDS = 15 * 60;
@@ -20,6 +22,8 @@ export function retryDelaySeconds(attempts: number): number {
 export interface ConsumeDeps {
   enforce: (events: HubSpotEvent[], deps: EnforceDeps) => Promise<EnforceOutcome>;
   now: () => number;
+  /** Re-sends a message with a delay (rate-limit waits); default: the EVENTS producer binding. */
+  sendDelayed?: SendDelayed;
 }
 
 interface Decoded {
@@ -30,10 +34,32 @@ interface Decoded {
 /**
  * Handles one batch from the EVENTS queue. The events of all its messages are stored together (a few D1 calls
  * of ~100 rows, not several per message); then the still-pending deal events of ALL its messages go to enforcement
- * in one run. Messages with nothing pending are acked at once; the others are acked when the run succeeds and
- * retried together when it fails — never left undecided. Never throws.
+ * in one run. Messages with nothing pending are acked at once; the others are acked when the run succeeds. When it
+ * fails: a wait for HubSpot's rate budget re-sends each message with that delay (no retry spent, defer-message.ts);
+ * any other failure re-runs the events deal by deal (isolate-deals.ts), so only the messages carrying a failing
+ * deal's events are retried, with exponential backoff. A message whose events can't even be hashed is dead-lettered
+ * alone. Never throws, and never lets a throw hand the whole batch back for an undelayed redelivery.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps: ConsumeDeps): Promise<void> {
+  const decided = new Set<string>();
+  const track = (m: Message<unknown>): Message<unknown> => ({
+    id: m.id, timestamp: m.timestamp, body: m.body, attempts: m.attempts,
+    ack: () => { decided.add(m.id); m.ack(); },
+    retry: (o?: QueueRetryOptions) => { decided.add(m.id); m.retry(o); },
+  });
+  const tracked: MessageBatch<unknown> = {
+    queue: batch.queue, metadata: batch.metadata, messages: batch.messages.map(track),
+    ackAll: () => batch.ackAll(), retryAll: (o?: QueueRetryOptions) => batch.retryAll(o),
+  };
+  try {
+    await consumeBatch(tracked, env, deps);
+  } catch (err) {
+    // A bug or an unexpected throw must not hand the whole batch back for an immediate, undelayed redelivery.
+    for (const m of batch.messages) if (!decided.has(m.id)) retry(m, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  }
+}
+
+async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumeDeps): Promise<void> {
   const decoded: Decoded[] = [];
   for (const message of batch.messages) {
     // Yield between messages: a big batch must not hold the isolate (the ingress shares it locally).
@@ -65,6 +91,12 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
     return;
   }
   const prepared = prepareBatch(decoded, config.config);
+  for (const f of prepared.unreadable) {
+    // Deterministic (the events themselves can't be read or hashed): retrying can't help. Recorded, then acked.
+    const recorded = await settle(recordDeadLetter(env.DB, { id: f.message.id, queue: batch.queue, attempts: f.message.attempts, body: "{\"$notStored\":\"events could not be prepared\"}", error: f.error, failedAt: deps.now() }));
+    if (recorded.ok) f.message.ack();
+    else retry(f.message, recorded.error);
+  }
   const stored = await settle(storeInboxEvents(env.DB, [...prepared.rows.values()].map((p) => p.row)));
   if (!stored.ok) {
     for (const d of decoded) retry(d.message, stored.error);
@@ -75,7 +107,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
   // together (one read per ≤100 deals per batch, not per message), and the batch costs one run's fixed overhead.
   const owners: Message<unknown>[] = [];
   const pending: HubSpotEvent[] = [];
-  for (const { message } of decoded) {
+  const bodies = new Map<string, QueueMessage>();
+  for (const { message, body } of decoded) {
+    if (!prepared.owned.has(message.id)) continue;
+    bodies.set(message.id, body);
     const mine = (prepared.owned.get(message.id) ?? []).filter((p) => p.row.status === "pending" && stored.value.get(p.row.hash) === "pending");
     if (mine.length === 0) {
       // Nothing left to do for it (duplicates, ignored or already processed events): acked whatever happens below.
@@ -89,20 +124,52 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
   pending.sort((a, b) => a.occurredAt - b.occurredAt);
   const hashes = hashesOf(pending);
 
-  const outcome = await settle(deps.enforce(pending, { env, config: config.config, now: deps.now }));
+  const run = (events: HubSpotEvent[]) => deps.enforce(events, { env, config: config.config, now: deps.now });
+  const outcome = await settle(run(pending));
   const failure = !outcome.ok ? { error: outcome.error } : !outcome.value.ok ? outcome.value : null;
-  if (failure !== null) {
-    // Nothing was marked processed: every message carrying these events runs again (each step is idempotent).
-    await settle(noteInboxFailure(env.DB, hashes, failure.error));
-    const after = "retryAfterSeconds" in failure ? failure.retryAfterSeconds : undefined;
-    for (const message of owners) retry(message, failure.error, after);
+  if (failure === null) {
+    const marked = await settle(markInboxProcessed(env.DB, hashes, deps.now()));
+    for (const message of owners) {
+      if (marked.ok) message.ack();
+      else retry(message, marked.error);
+    }
     return;
   }
-  const marked = await settle(markInboxProcessed(env.DB, hashes, deps.now()));
-  for (const message of owners) {
-    if (marked.ok) message.ack();
-    else retry(message, marked.error);
+  const send: SendDelayed = deps.sendDelayed ?? (async (body: QueueMessageBody, delaySeconds: number) => void (await env.EVENTS.send(body, { delaySeconds })));
+  const after = "retryAfterSeconds" in failure ? failure.retryAfterSeconds : undefined;
+  if (after !== undefined) {
+    // A wait for HubSpot's rate budget, not a failure: re-sent with the delay, no retry spent.
+    await settle(noteInboxFailure(env.DB, hashes, failure.error));
+    for (const message of owners) await deferOrRetry(message, bodies, after, failure.error, send);
+    return;
   }
+  // One failing deal must not take the others with it: re-run deal by deal; each message waits only for its own.
+  const isolated = new Set(pending.map((e) => e.objectId)).size > 1 ? await enforceDealByDeal(pending, run) : null;
+  const processed = new Set(isolated?.processed ?? []);
+  const failed = isolated?.failed ?? new Map(hashes.map((h) => [h, failure.error] as const));
+  const marked = await settle(markInboxProcessed(env.DB, [...processed], deps.now()));
+  for (const [reason, group] of groupByReason(failed)) await settle(noteInboxFailure(env.DB, group, reason));
+  const pendingHashes = new Set(hashes);
+  for (const message of owners) {
+    const mine = (prepared.owned.get(message.id) ?? []).map((p) => p.row.hash).filter((h) => pendingHashes.has(h));
+    const unfinished = mine.filter((h) => !marked.ok || !processed.has(h));
+    const wait = isolated?.retryAfterSeconds ?? null;
+    if (unfinished.length === 0) message.ack();
+    else if (wait !== null && unfinished.every((h) => failed.get(h) === WAITING)) await deferOrRetry(message, bodies, wait, failure.error, send);
+    else retry(message, failed.get(unfinished.find((h) => failed.get(h) !== WAITING) ?? "") ?? failure.error);
+  }
+}
+
+async function deferOrRetry(message: Message<unknown>, bodies: Map<string, QueueMessage>, after: number, error: string, send: SendDelayed): Promise<void> {
+  const body = bodies.get(message.id);
+  if (body !== undefined && (await deferMessage(message, body, after, send))) return;
+  retry(message, error, after);
+}
+
+function groupByReason(failed: Map<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [hash, reason] of failed) out.set(reason, [...(out.get(reason) ?? []), hash]);
+  return out;
 }
 
 function retry(message: Message<unknown>, error: string, retryAfterSeconds?: number): void {
@@ -135,16 +202,24 @@ interface PreparedEvent {
 function prepareBatch(decoded: Decoded[], config: Config) {
   const rows = new Map<string, PreparedEvent>();
   const owned = new Map<string, PreparedEvent[]>();
+  const unreadable: Array<{ message: Message<unknown>; error: string }> = [];
   for (const { message, body } of decoded) {
     const receivedDay = utcDay(body.receivedAt);
-    const hashes = body.events.map((raw) => hashEvent(raw));
+    let hashes: string[];
+    try {
+      hashes = body.events.map((raw) => hashEvent(raw));
+    } catch (err) {
+      unreadable.push({ message, error: `events could not be hashed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` });
+      continue;
+    }
+    const firstDelivery = message.attempts <= 1 && (body.deferrals ?? 0) === 0;
     const mine: PreparedEvent[] = [];
     for (const [i, raw] of body.events.entries()) {
       const hash = hashes[i] ?? "";
       const existing = rows.get(hash);
       if (existing) {
         existing.row.copies += 1;
-        existing.row.countDeliveries &&= message.attempts <= 1;
+        existing.row.countDeliveries &&= firstDelivery;
         continue;
       }
       const event: HubSpotEvent = { ...normaliseEvent(raw), inboxHash: hash };
@@ -163,7 +238,7 @@ function prepareBatch(decoded: Decoded[], config: Config) {
           receivedDay,
           attemptNumber: event.attemptNumber,
           copies: 1,
-          countDeliveries: message.attempts <= 1,
+          countDeliveries: firstDelivery,
           status: reason === null ? "pending" : "ignored",
           reason,
           payload: raw,
@@ -174,7 +249,7 @@ function prepareBatch(decoded: Decoded[], config: Config) {
     }
     owned.set(message.id, mine);
   }
-  return { rows, owned };
+  return { rows, owned, unreadable };
 }
 
 /** Why an event is accepted but not processed; null when it is processed. */

@@ -161,10 +161,12 @@ describe("consumeEvents", () => {
     expect((await inboxRows()).every((r) => r.status === "processed")).toBe(true);
   });
 
-  it("retries the batch's messages when processing throws (delay by attempts), honours retryAfterSeconds, acks messages with nothing pending", async () => {
+  it("retries the batch's messages when processing throws (delay by attempts), re-sends them after retryAfterSeconds, acks messages with nothing pending", async () => {
     let calls = 0;
+    const resent: Array<[unknown, number]> = [];
     const deps: ConsumeDeps = {
       now: Date.now,
+      sendDelayed: async (body, delaySeconds) => void resent.push([body, delaySeconds]),
       enforce: async (events) => {
         calls++;
         if (calls === 1) throw new Error("boom");
@@ -196,11 +198,11 @@ describe("consumeEvents", () => {
     const second = createMessageBatch("deal-events", make(1));
     const logged2 = withRetryLog(second);
     await consumeEvents(logged2.batch, env, deps);
-    expect((await getQueueResult(second, createExecutionContext())).retryMessages).toEqual([{ msgId: "a" }, { msgId: "b" }]);
-    expect([...logged2.delays]).toEqual([
-      ["a", 120],
-      ["b", 120],
-    ]);
+    // A rate-limit wait spends no retry: the messages are re-sent with the wait as their delay, and acked.
+    const waited = await getQueueResult(second, createExecutionContext());
+    expect(waited.retryMessages).toEqual([]);
+    expect(waited.explicitAcks.sort()).toEqual(["a", "b", "c"]);
+    expect(resent.slice(-2).map(([, delay]) => delay)).toEqual([120, 120]);
 
     const third = createMessageBatch("deal-events", make(2));
     await consumeEvents(third, env, deps);
