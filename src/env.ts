@@ -41,6 +41,8 @@ export const QueueMessageSchema = z.object({
   events: z.array(z.unknown()).pipe(z.array(z.custom<RawEvent>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "must be an event object"))),
   /** How many times the consumer re-sent these events to wait for HubSpot's rate budget (absent: never). */
   deferrals: z.number().int().nonnegative().optional(),
+  /** Sent again by the pending sweep or a dead-letter replay: its events were already counted as delivered. */
+  replay: z.boolean().optional(),
 });
 /** The message as the consumer reads it. */
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;

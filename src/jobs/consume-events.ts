@@ -212,7 +212,7 @@ function prepareBatch(decoded: Decoded[], config: Config) {
       unreadable.push({ message, error: `events could not be hashed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` });
       continue;
     }
-    const firstDelivery = message.attempts <= 1 && (body.deferrals ?? 0) === 0;
+    const firstDelivery = message.attempts <= 1 && (body.deferrals ?? 0) === 0 && body.replay !== true;
     const mine: PreparedEvent[] = [];
     for (const [i, raw] of body.events.entries()) {
       const hash = hashes[i] ?? "";

@@ -13,7 +13,7 @@ export type SendDelayed = (body: QueueMessageBody, delaySeconds: number) => Prom
 
 /** The body of the deferred copy: the same events, one more deferral. */
 export function deferredBody(body: QueueMessage): QueueMessageBody {
-  return { kind: "events", receivedAt: body.receivedAt, events: body.events, deferrals: (body.deferrals ?? 0) + 1 };
+  return { kind: "events", receivedAt: body.receivedAt, events: body.events, deferrals: (body.deferrals ?? 0) + 1, ...(body.replay === true ? { replay: true } : {}) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { pruneEngineWrites } from "../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention } from "./retention";
+import { replayRequestedDeadLetters, sweepPendingInbox } from "./sweep-pending";
 
 export interface ScheduledJob {
   name: string;
@@ -32,5 +33,12 @@ export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] 
     { name: "deal-reconciliation", run: () => runReconciliation(env, config, now) },
     // HubSpot's own pipeline rules vs the policy set (issue 15): shown on the overview and in /healthz.
     { name: "native-drift", run: () => checkNativeDrift(env, config, now) },
+    // Pending never means forgotten: rows past the queue's retry horizon, and dead letters an operator asked to replay.
+    { name: "pending-sweep", run: () => sweepPendingInbox(env.DB, (body) => sendEvents(env, body), now) },
+    { name: "dead-letter-replay", run: () => replayRequestedDeadLetters(env.DB, (body) => sendEvents(env, body), now) },
   ];
+}
+
+async function sendEvents(env: Env, body: Parameters<Env["EVENTS"]["send"]>[0]): Promise<void> {
+  await env.EVENTS.send(body);
 }

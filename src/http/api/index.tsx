@@ -1,4 +1,4 @@
-// The JSON API under /api: violations, summary, reps, review, trend, adoption, policies (index and one), tokens (admin), OpenAPI document and docs.
+// The JSON API under /api: violations, summary, reps, review, trend, adoption, policies (index and one), tokens and failures (admin), OpenAPI document and docs.
 // Every route authenticates first (bearer; docs also accept the dashboard session) and never builds SQL itself.
 import { Hono } from "hono";
 import { AppError } from "../../errors";
@@ -6,6 +6,7 @@ import { authenticateBearer, authenticateSession, requireBearer, type AuthEnv } 
 import { DocsPage } from "../openapi-docs";
 import { buildOpenApiDocument } from "../openapi";
 import { policyIndexRoutes } from "./policies";
+import { failureRoutes } from "./failures";
 import { reportRoutes } from "./reports";
 import { reviewRoutes } from "./review";
 import { tokenRoutes } from "./tokens";
@@ -30,6 +31,7 @@ export function apiRoutes(): Hono<AuthEnv> {
   api.route("/", reportRoutes());
   api.route("/", reviewRoutes());
   api.route("/tokens", tokenRoutes());
+  api.route("/admin", failureRoutes());
   api.all("*", () => {
     throw new AppError("NOT_FOUND", "no such API route");
   });

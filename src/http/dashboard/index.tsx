@@ -13,6 +13,7 @@ import { overviewPage } from "./overview-page";
 import { policiesPage } from "./policies-page";
 import { policyPage } from "./policy-page";
 import { coachingPage } from "./coaching-page";
+import { failuresPage } from "./failures-page";
 import { repPage } from "./rep-page";
 import { REVIEW_CSS } from "./review-parts";
 import { reviewPage } from "./review-page";
@@ -68,6 +69,7 @@ export function dashboardRoutes(): Hono<AuthEnv> {
   d.get("/review", reviewPage);
   d.get("/policies", policiesPage);
   d.get("/policies/:policyId", policyPage);
+  d.get("/admin/failures", failuresPage);
   d.all("*", () => {
     throw new AppError("NOT_FOUND", "There is no such page.");
   });
