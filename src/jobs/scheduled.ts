@@ -5,7 +5,9 @@ import { pruneEngineWrites } from "../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention } from "./retention";
+import { settlePlannedWrites } from "./settle-planned";
 import { replayRequestedDeadLetters, sweepPendingInbox } from "./sweep-pending";
+import { createHubSpotClient } from "../hubspot/client";
 
 export interface ScheduledJob {
   name: string;
@@ -36,6 +38,8 @@ export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] 
     // Pending never means forgotten: rows past the queue's retry horizon, and dead letters an operator asked to replay.
     { name: "pending-sweep", run: () => sweepPendingInbox(env.DB, (body) => sendEvents(env, body), now) },
     { name: "dead-letter-replay", run: () => replayRequestedDeadLetters(env.DB, (body) => sendEvents(env, body), now) },
+    // No stuck rows: task creates and reverts whose answer was lost, once no retry is left to settle them.
+    { name: "planned-writes-settlement", run: () => settlePlannedWrites(env.DB, createHubSpotClient({ accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL }), now) },
   ];
 }
 
