@@ -1,13 +1,14 @@
-// The cron's jobs (inbox retention, engine-write pruning, deal reconciliation), run side by side; one failing job
-// neither stops the others nor goes unreported. Add a job to `cronJobs`.
+// The cron's jobs (inbox retention, engine-write pruning, reconciliation, native drift, the pending sweep, dead-letter
+// replays, settling planned writes), run side by side; one failing job neither stops the others nor goes unreported.
+// Add a job to `cronJobs`.
 import type { Config, Env } from "../env";
+import { createHubSpotClient } from "../hubspot/client";
 import { pruneEngineWrites } from "../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention } from "./retention";
 import { settlePlannedWrites } from "./settle-planned";
 import { replayRequestedDeadLetters, sweepPendingInbox } from "./sweep-pending";
-import { createHubSpotClient } from "../hubspot/client";
 
 export interface ScheduledJob {
   name: string;
