@@ -23,7 +23,8 @@ export function crmEdge(registry: PortalRegistry, closing: AbortSignal): Middlew
 
     const fault = decideFault(portal.faults, portal.rng, c.req.method, url.pathname);
     if (portal.faults.latencyMs > 0) await sleep(portal.faults.latencyMs, closing);
-    if (fault.kind !== "none" && !fault.afterApply) {
+    if (fault.kind === "partial") c.set("failInputs", fault.failInputs);
+    if (fault.kind !== "none" && fault.kind !== "partial" && !fault.afterApply) {
       c.res = await answerFault(fault, correlationId, closing);
     } else {
       const decision = portal.limiter.check(c.req.method === "POST" && url.pathname.endsWith("/search"));
@@ -33,7 +34,7 @@ export function crmEdge(registry: PortalRegistry, closing: AbortSignal): Middlew
         await next();
       }
       // The work is done (writes committed, webhooks queued); the client only gets the fault, whatever the route said.
-      if (fault.kind !== "none") c.res = await answerFault(fault, correlationId, closing);
+      if (fault.kind !== "none" && fault.kind !== "partial") c.res = await answerFault(fault, correlationId, closing);
       for (const [k, v] of Object.entries(decision.headers)) c.res.headers.set(k, v);
     }
     c.res.headers.set("x-hubspot-correlation-id", correlationId);
@@ -51,7 +52,7 @@ export function crmEdge(registry: PortalRegistry, closing: AbortSignal): Middlew
 }
 
 /** The injected answer: a hang ends after `ms` with 504 (as HubSpot's gateway would), an error is HubSpot-ish. */
-async function answerFault(fault: Exclude<FaultDecision, { kind: "none" }>, correlationId: string, closing: AbortSignal): Promise<Response> {
+async function answerFault(fault: Exclude<FaultDecision, { kind: "none" } | { kind: "partial" }>, correlationId: string, closing: AbortSignal): Promise<Response> {
   if (fault.kind === "hang") {
     await sleep(fault.ms, closing);
     return Response.json(faultBody(504, correlationId), { status: 504 });

@@ -2,11 +2,13 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Portal } from "../portal/portal";
+import { DEFAULT_READ } from "../portal/properties";
 import type { AssocType } from "../portal/store";
 import type { ChangeActor, CrmObject, ObjectType, WriteProblem } from "../portal/types";
 import { CREATE_TYPES, DEAL_TO_NAME, resolveObjectType } from "./association-types";
 import { parseBody } from "./body";
 import type { CrmEnv } from "./context";
+import { batchLimitProblem } from "./batch-limits";
 import { errorBody, notFoundBody, validationBody } from "./errors";
 import { runSearch, SEARCH_RESULT_CAP, SearchSchema, unknownSearchProperties } from "./search";
 import { serializeObject, splitList } from "./serialize";
@@ -35,6 +37,8 @@ export function objectRoutes(): Hono<CrmEnv> {
     const type = typeOf(c);
     const body = await parseBody(c, BatchReadSchema);
     if (!body.ok) return body.response;
+    const over = batchLimitProblem(body.value.inputs.length, (body.value.propertiesWithHistory ?? []).length > 0, c.get("correlationId"));
+    if (over) return c.json(over, 400);
     const portal = c.get("portal");
     const results = [];
     const missing: string[] = [];
@@ -43,40 +47,61 @@ export function objectRoutes(): Hono<CrmEnv> {
       if (obj) results.push(serializeObject(obj, body.value, knownFor(portal, type)));
       else missing.push(String(id));
     }
-    return batchAnswer(c, results, missing, 200);
+    return batchAnswer(c, results, missing.length === 0 ? [] : [notFoundError(missing)], 200);
   });
 
   app.post("/:type/batch/create", async (c) => {
     const type = typeOf(c);
     const body = await parseBody(c, BatchCreateSchema);
     if (!body.ok) return body.response;
+    const over = batchLimitProblem(body.value.inputs.length, false, c.get("correlationId"));
+    if (over) return c.json(over, 400);
     const portal = c.get("portal");
     // HubSpot validates the whole batch first: one invalid input fails all.
     for (const input of body.value.inputs) {
       const problem = checkAssociations(portal, type, input.associations ?? []);
       if (problem) return c.json(validationBody([problem], c.get("correlationId")), 400);
     }
-    const created: CrmObject[] = [];
-    for (const input of body.value.inputs) {
+    const created: Array<{ obj: CrmObject; names: string[] }> = [];
+    const errors: BatchError[] = [];
+    const failing = new Set(c.get("failInputs") ?? []);
+    for (const [k, input] of body.value.inputs.entries()) {
+      if (failing.has(k)) {
+        errors.push(injectedError(k));
+        continue;
+      }
       const result = createOne(portal, type, toStringProperties(input.properties), input.associations ?? []);
       if (!result.ok) return c.json(validationBody(result.error, c.get("correlationId")), 400);
-      created.push(result.value);
+      created.push({ obj: result.value, names: Object.keys(input.properties) });
     }
-    return batchAnswer(c, created.map((o) => serializeObject(o, {}, knownFor(portal, type))), [], 201);
+    // As for a single create, the answer carries the properties that were written (how results are matched to inputs).
+    const results = created.map(({ obj, names }) => serializeObject(obj, { properties: [...new Set([...names, ...DEFAULT_READ[type]])] }, knownFor(portal, type)));
+    return batchAnswer(c, results, errors, 201);
   });
 
   app.post("/:type/batch/update", async (c) => {
     const type = typeOf(c);
     const body = await parseBody(c, BatchUpdateSchema);
     if (!body.ok) return body.response;
+    const over = batchLimitProblem(body.value.inputs.length, false, c.get("correlationId"));
+    if (over) return c.json(over, 400);
     const portal = c.get("portal");
     const results = [];
-    for (const input of body.value.inputs) {
-      const result = portal.store.update(type, String(input.id), toStringProperties(input.properties), integrationActor(portal), { checkRequired: true });
-      if (!result.ok) return writeFailure(c, String(input.id), result.error);
-      results.push(serializeObject(result.value.obj, { properties: Object.keys(input.properties) }, knownFor(portal, type)));
+    const errors: BatchError[] = [];
+    const failing = new Set(c.get("failInputs") ?? []);
+    for (const [k, input] of body.value.inputs.entries()) {
+      const id = String(input.id);
+      if (failing.has(k)) {
+        errors.push({ ...injectedError(k), context: { ids: [id] } });
+        continue;
+      }
+      const result = portal.store.update(type, id, toStringProperties(input.properties), integrationActor(portal), { checkRequired: true });
+      // A deal deleted or merged away since the caller read it fails alone: 207 with its id in `errors`.
+      if (!result.ok && result.error.some((p) => p.code === "NOT_FOUND")) errors.push(notFoundError([id]));
+      else if (!result.ok) return writeFailure(c, id, result.error);
+      else results.push(serializeObject(result.value.obj, { properties: Object.keys(input.properties) }, knownFor(portal, type)));
     }
-    return batchAnswer(c, results, [], 200);
+    return batchAnswer(c, results, errors, 200);
   });
 
   app.post("/:type/search", async (c) => {
@@ -163,11 +188,26 @@ function writeFailure(c: Context<CrmEnv>, id: string, problems: WriteProblem[]):
   return c.json(validationBody(problems, c.get("correlationId")), 400);
 }
 
-function batchAnswer(c: Context<CrmEnv>, results: unknown[], missing: string[], okStatus: 200 | 201): Response {
+interface BatchError {
+  status: "error";
+  category: string;
+  message: string;
+  context?: { ids: string[] };
+}
+
+function notFoundError(ids: string[]): BatchError {
+  return { status: "error", category: "OBJECT_NOT_FOUND", message: "Could not get some objects, they may be deleted or not exist. Check that ids are valid.", context: { ids } };
+}
+
+function injectedError(index: number): BatchError {
+  return { status: "error", category: "VALIDATION_ERROR", message: `Input ${index} was refused (simulated partial failure)` };
+}
+
+/** HubSpot's batch answer: all applied → `okStatus`; some failed → 207 Multi-Status with `results` and `errors`. */
+function batchAnswer(c: Context<CrmEnv>, results: unknown[], errors: BatchError[], okStatus: 200 | 201): Response {
   const now = new Date().toISOString();
   const base = { status: "COMPLETE", results, startedAt: now, completedAt: now };
-  if (missing.length === 0) return c.json(base, okStatus);
-  const errors = [{ status: "error", category: "OBJECT_NOT_FOUND", message: "Could not get some objects, they may be deleted or not exist. Check that ids are valid.", context: { ids: missing } }];
+  if (errors.length === 0) return c.json(base, okStatus);
   return c.json({ ...base, numErrors: errors.length, errors }, 207);
 }
 

@@ -12,10 +12,11 @@ export type AssociationInput = z.infer<typeof AssociationInputSchema>;
 
 export const CreateSchema = z.object({ properties: PropertiesSchema, associations: z.array(AssociationInputSchema).optional() });
 export const UpdateSchema = z.object({ properties: PropertiesSchema });
-export const BatchCreateSchema = z.object({ inputs: z.array(CreateSchema).min(1).max(100) });
-export const BatchUpdateSchema = z.object({ inputs: z.array(UpdateSchema.extend({ id: z.union([z.string(), z.number()]) })).min(1).max(100) });
+// The input limits (100, or 50 with history) are checked by the routes with HubSpot's own answers (batch-limits.ts).
+export const BatchCreateSchema = z.object({ inputs: z.array(CreateSchema).min(1) });
+export const BatchUpdateSchema = z.object({ inputs: z.array(UpdateSchema.extend({ id: z.union([z.string(), z.number()]) })).min(1) });
 export const BatchReadSchema = z.object({
-  inputs: z.array(z.object({ id: z.union([z.string(), z.number()]) })).max(100),
+  inputs: z.array(z.object({ id: z.union([z.string(), z.number()]) })),
   properties: z.array(z.string()).optional(),
   propertiesWithHistory: z.array(z.string()).optional(),
   idProperty: z.string().optional(),

@@ -3,7 +3,10 @@ import type { FaultsConfig } from "../portal/config";
 import type { Rng } from "../portal/rng";
 
 /** `afterApply`: let the request through first, then answer with the fault (the write happened, the answer failed). */
-export type FaultDecision = { kind: "none" } | { kind: "error"; status: number; afterApply: boolean } | { kind: "hang"; ms: number; afterApply: boolean };
+export type FaultDecision =
+  | { kind: "none" }
+  /** A 207 on a batch write: the route fails these input positions and applies the rest. */
+  | { kind: "partial"; failInputs: number[] } | { kind: "error"; status: number; afterApply: boolean } | { kind: "hang"; ms: number; afterApply: boolean };
 
 /** Decides the fault for one request; consumes a scripted fault when one matches. */
 export function decideFault(cfg: FaultsConfig, rng: Rng, method: string, path: string): FaultDecision {
@@ -13,6 +16,7 @@ export function decideFault(cfg: FaultsConfig, rng: Rng, method: string, path: s
     scripted.count -= 1;
     if (scripted.count <= 0) cfg.script.splice(index, 1);
     const afterApply = scripted.afterApply === true;
+    if (scripted.status === 207) return { kind: "partial", failInputs: scripted.failInputs ?? [0] };
     return scripted.status === 0 ? { kind: "hang", ms: cfg.hangMs, afterApply } : { kind: "error", status: scripted.status, afterApply };
   }
   if (cfg.hangRate > 0 && rng.chance(cfg.hangRate)) return { kind: "hang", ms: cfg.hangMs, afterApply: false };

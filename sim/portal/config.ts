@@ -67,6 +67,9 @@ export const ScriptedFaultSchema = z.object({
   /** The request is processed (the write commits, webhooks go out) and only then answered with `status` (0 = hang):
    *  "the write happened but the answer failed", which the engine must survive without duplicating. */
   afterApply: z.boolean().optional(),
+  /** With `status: 207` on a batch create/update: these input positions fail (VALIDATION_ERROR), the rest are applied
+   *  and the answer is HubSpot's 207 Multi-Status with `results` and `errors` (default: the first input). */
+  failInputs: z.array(z.number().int().min(0)).optional(),
 });
 export type ScriptedFault = z.infer<typeof ScriptedFaultSchema>;
 

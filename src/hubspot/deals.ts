@@ -1,11 +1,16 @@
-// Deal reads and writes: batch read (≤100 per call, with property history), the revert write, and the
-// reconciliation search. Returns domain shapes and HubSpotError values; never throws.
+// Deal reads and writes: batch read (≤100 per call, ≤50 with property history), the revert write (207 answers matched
+// by id), and the reconciliation search (newest first). Returns domain shapes and HubSpotError values; never throws.
 import { FilterOperatorEnum } from "@hubspot/api-client/lib/codegen/crm/deals/index.js";
 import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
 import { callHubSpot, type HubSpotError, type Result } from "./errors";
 
 export const BATCH_READ_LIMIT = 100;
+/** HubSpot refuses a batch read asking for `propertiesWithHistory` with more than 50 inputs (400 VALIDATION_ERROR;
+ *  HubSpot/hubspot-api-python#143, activepieces/activepieces#9359). */
+export const BATCH_HISTORY_READ_LIMIT = 50;
+/** HubSpot's search: at most 200 results a page. */
+export const SEARCH_PAGE_LIMIT = 200;
 
 export interface HistoryEntry {
   value: string;
@@ -71,7 +76,7 @@ export function toDealRecord(deal: SdkDeal): DealRecord {
 }
 
 /**
- * Reads deals in batches of ≤100 with `properties` and `propertiesWithHistory`. Missing ids (deleted, merged away)
+ * Reads deals in batches of ≤100 (≤50 when history is asked) with `properties` and `propertiesWithHistory`. Missing ids (deleted, merged away)
  * are listed, not errors. The first failing call aborts the read with its error (the caller retries the message).
  */
 export async function readDeals(
@@ -82,7 +87,7 @@ export async function readDeals(
 ): Promise<Result<DealReads, HubSpotError>> {
   const unique = [...new Set(ids)];
   const found = new Map<string, DealRecord>();
-  const chunks = chunk(unique, BATCH_READ_LIMIT);
+  const chunks = chunk(unique, propertiesWithHistory.length > 0 ? BATCH_HISTORY_READ_LIMIT : BATCH_READ_LIMIT);
   // A few reads in flight at once: a big queue batch (thousands of deals) would otherwise wait on each in turn.
   // Four stays far below HubSpot's burst limit (100–190 calls per 10 s); the shared budget counts every call.
   let next = 0;
@@ -149,12 +154,41 @@ export async function writeDealStages(
     return { id: w.dealId, properties };
   });
   const answer = await callHubSpot(() => client.deals.batch.update({ inputs }));
-  if (answer.ok) return { ok: true, value: { outcomes: writes.map((w) => ({ dealId: w.dealId, ok: true as const })) } };
+  if (answer.ok) return { ok: true, value: { outcomes: matchStageWrites(writes, answer.value) } };
   if (answer.error.kind === "validation" || answer.error.kind === "not-found") return { ok: true, value: { outcomes: null } };
   return answer;
 }
 
-/** Ids of deals modified since `sinceMs` (one page of ≤100, newest first) — for the reconciliation cron. */
+interface BatchAnswer {
+  results: Array<{ id: string }>;
+  errors?: Array<{ category?: string; message?: string; status?: string; context?: Record<string, string[]> }>;
+}
+
+/**
+ * A batch update's answer → one outcome per write, matched by id (HubSpot's 207 lists only the applied inputs in
+ * `results` and the failed ones in `errors[].context.ids`; positions mean nothing). A deal in neither list is
+ * reported as an unexpected failure of its own, never assumed done.
+ */
+export function matchStageWrites(writes: RevertWrite[], answer: BatchAnswer): StageWriteOutcome[] {
+  const applied = new Set(answer.results.map((r) => String(r.id)));
+  const failed = new Map<string, HubSpotError>();
+  for (const e of answer.errors ?? []) {
+    const error: HubSpotError =
+      e.category === "OBJECT_NOT_FOUND"
+        ? { kind: "not-found", status: 404, message: e.message ?? "deal no longer exists" }
+        : { kind: "validation", status: 400, category: e.category ?? "VALIDATION_ERROR", message: e.message ?? "refused" };
+    for (const id of e.context?.ids ?? []) failed.set(String(id), error);
+  }
+  return writes.map((w): StageWriteOutcome => {
+    if (applied.has(w.dealId)) return { dealId: w.dealId, ok: true };
+    const error = failed.get(w.dealId) ?? { kind: "unexpected", status: 207, message: "deal missing from the batch answer" };
+    return { dealId: w.dealId, ok: false, error };
+  });
+}
+
+const NEWEST_FIRST = { propertyName: "hs_lastmodifieddate", direction: "DESCENDING" };
+
+/** Ids of deals modified since `sinceMs` (one page of ≤200, newest first) — for the reconciliation cron. */
 export async function searchModifiedDeals(
   client: HubSpotClient,
   sinceMs: number,
@@ -164,8 +198,10 @@ export async function searchModifiedDeals(
     client.deals.search.doSearch({
       filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: FilterOperatorEnum.Gte, value: String(sinceMs) }] }],
       properties: ["dealstage"],
-      sorts: ["hs_lastmodifieddate"],
-      limit: 100,
+      // A bare property name sorts ascending: newest first needs HubSpot's sort object. The SDK types `sorts` as
+      // strings but serialises the items as given.
+      sorts: [NEWEST_FIRST as unknown as string],
+      limit: SEARCH_PAGE_LIMIT,
       after: after ?? "0",
     }),
   );

@@ -77,7 +77,7 @@ export async function createTasks(client: HubSpotClient, tasks: NewTask[]): Prom
     const part = tasks.slice(i, i + BATCH_CREATE_LIMIT);
     const answer = await callHubSpot(() => client.tasks.batch.create({ inputs: part.map(toInput) }));
     if (answer.ok) {
-      outcomes.push(...matchResults(part, answer.value.results));
+      outcomes.push(...matchResults(part, answer.value));
       continue;
     }
     if (answer.error.kind !== "validation") return stop(answer.error, i, part.map((t) => t.ref));
@@ -127,18 +127,28 @@ function readRefMarker(body: string | null): string | null {
   return /\[governance-ref:([^\]]+)\]/.exec(body ?? "")?.[1] ?? null;
 }
 
-/** Batch results carry no input index: match on the ref marker in the body, else fall back to order. */
-function matchResults(chunk: NewTask[], results: Array<{ id: string; properties: Record<string, string | null> }>): TaskOutcome[] {
+interface CreateAnswer {
+  results: Array<{ id: string; properties: Record<string, string | null> }>;
+  errors?: Array<{ category?: string; message?: string }>;
+}
+
+/**
+ * Batch results carry no input index and a 207 lists only the created tasks: each is matched to its input by the ref
+ * marker it carries, never by position. An input without a matching result failed on its own (HubSpot's 207
+ * `errors` say why; they name no input for a create), and only that input is recorded as failed.
+ */
+function matchResults(part: NewTask[], answer: CreateAnswer): TaskOutcome[] {
   const byRef = new Map<string, string>();
-  for (const r of results) {
+  for (const r of answer.results) {
     const ref = readRefMarker(r.properties.hs_task_body ?? null);
     if (ref !== null) byRef.set(ref, String(r.id));
   }
-  return chunk.map((task, index): TaskOutcome => {
-    const id = byRef.get(task.ref) ?? results[index]?.id;
-    return id === undefined
-      ? { ref: task.ref, ok: false, error: { kind: "unexpected", status: 200, message: "task missing from batch answer" } }
-      : { ref: task.ref, ok: true, taskId: String(id) };
+  const reason = (answer.errors ?? []).map((e) => e.message ?? e.category ?? "").filter((m) => m !== "").join("; ");
+  return part.map((task): TaskOutcome => {
+    const id = byRef.get(task.ref);
+    if (id !== undefined) return { ref: task.ref, ok: true, taskId: id };
+    const message = reason === "" ? "task missing from the batch answer" : `HubSpot refused the task: ${reason}`;
+    return { ref: task.ref, ok: false, error: { kind: "validation", status: 400, category: "VALIDATION_ERROR", message } };
   });
 }
 
