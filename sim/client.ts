@@ -31,7 +31,7 @@ export interface LimitKnobs { enabled: boolean; tenSecondlyMax: number; interval
  * One scripted answer: the next `count` matching requests get `status` (0 = hang, then 504). With `afterApply` the
  * request is processed first (the write commits, webhooks go out) and only the answer fails.
  */
-export interface ScriptedFault { status: number; count?: number; method?: string; pathIncludes?: string; afterApply?: boolean }
+export interface ScriptedFault { status: number; count?: number; method?: string; pathIncludes?: string; afterApply?: boolean; failInputs?: number[] }
 export interface FaultKnobs { errorRate: number; errorStatuses: number[]; latencyMs: number; hangRate: number; hangMs: number; script: ScriptedFault[] }
 export interface RequiredRule { pipelineId?: string; stageId: string; properties: string[] }
 export interface Knobs { webhook?: Partial<WebhookKnobs>; limits?: Partial<LimitKnobs>; faults?: Partial<FaultKnobs>; requiredProperties?: RequiredRule[] }

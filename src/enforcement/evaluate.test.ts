@@ -38,7 +38,7 @@ describe("grouping", () => {
     },
   ];
   it.each(cases)("$name", ({ events, changes, kinds }) => {
-    const grouped = groupDealEvents(events, { appId: APP_ID, engineWrites: new Set() });
+    const grouped = groupDealEvents(events, { appId: APP_ID, engineWrites: new Map() });
     const got = grouped.deals.get("42")?.changes ?? [];
     expect(got.map((c) => [...c.values.entries()])).toEqual(changes);
     if (kinds !== undefined) expect(got.map((c) => c.kind)).toEqual(kinds);
@@ -46,17 +46,19 @@ describe("grouping", () => {
 });
 
 describe("echo recognition", () => {
-  const cases: Array<{ name: string; changeSource: string; sourceId: string; writes: string[]; echo: boolean; verified?: boolean }> = [
-    { name: "our app id via INTEGRATION, matched in engine_writes", changeSource: "INTEGRATION", sourceId: APP_ID, writes: ["42|dealstage|presentationscheduled"], echo: true, verified: true },
-    { name: "our app id via INTEGRATION, no matching write (logged, still not evaluated)", changeSource: "INTEGRATION", sourceId: APP_ID, writes: [], echo: true, verified: false },
+  const at = event({}).occurredAt;
+  const cases: Array<{ name: string; changeSource: string; sourceId: string; writes: Array<[string, number[]]>; echo: boolean }> = [
+    { name: "our app id via INTEGRATION, matching a recorded write moments before", changeSource: "INTEGRATION", sourceId: APP_ID, writes: [["42|dealstage|presentationscheduled", [at - 500]]], echo: true },
+    { name: "our app id via INTEGRATION, no recorded write: another script using our app, judged", changeSource: "INTEGRATION", sourceId: APP_ID, writes: [], echo: false },
+    { name: "our app id, a recorded write of another value: judged", changeSource: "INTEGRATION", sourceId: APP_ID, writes: [["42|dealstage|closedwon", [at - 500]]], echo: false },
+    { name: "our app id, the same value written hours earlier: judged", changeSource: "INTEGRATION", sourceId: APP_ID, writes: [["42|dealstage|presentationscheduled", [at - 3 * 3600_000]]], echo: false },
     { name: "another integration's write is a change like any other", changeSource: "INTEGRATION", sourceId: "1234", writes: [], echo: false },
-    { name: "our app id from another source is not an echo", changeSource: "API", sourceId: APP_ID, writes: [], echo: false },
+    { name: "our app id from another source is not an echo", changeSource: "API", sourceId: APP_ID, writes: [["42|dealstage|presentationscheduled", [at]]], echo: false },
   ];
-  it.each(cases)("$name", ({ changeSource, sourceId, writes, echo, verified }) => {
-    const grouped = groupDealEvents([event({ changeSource, sourceId })], { appId: APP_ID, engineWrites: new Set(writes) });
+  it.each(cases)("$name", ({ changeSource, sourceId, writes, echo }) => {
+    const grouped = groupDealEvents([event({ changeSource, sourceId })], { appId: APP_ID, engineWrites: new Map(writes) });
     expect(grouped.echoes.length).toBe(echo ? 1 : 0);
     expect(grouped.deals.has("42")).toBe(!echo);
-    if (verified !== undefined) expect(grouped.echoes[0]?.verified).toBe(verified);
   });
 });
 

@@ -1,5 +1,6 @@
 // Groups a batch of deal events by deal, orders them by occurredAt, folds the events of one save (a pipeline and a
-// dealstage change, or a creation with its initial properties) into one change, and sets the engine's echoes aside.
+// dealstage change, or a creation with its initial properties) into one change, and sets the engine's echoes aside:
+// only a change matching a write the engine recorded (deal, property, value, moments after the write) is an echo.
 // Pure: no I/O, no clock.
 import type { HubSpotEvent } from "../hubspot/events";
 
@@ -39,20 +40,30 @@ export interface MergedAway {
 
 export interface GroupedEvents {
   deals: Map<string, DealGroup>;
-  /** The engine's own writes coming back (not evaluated). `verified`: matched in engine_writes too. */
-  echoes: Array<{ event: HubSpotEvent; verified: boolean }>;
+  /** The engine's own writes coming back (not evaluated): each matched a recorded engine write. */
+  echoes: Array<{ event: HubSpotEvent }>;
   mergedAway: MergedAway[];
 }
 
 export interface GroupOptions {
   appId: string;
-  /** Keys "dealId|property|value" of recent engine writes. */
-  engineWrites: Set<string>;
+  /** When the engine wrote each "dealId|property|value" (engine_writes inside the echo window). */
+  engineWrites: ReadonlyMap<string, readonly number[]>;
 }
 
-/** True for an event the engine caused itself (INTEGRATION with our app id as source). */
-export function isEngineEcho(event: HubSpotEvent, appId: string): boolean {
-  return event.changeSource === "INTEGRATION" && event.sourceId === appId;
+/** HubSpot applies the write after the engine recorded it; allow for clocks a minute apart either way. */
+const ECHO_BEFORE_MS = 60_000;
+const ECHO_AFTER_MS = 5 * 60_000;
+
+/**
+ * True for an event the engine caused itself: INTEGRATION with our app id as source AND a recorded engine write of
+ * that value to that property of that deal shortly before it. Another script using the same app (same app id) is
+ * not the engine: its changes are judged like anyone's.
+ */
+export function isEngineEcho(event: HubSpotEvent, appId: string, engineWrites: GroupOptions["engineWrites"]): boolean {
+  if (event.changeSource !== "INTEGRATION" || event.sourceId !== appId) return false;
+  const times = engineWrites.get(`${event.objectId}|${event.propertyName ?? ""}|${event.propertyValue ?? ""}`) ?? [];
+  return times.some((t) => event.occurredAt >= t - ECHO_BEFORE_MS && event.occurredAt <= t + ECHO_AFTER_MS);
 }
 
 function groupFor(deals: Map<string, DealGroup>, dealId: string, portalId: string): DealGroup {
@@ -96,9 +107,8 @@ export function groupDealEvents(events: HubSpotEvent[], options: GroupOptions): 
   const echoes: GroupedEvents["echoes"] = [];
   const mergedAway: MergedAway[] = [];
   for (const event of sorted) {
-    if (isEngineEcho(event, options.appId)) {
-      const key = `${event.objectId}|${event.propertyName ?? ""}|${event.propertyValue ?? ""}`;
-      echoes.push({ event, verified: options.engineWrites.has(key) });
+    if (isEngineEcho(event, options.appId, options.engineWrites)) {
+      echoes.push({ event });
       continue;
     }
     const group = groupFor(deals, event.objectId, event.portalId);

@@ -3,6 +3,7 @@
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
 import { fallbackAction, type RevertIntent, type TaskCompletion, type TaskIntent } from "./outcomes";
+import { latestStageChanges } from "./late-change";
 import { planReverts } from "./plan-reverts";
 import type { PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot } from "./snapshot";
@@ -22,7 +23,9 @@ const REVERT_REFUSED = "revert refused";
 export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], o: PlanOptions): ActionPlan {
   const ctx: TaskContext = { now: o.now, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory };
   const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
-  const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts });
+  const stageLabel = (id: string) => live.metadata.stages.get(id)?.stage.label ?? id;
+  const latestStage = latestStageChanges(live.deals);
+  const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts, latestStage, stageLabel });
 
   // The rules' own tasks (and fallback tasks planned in an earlier attempt) don't depend on this run's reverts:
   // they are created while the reverts run, so a rep's task doesn't wait for the revert round trip.

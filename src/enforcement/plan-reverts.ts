@@ -4,6 +4,7 @@
 import type { RevertRow } from "../store/reverts";
 import type { RecordedAction, Resolution } from "../store/violations";
 import type { ActionRef, RevertIntent } from "./outcomes";
+import { supersededBy, type LatestStageChange } from "./late-change";
 import type { ViolationPlan } from "./plan-types";
 
 export interface RevertDecisions {
@@ -23,6 +24,9 @@ interface Candidate {
 
 export interface RevertInput {
   now: number;
+  /** Each deal's latest stage change in HubSpot's history (late-event guard); absent = not known. */
+  latestStage?: Map<string, LatestStageChange>;
+  stageLabel?: (id: string) => string;
   maxRevertsPerHour: number;
   reverts: Map<string, RevertRow>;
   recentReverts: Map<string, number>;
@@ -66,6 +70,12 @@ export function planReverts(active: ViolationPlan[], input: RevertInput): Revert
       continue;
     }
     const dealId = chosen.v.d.built.change.dealId;
+    const late = row === undefined ? supersededBy(input.latestStage?.get(dealId), at(chosen), input.stageLabel ?? ((id) => id)) : null;
+    if (late !== null) {
+      // Recorded, acted on nothing: its task would ask the rep to fix a move a later one already replaced.
+      for (const c of group) settleAllPending(c, late);
+      continue;
+    }
     const count = (input.recentReverts.get(dealId) ?? 0) - (row?.status === "planned" ? 1 : 0);
     if (count >= input.maxRevertsPerHour) {
       for (const c of group) settle(c, { outcome: "skipped", reason: `revert cap reached (${input.maxRevertsPerHour} per deal per hour)` });
@@ -92,6 +102,11 @@ function sameTarget(a: ViolationPlan, b: ViolationPlan): boolean {
   const x = revertTarget(a);
   const y = revertTarget(b);
   return x.stageId === y.stageId && x.pipelineId === y.pipelineId;
+}
+
+function settleAllPending(c: Candidate, reason: string): void {
+  c.v.actions = c.v.actions.map((a) => (a.outcome === "pending" ? { ...a, outcome: "skipped", reason } : a));
+  c.v.changed = true;
 }
 
 function settle(c: Candidate, patch: Pick<RecordedAction, "outcome" | "reason" | "error">): void {

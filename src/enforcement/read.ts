@@ -61,8 +61,6 @@ export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Pr
   const { db, now } = ctx;
   const allIds = [...new Set(events.map((e) => e.objectId))];
   const grouped = groupDealEvents(events, { appId: ctx.appId, engineWrites: await listEngineWrites(db, allIds, now) });
-  const unverified = grouped.echoes.filter((e) => !e.verified).length;
-  if (unverified > 0) console.warn(`${unverified} INTEGRATION events carry our app id without a matching engine write`);
   const groups = [...grouped.deals.values()];
   const deleted = groups.filter(isDeletedAtEnd);
   const alive = groups.filter((g) => !isDeletedAtEnd(g) && g.changes.length > 0);

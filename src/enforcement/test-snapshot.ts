@@ -79,7 +79,9 @@ export interface SnapshotInput {
 
 /** A Snapshot of one deal, grouped and built the way read.ts does it. */
 export function snapshotOf(input: SnapshotInput): Snapshot {
-  const grouped = groupDealEvents(input.events, { appId: APP_ID, engineWrites: new Set(input.engineWrites ?? []) });
+  // Each listed write is taken as made just before the events that carry it back.
+  const writes = new Map((input.engineWrites ?? []).map((key) => [key, input.events.filter((e) => `${e.objectId}|${e.propertyName ?? ""}|${e.propertyValue ?? ""}` === key).map((e) => e.occurredAt)]));
+  const grouped = groupDealEvents(input.events, { appId: APP_ID, engineWrites: writes });
   const meta = metadata(input.withManager ?? true);
   const deals: DealSnapshot[] = [...grouped.deals.values()].map((group) => ({
     group,

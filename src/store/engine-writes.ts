@@ -22,15 +22,21 @@ export function recordEngineWriteStatements(
   return out;
 }
 
-/** Keys "dealId|property|value" of engine writes still inside the echo window for these deals. */
-export async function listEngineWrites(db: D1Database, dealIds: string[], now: number): Promise<Set<string>> {
-  const out = new Set<string>();
+/** Key "dealId|property|value" → when the engine wrote it (epoch ms), for writes still inside the echo window. */
+export type EngineWriteTimes = Map<string, number[]>;
+
+/** The engine writes still inside the echo window for these deals, by "dealId|property|value". */
+export async function listEngineWrites(db: D1Database, dealIds: string[], now: number): Promise<EngineWriteTimes> {
+  const out: EngineWriteTimes = new Map();
   for (const ids of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
-      .prepare(`SELECT deal_id, property, value FROM engine_writes WHERE expires_at > ? AND deal_id IN (${ids.map(() => "?").join(",")})`)
+      .prepare(`SELECT deal_id, property, value, written_at FROM engine_writes WHERE expires_at > ? AND deal_id IN (${ids.map(() => "?").join(",")})`)
       .bind(now, ...ids)
-      .all<{ deal_id: string; property: string; value: string | null }>();
-    for (const r of rows.results) out.add(`${r.deal_id}|${r.property}|${r.value ?? ""}`);
+      .all<{ deal_id: string; property: string; value: string | null; written_at: number }>();
+    for (const r of rows.results) {
+      const key = `${r.deal_id}|${r.property}|${r.value ?? ""}`;
+      out.set(key, [...(out.get(key) ?? []), r.written_at]);
+    }
   }
   return out;
 }

@@ -23,23 +23,24 @@ describe("groupDealEvents", () => {
         event({ occurredAt: 2_000, propertyName: "dealstage", propertyValue: "s2" }),
         event({ occurredAt: 2_300, propertyName: "pipeline", propertyValue: "p2" }),
       ],
-      { appId: "9", engineWrites: new Set() },
+      { appId: "9", engineWrites: new Map() },
     );
     const changes = grouped.deals.get("42")?.changes ?? [];
     expect(changes.map((c) => [...c.values.entries()])).toEqual([[["dealstage", "s2"], ["pipeline", "p2"]], [["amount", "10"]]]);
   });
 
-  it("sets the engine's echoes aside and says whether engine_writes confirms them", () => {
+  it("sets aside only the echoes of recorded engine writes", () => {
     const grouped = groupDealEvents(
       [
         event({ changeSource: "INTEGRATION", sourceId: "9", propertyValue: "back" }),
         event({ changeSource: "INTEGRATION", sourceId: "9", objectId: "43", propertyValue: "other" }),
         event({ changeSource: "INTEGRATION", sourceId: "1234", objectId: "44" }),
       ],
-      { appId: "9", engineWrites: new Set(["42|dealstage|back"]) },
+      { appId: "9", engineWrites: new Map([["42|dealstage|back", [900]]]) },
     );
-    expect(grouped.echoes.map((e) => [e.event.objectId, e.verified])).toEqual([["42", true], ["43", false]]);
-    expect([...grouped.deals.keys()]).toEqual(["44"]);
+    // 43 carries our app id but the engine never wrote it: another script using the app, judged like anyone.
+    expect(grouped.echoes.map((e) => e.event.objectId)).toEqual(["42"]);
+    expect([...grouped.deals.keys()].sort()).toEqual(["43", "44"]);
   });
 
   it("records merged-away deals and deletions that stand at the end of the batch", () => {
@@ -50,7 +51,7 @@ describe("groupDealEvents", () => {
         event({ subscriptionType: "deal.deletion", objectId: "61", occurredAt: 2, propertyName: null }),
         event({ subscriptionType: "deal.restore", objectId: "61", occurredAt: 3, propertyName: null }),
       ],
-      { appId: "9", engineWrites: new Set() },
+      { appId: "9", engineWrites: new Map() },
     );
     expect(grouped.mergedAway.map((m) => [m.dealId, m.into])).toEqual([["51", "50"]]);
     expect(grouped.deals.get("50")?.changes[0]?.merged).toBe(true);

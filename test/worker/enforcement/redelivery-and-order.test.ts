@@ -5,6 +5,7 @@ import { normaliseEvent, RawEventSchema } from "../../../src/hubspot/events";
 import { readConfig } from "../../../src/env";
 import { enforceDealEvents } from "../../../src/enforcement";
 import { createHarness, enforcePolicy, rows, SIM_PROPERTIES, type Harness } from "./harness";
+import { recordEngineWriteStatements } from "../../../src/store/engine-writes";
 import { dealIn } from "./deal-fixtures";
 
 let enforce: Harness;
@@ -66,8 +67,9 @@ describe("idempotency and ordering", () => {
     ]);
   }, 30_000);
 
-  it("ignores the engine's own echo without evaluating it", async () => {
+  it("ignores the engine's own echo (a recorded engine write coming back) without evaluating it", async () => {
     const { deal } = await dealIn(enforce, "appointmentscheduled");
+    await enforce.env.DB.batch(recordEngineWriteStatements(enforce.env.DB, [{ dealId: deal.id, property: "dealstage", value: "closedwon", violationId: "v-echo" }], Date.now()));
     await enforce.portal.clearCalls();
     const appId = Number(enforce.env.HUBSPOT_APP_ID);
     await enforce.deliver([
