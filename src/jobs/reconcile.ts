@@ -7,7 +7,6 @@ import { enforceDealEvents, type EnforceDeps } from "../enforcement";
 import type { Config, Env } from "../env";
 import { openBudgetedClient } from "../hubspot/budget";
 import { readDeals, searchModifiedDeals, type DealRecord } from "../hubspot/deals";
-import { describeError } from "../hubspot/errors";
 import type { HubSpotEvent } from "../hubspot/events";
 import type { Result } from "../result";
 import { getDealStates } from "../store/deal-state";
