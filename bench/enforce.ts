@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runBulkBench } from "./enforce-bulk";
 import { expectOutcome, planChanges, seedDeal, CHANGES_PER_DEAL, type DealSeed } from "./enforce-plan";
 import { SimClient, type CallRecord, type SimPortal } from "../sim/client";
 import { startSimulator } from "../sim/server";
@@ -256,7 +257,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+(process.argv.includes("--bulk") ? runBulkBench() : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);

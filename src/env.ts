@@ -20,6 +20,7 @@ export interface Env {
   HUBSPOT_SIGNATURE_VERSIONS?: string;
   INBOX_RETENTION_DAYS?: string;
   MAX_REVERTS_PER_DEAL_PER_HOUR?: string;
+  MAX_REVERTS_PER_DEAL_PER_DAY?: string;
   METADATA_TTL_SECONDS?: string;
   HUBSPOT_PORTAL_UI_URL?: string;
   MANAGER_MAP?: string;
@@ -105,6 +106,7 @@ export const ConfigSchema = z.object({
   HUBSPOT_PORTAL_UI_URL: optionalString.pipe(z.url().optional()),
   INBOX_RETENTION_DAYS: intFromString(30),
   MAX_REVERTS_PER_DEAL_PER_HOUR: intFromString(3),
+  MAX_REVERTS_PER_DEAL_PER_DAY: intFromString(6),
   METADATA_TTL_SECONDS: intFromString(300),
   ADOPTION_DROP_POINTS: intFromString(10),
   /** JSON object ownerId → managerOwnerId, for portals whose teams don't say who manages whom. */

@@ -4,6 +4,7 @@ import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
 import { fallbackAction, type RevertIntent, type TaskCompletion, type TaskIntent } from "./outcomes";
 import { latestStageChanges } from "./late-change";
+import { ceilingNoticeAction, ceilingNoticeIntent } from "./revert-ceiling";
 import { planReverts } from "./plan-reverts";
 import type { PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot } from "./snapshot";
@@ -25,7 +26,7 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
   const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
   const stageLabel = (id: string) => live.metadata.stages.get(id)?.stage.label ?? id;
   const latestStage = latestStageChanges(live.deals);
-  const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts, latestStage, stageLabel });
+  const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts, latestStage, stageLabel, ...(o.maxRevertsPerDay === undefined ? {} : { maxRevertsPerDay: o.maxRevertsPerDay }), ...(live.dailyReverts === undefined ? {} : { dailyReverts: live.dailyReverts }) });
 
   // The rules' own tasks (and fallback tasks planned in an earlier attempt) don't depend on this run's reverts:
   // they are created while the reverts run, so a rep's task doesn't wait for the revert round trip.
@@ -63,6 +64,18 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
     }
   }
   for (const intent of reverts.intents) intent.alsoResolves = chainedOpen(live, intent, byId);
+  for (const c of reverts.ceiling) {
+    const v = byId.get(c.violationId);
+    if (v === undefined || o.maxRevertsPerDay === undefined) continue;
+    const notice = ceilingNoticeIntent(ctx, v.d, v.actions.length, o.maxRevertsPerDay);
+    v.changed = true;
+    if (notice === null) {
+      v.actions.push({ ...ceilingNoticeAction(), outcome: "skipped", reason: "no manager known for the deal owner (configure MANAGER_MAP)" });
+      continue;
+    }
+    v.actions.push(ceilingNoticeAction());
+    tasks.push(notice);
+  }
   const completions = planCompletions(live, evaluations, violations, reverts.intents, reverts.resolutions);
   return { resolutions: reverts.resolutions, reverts: reverts.intents, capped: reverts.capped, tasks, lateTasks, completions };
 }

@@ -4,6 +4,7 @@
 import type { RevertRow } from "../store/reverts";
 import type { RecordedAction, Resolution } from "../store/violations";
 import type { ActionRef, RevertIntent } from "./outcomes";
+import { ceilingReason } from "./revert-ceiling";
 import { supersededBy, type LatestStageChange } from "./late-change";
 import type { ViolationPlan } from "./plan-types";
 
@@ -13,6 +14,8 @@ export interface RevertDecisions {
   resolutions: Resolution[];
   /** Violations whose revert HubSpot refused in an earlier attempt, with its answer. */
   refused: Array<{ violationId: string; error: string }>;
+  /** Reverts stopped by the daily ceiling: the manager is told. */
+  ceiling: Array<{ violationId: string }>;
   /** Reverts not sent because the deal hit the hourly cap: recorded as planned and skipped. */
   capped: Array<{ violationId: string; dealId: string; target: RevertIntent["target"]; fromStage: string }>;
 }
@@ -30,11 +33,13 @@ export interface RevertInput {
   maxRevertsPerHour: number;
   reverts: Map<string, RevertRow>;
   recentReverts: Map<string, number>;
+  maxRevertsPerDay?: number;
+  dailyReverts?: Map<string, number>;
 }
 
 /** Decides every pending revert of the active violations; settles the decided ones on the plan's own actions. */
 export function planReverts(active: ViolationPlan[], input: RevertInput): RevertDecisions {
-  const out: RevertDecisions = { intents: [], resolutions: [], refused: [], capped: [] };
+  const out: RevertDecisions = { intents: [], resolutions: [], refused: [], capped: [], ceiling: [] };
   const candidates: Candidate[] = active.flatMap((v) => v.actions.flatMap((a, index) => (a.type === "revert" && a.outcome === "pending" ? [{ v, index }] : [])));
   const at = (c: Candidate) => c.v.d.built.change.occurredAt;
   const latest = new Map<string, Candidate>();
@@ -77,6 +82,13 @@ export function planReverts(active: ViolationPlan[], input: RevertInput): Revert
       continue;
     }
     const count = (input.recentReverts.get(dealId) ?? 0) - (row?.status === "planned" ? 1 : 0);
+    const today = (input.dailyReverts?.get(dealId) ?? 0) - (row?.status === "planned" ? 1 : 0);
+    if (input.maxRevertsPerDay !== undefined && today >= input.maxRevertsPerDay) {
+      for (const c of group) settle(c, { outcome: "skipped", reason: ceilingReason(input.maxRevertsPerDay) });
+      out.ceiling.push({ violationId: chosen.v.d.id });
+      out.capped.push({ violationId: chosen.v.d.id, dealId, target, fromStage: chosen.v.d.built.change.toStage ?? "" });
+      continue;
+    }
     if (count >= input.maxRevertsPerHour) {
       for (const c of group) settle(c, { outcome: "skipped", reason: `revert cap reached (${input.maxRevertsPerHour} per deal per hour)` });
       out.capped.push({ violationId: chosen.v.d.id, dealId, target, fromStage: chosen.v.d.built.change.toStage ?? "" });

@@ -25,6 +25,8 @@ export interface PlanOptions {
   now: number;
   portalUiUrl: string;
   maxRevertsPerHour: number;
+  /** The daily ceiling: past it the engine stops reverting the deal and tells the manager (unset: no ceiling). */
+  maxRevertsPerDay?: number;
 }
 
 export interface EnforceStats {

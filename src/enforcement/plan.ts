@@ -14,8 +14,8 @@ export type { Plan, PlanOptions, ViolationPlan, EnforceStats } from "./plan-type
 const hashesOf = (events: Array<{ inboxHash?: string }>) => events.flatMap((e) => (e.inboxHash === undefined ? [] : [e.inboxHash]));
 
 /** The plan's settings from the configuration, at the run's time. */
-export function planOptions(config: Pick<Config, "HUBSPOT_PORTAL_UI_URL" | "MAX_REVERTS_PER_DEAL_PER_HOUR">, now: number): PlanOptions {
-  return { now, portalUiUrl: config.HUBSPOT_PORTAL_UI_URL ?? "https://app.hubspot.com", maxRevertsPerHour: config.MAX_REVERTS_PER_DEAL_PER_HOUR };
+export function planOptions(config: Pick<Config, "HUBSPOT_PORTAL_UI_URL" | "MAX_REVERTS_PER_DEAL_PER_HOUR" | "MAX_REVERTS_PER_DEAL_PER_DAY">, now: number): PlanOptions {
+  return { now, portalUiUrl: config.HUBSPOT_PORTAL_UI_URL ?? "https://app.hubspot.com", maxRevertsPerHour: config.MAX_REVERTS_PER_DEAL_PER_HOUR, maxRevertsPerDay: config.MAX_REVERTS_PER_DEAL_PER_DAY };
 }
 
 /** Decides everything the run will write. Never throws. */

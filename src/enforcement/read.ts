@@ -27,6 +27,7 @@ import type { DealSnapshot, LiveSnapshot, Snapshot } from "./snapshot";
 /** Properties every run reads besides the policies' own. */
 const BASE_PROPERTIES = ["amount", "closedate", "dealname", "dealstage", "hubspot_owner_id", "pipeline"];
 const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface ReadContext {
   db: D1Database;
@@ -92,12 +93,13 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
   const readAt = ctx.clock();
   const foundIds = [...reads.value.found.keys()];
   const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
-  const [states, open, stored, reverts, recentReverts, openTasks] = await Promise.all([
+  const [states, open, stored, reverts, recentReverts, dailyReverts, openTasks] = await Promise.all([
     getDealStates(db, foundIds),
     listOpenViolations(db, foundIds),
     listViolationsSince(db, foundIds, since),
     listReverts(db, foundIds),
     countRecentReverts(db, foundIds, now - HOUR_MS),
+    countRecentReverts(db, foundIds, now - DAY_MS),
     listOpenTasks(db, foundIds),
   ]);
 
@@ -119,7 +121,7 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
   if (!approvals.ok) return { ok: false, error: { kind: "hubspot", error: approvals.error } };
   for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
   const missing = alive.filter((g) => !reads.value.found.has(g.dealId));
-  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, openTasks, readAt } };
+  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, dailyReverts, openTasks, readAt } };
 }
 
 /** Association counts: only the kinds, for only the deals, whose verdicts depend on them (one call per kind). */

@@ -53,6 +53,8 @@ export interface LiveSnapshot {
   reverts: Map<string, RevertRow>;
   /** Reverts planned or done per deal in the last hour (the cap). */
   recentReverts: Map<string, number>;
+  /** Reverts planned or done per deal in the last 24 h (the daily ceiling); absent = not read. */
+  dailyReverts?: Map<string, number>;
   /** The engine's open tasks on these deals, with their violations' state (what remediation completes). */
   openTasks: OpenTaskRow[];
   /** Clock time of the batch read: a revert's "re-read just before the write" counts it when fresh. */
