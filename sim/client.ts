@@ -35,7 +35,7 @@ export interface ScriptedFault { status: number; count?: number; method?: string
 export interface FaultKnobs { errorRate: number; errorStatuses: number[]; latencyMs: number; hangRate: number; hangMs: number; script: ScriptedFault[] }
 export interface RequiredRule { pipelineId?: string; stageId: string; properties: string[] }
 export interface Knobs { webhook?: Partial<WebhookKnobs>; limits?: Partial<LimitKnobs>; faults?: Partial<FaultKnobs>; requiredProperties?: RequiredRule[] }
-export interface CreatePortalOptions extends Knobs { portalId?: number; accessToken?: string; appId?: number; clientSecret?: string; seed?: number }
+export interface CreatePortalOptions extends Knobs { portalId?: number; accessToken?: string; appId?: number; clientSecret?: string; seed?: number; timeZone?: string }
 
 export interface SeedSpec {
   pipelines?: "default" | "default+renewals" | Array<{ id: string; label: string; stages: Array<{ id: string; label: string; probability?: string; isClosed?: boolean }> }>;

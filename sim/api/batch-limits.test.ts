@@ -59,3 +59,16 @@ describe("207 Multi-Status", () => {
     expect(res.body.errors).toHaveLength(1);
   });
 });
+
+describe("account info", () => {
+  it("serves the portal's time zone and its current UTC offset", async () => {
+    const berlin = await new SimClient(inject("simUrl")).createPortal({ timeZone: "Europe/Berlin" });
+    const res = await crm<{ portalId: number; timeZone: string; utcOffset: string; utcOffsetMilliseconds: number; companyCurrency: string }>(berlin, "GET", "/account-info/v3/details");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ portalId: berlin.info.portalId, timeZone: "Europe/Berlin", companyCurrency: "USD" });
+    expect(["+01:00", "+02:00"]).toContain(res.body.utcOffset);
+    expect(res.body.utcOffsetMilliseconds).toBe(Number(res.body.utcOffset.slice(1, 3)) * 3600_000);
+    expect((await crm<{ timeZone: string }>(portal, "GET", "/account-info/v3/details")).body.timeZone).toBe("US/Eastern");
+    expect((await crm(portal, "GET", "/account-info/v3/details", undefined, "wrong-token")).status).toBe(401);
+  });
+});

@@ -111,5 +111,7 @@ export const CreatePortalSchema = KnobsPatchSchema.extend({
   appId: z.number().int().positive().optional(),
   clientSecret: z.string().min(1).optional(),
   seed: z.number().int().optional(),
+  /** IANA time zone served by GET /account-info/v3/details (default US/Eastern, HubSpot's default). */
+  timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; } }, "unknown time zone").optional(),
 });
 export type CreatePortalInput = z.infer<typeof CreatePortalSchema>;

@@ -15,6 +15,8 @@ export interface PortalIdentity {
   accessToken: string;
   appId: number;
   clientSecret: string;
+  /** The account's time zone (IANA), as HubSpot's account-info API reports it; default US/Eastern. */
+  timeZone?: string;
 }
 
 export interface CallRecord {

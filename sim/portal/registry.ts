@@ -21,6 +21,7 @@ export class PortalRegistry {
       accessToken,
       appId: input.appId ?? 9_000_000 + (portalId % 1_000_000),
       clientSecret: input.clientSecret ?? randomBytes(18).toString("hex"),
+      ...(input.timeZone === undefined ? {} : { timeZone: input.timeZone }),
     };
     const portal = new Portal(identity, input.seed ?? portalId, this.now);
     portal.applyKnobs(input);
