@@ -1,7 +1,7 @@
 // HubSpot's error bodies, built in one place so every route answers in the same shape.
 import type { WriteProblem } from "../portal/types";
 
-export type ErrorCategory = "VALIDATION_ERROR" | "OBJECT_NOT_FOUND" | "INVALID_AUTHENTICATION" | "RATE_LIMIT" | "INTERNAL_ERROR" | "MISSING_SCOPES";
+export type ErrorCategory = "VALIDATION_ERROR" | "OBJECT_NOT_FOUND" | "INVALID_AUTHENTICATION" | "RATE_LIMIT" | "INTERNAL_ERROR" | "MISSING_SCOPES" | "CONFLICT";
 
 export interface HubSpotErrorBody {
   status: "error";

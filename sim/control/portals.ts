@@ -28,7 +28,7 @@ export function portalRoutes(registry: PortalRegistry): Hono<ControlEnv> {
     const portal = c.get("portal");
     return c.json({
       ...describePortal(portal, new URL(c.req.url).origin),
-      knobs: { webhook: portal.webhook, limits: portal.limits, faults: portal.faults, requiredProperties: portal.store.requiredRules },
+      knobs: { webhook: portal.webhook, limits: portal.limits, faults: portal.faults, requiredProperties: portal.store.requiredRules, missingScopes: portal.missingScopes },
       counts: { deals: portal.store.list("deals").length, tasks: portal.store.list("tasks").length, calls: portal.calls.length },
       webhooks: portal.dispatcher.stats(),
     });
@@ -50,7 +50,7 @@ export function portalRoutes(registry: PortalRegistry): Hono<ControlEnv> {
     if (!body.ok) return body.response;
     const portal = c.get("portal");
     portal.applyKnobs(body.value);
-    return c.json({ webhook: portal.webhook, limits: portal.limits, faults: portal.faults, requiredProperties: portal.store.requiredRules });
+    return c.json({ webhook: portal.webhook, limits: portal.limits, faults: portal.faults, requiredProperties: portal.store.requiredRules, missingScopes: portal.missingScopes });
   });
 
   app.post("/portals/:portalId/limits/reset", (c) => {

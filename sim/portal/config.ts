@@ -102,6 +102,8 @@ export const KnobsPatchSchema = z.object({
   limits: LimitsConfigSchema.partial().optional(),
   faults: FaultsConfigSchema.partial().optional(),
   requiredProperties: z.array(RequiredRuleSchema).optional(),
+  /** Scopes the private app's token lacks: calls that need one answer 403 MISSING_SCOPES (e.g. crm.schemas.deals.write). */
+  missingScopes: z.array(z.string()).optional(),
 });
 export type KnobsPatch = z.infer<typeof KnobsPatchSchema>;
 

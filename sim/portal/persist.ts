@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname } from "node:path";
 import type { Portal } from "./portal";
 import type { AssocType } from "./store";
-import type { CrmObject, ObjectType, Owner, Pipeline, RequiredRule, Team } from "./types";
+import type { CrmObject, ObjectType, Owner, Pipeline, PropertyDef, PropertyGroup, RequiredRule, Team } from "./types";
 
 interface Snapshot {
   version: 1;
@@ -14,6 +14,9 @@ interface Snapshot {
   teams: Team[];
   counters: Record<ObjectType, number>;
   requiredRules: RequiredRule[];
+  /** Custom properties and groups created through the properties API (absent in files written before them). */
+  customProperties?: Array<{ type: ObjectType; def: PropertyDef }>;
+  propertyGroups?: Array<{ type: ObjectType; group: PropertyGroup }>;
 }
 
 export function snapshotPortal(portal: Portal): Snapshot {
@@ -23,6 +26,8 @@ export function snapshotPortal(portal: Portal): Snapshot {
     objects: [...s.objects.values()].flatMap((m) => [...m.values()]),
     associations: [...s.associations.entries()].map(([id, a]) => [id, { contacts: [...a.contacts], companies: [...a.companies], line_items: [...a.line_items], tasks: [...a.tasks] }]),
     pipelines: s.pipelines, owners: s.owners, teams: s.teams, counters: s.counters, requiredRules: s.requiredRules,
+    customProperties: [...s.defs.entries()].flatMap(([type, defs]) => [...defs.values()].filter((d) => d.createdAt !== undefined).map((def) => ({ type, def }))),
+    propertyGroups: [...s.groups.entries()].flatMap(([type, groups]) => [...groups.values()].map((group) => ({ type, group }))),
   };
 }
 
@@ -41,6 +46,8 @@ export function loadPortal(portal: Portal, file: string): boolean {
   s.teams = snap.teams;
   s.counters = snap.counters;
   s.requiredRules = snap.requiredRules;
+  for (const { type, group } of snap.propertyGroups ?? []) s.groups.get(type)?.set(group.name, group);
+  for (const { type, def } of snap.customProperties ?? []) s.defs.get(type)?.set(def.name, def);
   return true;
 }
 

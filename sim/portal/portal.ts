@@ -42,6 +42,8 @@ export class Portal {
   limits: LimitsConfig;
   faults: FaultsConfig;
   rng: Rng;
+  /** Scopes the token lacks (a knob). */
+  missingScopes: string[] = [];
   readonly calls: CallRecord[] = [];
   private callSeq = 0;
   private eventSeq: number;
@@ -69,6 +71,7 @@ export class Portal {
       this.faults = { ...faults, script: faults.script.map((f) => ({ ...f })), errorStatuses: [...faults.errorStatuses] };
     }
     if (patch.requiredProperties) this.store.requiredRules = patch.requiredProperties;
+    if (patch.missingScopes) this.missingScopes = [...patch.missingScopes];
   }
 
   logCall(entry: Omit<CallRecord, "seq">): CallRecord {

@@ -36,7 +36,7 @@ export class PortalRegistry {
     if (!old) return undefined;
     old.close();
     const fresh = new Portal(old.identity, old.seed, this.now);
-    fresh.applyKnobs({ webhook: old.webhook, limits: old.limits, faults: old.faults });
+    fresh.applyKnobs({ webhook: old.webhook, limits: old.limits, faults: old.faults, missingScopes: old.missingScopes });
     fresh.onChange = old.onChange;
     this.byId.set(portalId, fresh);
     this.byToken.set(old.identity.accessToken, fresh);

@@ -2,7 +2,8 @@
 // Every change goes through here and is announced to `onEvent`; nothing here knows about HTTP or webhooks.
 import { defaultSalesPipeline } from "./pipelines";
 import { defaultPropertyDefs } from "./properties";
-import type { ChangeActor, CrmObject, DomainEvent, ObjectType, Owner, Pipeline, PropertyDef, RequiredRule, Result, Team, WriteProblem } from "./types";
+import { defaultPropertyGroups } from "./property-groups";
+import type { ChangeActor, CrmObject, DomainEvent, ObjectType, Owner, Pipeline, PropertyDef, PropertyGroup, RequiredRule, Result, Team, WriteProblem } from "./types";
 import { OBJECT_TYPES } from "./types";
 import { validateWrite } from "./validate";
 
@@ -27,6 +28,7 @@ export class PortalStore {
   teams: Team[] = [];
   requiredRules: RequiredRule[] = [];
   defs = new Map<ObjectType, Map<string, PropertyDef>>(OBJECT_TYPES.map((t) => [t, new Map(defaultPropertyDefs(t).map((d) => [d.name, d]))]));
+  groups = new Map<ObjectType, Map<string, PropertyGroup>>(OBJECT_TYPES.map((t) => [t, new Map(defaultPropertyGroups(t).map((g) => [g.name, g]))]));
   /** dealId → associated ids by type. */
   associations = new Map<string, Record<AssocType, Set<string>>>();
   counters: Record<ObjectType, number> = { deals: 0, tasks: 0, contacts: 0, companies: 0, line_items: 0 };

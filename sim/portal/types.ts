@@ -72,6 +72,27 @@ export interface PropertyDef {
   /** HubSpot's UI field; defaults by type (text, number, date, select, booleancheckbox). */
   fieldType?: string;
   description?: string;
+  /** The property group; defaults to the object's information group. */
+  groupName?: string;
+  /** Enumeration options with labels, as created through the properties API (`options` holds their values). */
+  optionDetails?: PropertyOption[];
+  /** Epoch ms it was created through the properties API. */
+  createdAt?: number;
+}
+
+export interface PropertyOption {
+  label: string;
+  value: string;
+  description?: string;
+  displayOrder: number;
+  hidden: boolean;
+}
+
+export interface PropertyGroup {
+  name: string;
+  label: string;
+  displayOrder: number;
+  archived: boolean;
 }
 
 /** Portal-configured conditional required properties (enforced on API writes, as from API version 2026-09). */

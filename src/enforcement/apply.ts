@@ -1,8 +1,9 @@
 // Step 4, apply: the plan's HubSpot writes — reverts and the rules' tasks side by side, then the rep's tasks standing
-// in for refused reverts, then the completion of fixed rules' tasks — returned as outcomes matched to the plan by
+// in for refused reverts, then the completion of fixed rules' tasks, then the deals' governance properties — returned as outcomes matched to the plan by
 // (violation, action). Decides nothing the plan didn't say and mutates nothing the plan made.
 import type { HubSpotClient } from "../hubspot/client";
 import { completeTask } from "../hubspot/tasks";
+import { applyGovernance, NO_GOVERNANCE } from "./apply-governance";
 import { applyReverts, type RevertContext } from "./apply-reverts";
 import { applyTasks } from "./apply-tasks";
 import type { Applied, TaskCompletion, TaskIntent } from "./outcomes";
@@ -18,6 +19,7 @@ export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied
     revertMarks: reverts.revertMarks,
     completed: [],
     tasksCreated: tasks.created,
+    governance: NO_GOVERNANCE,
     failure: reverts.failure,
   };
   if (reverts.failure !== null) return { ...applied, outcomes: [...applied.outcomes, ...unsettled(plan.tasks, applied)] };
@@ -35,6 +37,11 @@ export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied
   const completed = await completeTasks(ctx.client, completions);
   applied.completed = completed.rowIds;
   applied.failure = completed.failure;
+  if (applied.failure !== null) return applied;
+
+  // Last: the governance values depend on whether the reverts landed.
+  applied.governance = await applyGovernance(ctx, plan.governance, reverted);
+  applied.failure = applied.governance.failure;
   return applied;
 }
 

@@ -31,6 +31,8 @@ export interface DealEvaluation {
   resolutions: Resolution[];
   state: DealStateWrite;
   current: DealChange;
+  /** The deal's latest change was let through by a policy exception (its governance status). */
+  excepted: boolean;
 }
 
 export interface EvaluateOptions {
@@ -73,6 +75,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
       observedAt: Math.max(deal.updatedAt, group.changes.at(-1)?.occurredAt ?? 0),
     },
     current: { ...input.current, associations: input.associations, approval: input.approval ?? null },
+    excepted: false,
   };
   const resolve = (change: DealChange, by: string, event: string | null) => {
     for (let i = open.length - 1; i >= 0; i--) {
@@ -96,6 +99,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     // A move while a move rule is still broken is judged from the last stage the deal left compliantly.
     const anchors = built.stageMoved ? moveAnchors(set, open) : [];
     const judged = judgeAnchoredMoves(set, change, evaluation.violations, anchors, change.occurredAt);
+    out.excepted = evaluation.evaluated.some((e) => e.excepted === true);
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
     const transition = transitionOf(built, metadata, portalId, ownerTeam, judged.length);
     if (transition !== null) out.transitions.push(transition);

@@ -2,6 +2,7 @@
 // dealstage change, or a creation with its initial properties) into one change, and sets the engine's echoes aside:
 // only a change matching a write the engine recorded (deal, property, value, moments after the write) is an echo.
 // Pure: no I/O, no clock.
+import { isGovernanceProperty } from "../governance";
 import type { HubSpotEvent } from "../hubspot/events";
 
 /** Property events within this distance of each other, from the same source, are one save (pipeline + stage). */
@@ -43,6 +44,8 @@ export interface GroupedEvents {
   /** The engine's own writes coming back (not evaluated): each matched a recorded engine write. */
   echoes: Array<{ event: HubSpotEvent }>;
   mergedAway: MergedAway[];
+  /** Someone else changed a governance property (the engine owns them): never evaluated, put back by plan. */
+  governanceEdits: HubSpotEvent[];
 }
 
 export interface GroupOptions {
@@ -106,9 +109,15 @@ export function groupDealEvents(events: HubSpotEvent[], options: GroupOptions): 
   const deals = new Map<string, DealGroup>();
   const echoes: GroupedEvents["echoes"] = [];
   const mergedAway: MergedAway[] = [];
+  const governanceEdits: HubSpotEvent[] = [];
   for (const event of sorted) {
     if (isEngineEcho(event, options.appId, options.engineWrites)) {
       echoes.push({ event });
+      continue;
+    }
+    // Only reached when a portal subscribes to the governance properties: a hand edit is no rep's deal change.
+    if (event.subscriptionType === "deal.propertyChange" && isGovernanceProperty(event.propertyName)) {
+      governanceEdits.push(event);
       continue;
     }
     const group = groupFor(deals, event.objectId, event.portalId);
@@ -154,7 +163,7 @@ export function groupDealEvents(events: HubSpotEvent[], options: GroupOptions): 
         break;
     }
   }
-  return { deals, echoes, mergedAway };
+  return { deals, echoes, mergedAway, governanceEdits };
 }
 
 /** Is the deal gone once the batch's events are applied (deleted after its last restore)? */

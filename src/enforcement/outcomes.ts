@@ -1,6 +1,7 @@
 // The values that pass between plan, apply and record: what to write to HubSpot (intents, each naming the
 // violation action it serves) and what came of it (outcomes, matched back by the same reference). Data only.
 import type { HubSpotError } from "../hubspot/errors";
+import type { GovernanceApplied } from "./apply-governance";
 import type { TaskPurpose } from "../store/deal-tasks";
 import type { RecordedAction } from "../store/violations";
 
@@ -78,5 +79,7 @@ export interface Applied {
   /** deal_tasks rows whose HubSpot task was completed. */
   completed: string[];
   tasksCreated: number;
+  /** The governance properties written (values per deal), and the install state learnt. */
+  governance: GovernanceApplied;
   failure: HubSpotError | null;
 }

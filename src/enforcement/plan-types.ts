@@ -5,6 +5,7 @@ import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
 import type { RecordedAction, Resolution, ViolationInsert } from "../store/violations";
 import type { DetectedViolation } from "./evaluate-deal";
 import type { RevertIntent, TaskCompletion, TaskIntent } from "./outcomes";
+import type { GovernancePlan } from "./plan-governance";
 
 /** One violation of this run: its actions as the plan decided them (plan's own copy; apply's outcomes go on top). */
 export interface ViolationPlan {
@@ -55,5 +56,7 @@ export interface Plan {
   /** Tasks created once the reverts are done (stand-ins for reverts refused earlier). */
   lateTasks: TaskIntent[];
   completions: TaskCompletion[];
+  /** The deals' governance properties to write (only values that changed) and hand edits to put back. */
+  governance: GovernancePlan;
   stats: EnforceStats;
 }

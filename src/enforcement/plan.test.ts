@@ -8,7 +8,7 @@ import { evaluateSnapshot } from "./evaluate";
 import { planEnforcement, type Plan } from "./plan";
 import { planReverts } from "./plan-reverts";
 import type { Snapshot } from "./snapshot";
-import { compile, dealRecord, event, NOW, snapshotOf, type SnapshotInput } from "./test-snapshot";
+import { compile, dealRecord, emptyGovernance, event, NOW, snapshotOf, type SnapshotInput } from "./test-snapshot";
 
 const S = 1_000;
 const OPTIONS = { now: NOW, portalUiUrl: "https://app.hubspot.com", maxRevertsPerHour: 3 };
@@ -130,7 +130,7 @@ describe("resolutions", () => {
 
   it("a merged-away deal's open violations are resolved as merged into the primary", () => {
     const snapshot: Snapshot = {
-      echoes: [], deleted: [], live: null,
+      echoes: [], deleted: [], live: null, governance: emptyGovernance(),
       mergedAway: [{ dealId: "43", into: "42", at: NOW, events: [event({ subscriptionType: "deal.merge", inboxHash: "m1" })] }],
       mergedOpen: [{ id: "v43", dealId: "43", policyId: "p", ruleId: "r", toStage: null, fromStage: null, status: "open", actions: [], taskId: null, reverted: false, occurredAt: 0 }],
     };

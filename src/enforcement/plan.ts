@@ -6,6 +6,7 @@ import type { Config } from "../env";
 import type { RecordedAction, Resolution } from "../store/violations";
 import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { planActions } from "./plan-actions";
+import { planGovernance } from "./plan-governance";
 import type { Plan, PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot, Snapshot } from "./snapshot";
 
@@ -35,6 +36,7 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   plan.stats.violations = evaluations.reduce((n, e) => n + e.detected.length, 0);
   plan.stats.resolved += new Set(evaluations.flatMap((e) => e.resolutions.map((r) => r.id))).size;
   plan.stats.reverts = actions.resolutions.length;
+  plan.governance = planGovernance({ governance: snapshot.governance, evaluations, violations, resolutions: plan.resolutions, reverts: actions.reverts, now: o.now });
   return plan;
 }
 
@@ -47,6 +49,7 @@ function planBookkeeping(snapshot: Snapshot, now: number): Plan {
   });
   const dispositions: Plan["dispositions"] = [
     ...(snapshot.echoes.length === 0 ? [] : [{ hashes: hashesOf(snapshot.echoes.map((e) => e.event)), status: "ignored" as const, reason: "engine echo (own write)" }]),
+    ...(snapshot.governance.edits.length === 0 ? [] : [{ hashes: hashesOf(snapshot.governance.edits), status: "ignored" as const, reason: "governance property edited outside the engine (put back)" }]),
     ...snapshot.deleted.map((g) => ({ hashes: hashesOf(g.events), status: "dropped" as const, reason: "deal deleted" })),
     ...missing.map((g) => ({ hashes: hashesOf(g.events), status: "dropped" as const, reason: "deal no longer exists in HubSpot" })),
   ];
@@ -67,6 +70,7 @@ function planBookkeeping(snapshot: Snapshot, now: number): Plan {
     tasks: [],
     lateTasks: [],
     completions: [],
+    governance: planGovernance({ governance: snapshot.governance, evaluations: [], violations: [], resolutions: mergedResolutions, reverts: [], now }),
     stats: {
       deals: 0,
       echoes: snapshot.echoes.length,

@@ -22,6 +22,7 @@ import type { EnforceFailure } from "./outcomes";
 import { compilePolicies } from "./policy-set";
 import { shippedPolicyFiles, shippedPortalProperties } from "./shipped-policies";
 import { loadPortalMetadata, metadataNeeds } from "./portal-metadata";
+import { governancePortalKey, readGovernance } from "./read-governance";
 import type { DealSnapshot, LiveSnapshot, Snapshot } from "./snapshot";
 
 /** Properties every run reads besides the policies' own. */
@@ -43,6 +44,8 @@ export interface ReadContext {
   metadataTtlMs: number;
   /** Which portal/config the metadata belongs to (for the in-isolate memo). */
   metadataKey: string;
+  /** Which portal the governance properties' install state belongs to. */
+  governanceKey: string;
 }
 
 /** The read settings from the configuration; the shipped policies and portal snapshot unless others are given. */
@@ -54,6 +57,7 @@ export function readSettings(config: Config, given: { policyFiles?: PolicyFile[]
     managerMap: config.MANAGER_MAP,
     metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
     metadataKey: [config.HUBSPOT_BASE_URL, config.HUBSPOT_PORTAL_ID ?? "", config.HUBSPOT_APP_ID, JSON.stringify(config.MANAGER_MAP)].join("|"),
+    governanceKey: governancePortalKey(config),
   };
 }
 
@@ -67,9 +71,11 @@ export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Pr
   const alive = groups.filter((g) => !isDeletedAtEnd(g) && g.changes.length > 0);
   const mergedOpen = grouped.mergedAway.length === 0 ? [] : await listOpenViolations(db, grouped.mergedAway.map((m) => m.dealId));
   const base = { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen, deleted };
-  if (alive.length === 0) return { ok: true, value: { ...base, live: null } };
+  const governanceOf = (dealIds: string[]) => readGovernance(db, ctx.governanceKey, dealIds, grouped.governanceEdits, now);
+  if (alive.length === 0) return { ok: true, value: { ...base, live: null, governance: await governanceOf([]) } };
   const live = await readLive(ctx, alive);
-  return live.ok ? { ok: true, value: { ...base, live: live.value } } : live;
+  if (!live.ok) return live;
+  return { ok: true, value: { ...base, live: live.value, governance: await governanceOf(live.value.deals.map((d) => d.deal.id)) } };
 }
 
 async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<LiveSnapshot, EnforceFailure>> {

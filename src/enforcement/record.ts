@@ -4,6 +4,7 @@
 // harmlessly. It never calls HubSpot and decides nothing.
 import { markDealsGoneStatements, setDealStageStatement, upsertDealStateStatements } from "../store/deal-state";
 import { markTaskCompletedStatement } from "../store/deal-tasks";
+import { recordRepairStatements, saveWrittenGovernanceStatements, setInstallStateStatement } from "../store/governance";
 import { setInboxDispositionStatement } from "../store/inbox-dispositions";
 import { markRevertStatement, planRevertStatement } from "../store/reverts";
 import { insertCloseDateStatements, insertTransitionStatements, markTransitionRevertedStatement } from "../store/transitions";
@@ -49,6 +50,7 @@ export async function recordRun(db: D1Database, plan: Plan, applied: Applied, no
       return [updateViolationActionsStatement(db, v.d.id, actions, taskIdOf(actions), isReverted)];
     }),
     ...applied.completed.map((rowId) => markTaskCompletedStatement(db, rowId, now)),
+    ...governanceStatements(db, plan, applied, now),
   ];
   if (statements.length > 0) await db.batch(statements);
 }
@@ -74,4 +76,14 @@ function taskIdOf(actions: RecordedAction[]): string | null {
 export function statsOf(plan: Plan, applied: Applied): EnforceStats {
   const reverts = plan.stats.reverts + applied.reverted.reduce((n, r) => n + 1 + r.siblings.length, 0);
   return { ...plan.stats, tasksCreated: applied.tasksCreated, reverts };
+}
+
+/** The governance values written, the hand edits put back, and what the install learnt. */
+function governanceStatements(db: D1Database, plan: Plan, applied: Applied, now: number): D1PreparedStatement[] {
+  const written = new Set(applied.governance.written.map((w) => w.dealId));
+  return [
+    ...saveWrittenGovernanceStatements(db, applied.governance.written, now),
+    ...recordRepairStatements(db, plan.governance.repairs.filter((r) => written.has(r.dealId)), now),
+    ...(applied.governance.install === null ? [] : [setInstallStateStatement(db, plan.governance.portalKey, applied.governance.install)]),
+  ];
 }

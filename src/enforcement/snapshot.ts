@@ -10,6 +10,7 @@ import type { StoredViolation } from "../store/violations";
 import type { BuiltChange } from "./build-change";
 import type { DealGroup, GroupedEvents } from "./group-events";
 import type { PortalMetadata } from "./portal-metadata";
+import type { GovernanceSnapshot } from "./read-governance";
 
 /** An open violation as the re-check needs it (stored, or detected earlier in this run). */
 export interface OpenViolation {
@@ -70,4 +71,6 @@ export interface Snapshot {
   deleted: DealGroup[];
   /** null when no deal is left to read. */
   live: LiveSnapshot | null;
+  /** The governance properties' state for the live deals and the deals whose governance property was edited. */
+  governance: GovernanceSnapshot;
 }

@@ -1,5 +1,6 @@
 // Fixtures for the pure steps' tests (evaluate, plan): events, a deal as the batch read returns it, portal metadata
 // and a Snapshot built from them with the real grouping and change building. Pure data; imported only by *.test.ts.
+import type { GovernanceSnapshot } from "./read-governance";
 import type { DealRecord, HistoryEntry } from "../hubspot/deals";
 import type { HubSpotEvent } from "../hubspot/events";
 import { loadPolicySet, type CompiledPolicySet } from "../policy";
@@ -95,5 +96,10 @@ export function snapshotOf(input: SnapshotInput): Snapshot {
     set: input.set, metadata: meta, properties: PROPERTIES, deals, missing: [], stored: new Map(), reverts: new Map(), recentReverts: new Map(), openTasks: [], readAt: NOW,
     ...input.live,
   };
-  return { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen: [], deleted: [], live };
+  return { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen: [], deleted: [], live, governance: emptyGovernance() };
+}
+
+/** Governance properties installed, nothing written or recorded yet. */
+export function emptyGovernance(): GovernanceSnapshot {
+  return { install: "installed", portalKey: "test", written: new Map(), facts: new Map(), edits: [] };
 }

@@ -41,6 +41,7 @@ import {
 } from "@hubspot/api-client/lib/codegen/crm/associations/v4/index.js";
 import {
   CoreApi as PropertiesCoreApi,
+  GroupsApi as PropertiesGroupsApi,
   ResponseContext as PropertiesResponse,
   ServerConfiguration as PropertiesServer,
   createConfiguration as createPropertiesConfiguration,
@@ -76,6 +77,7 @@ export interface HubSpotClient {
   properties: PropertiesCoreApi;
   /** The pipelines-rules API (no SDK module): same base URL, token, fetch and call observer. */
   pipelineRules: PipelineRulesClient;
+  propertyGroups: PropertiesGroupsApi;
 }
 
 /** What the codegen request objects share (each module declares its own RequestContext class). */
@@ -172,5 +174,6 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     associations: { basic: new AssociationsBasicApi(assoc), batch: new AssociationsBatchApi(assoc) },
     properties: new PropertiesCoreApi(props),
     pipelineRules: { baseUrl: base, accessToken: options.accessToken, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.onCall ? { onCall: options.onCall } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+    propertyGroups: new PropertiesGroupsApi(props),
   };
 }

@@ -30,7 +30,7 @@ export function evaluateChange(set: CompiledPolicySet, change: DealChange, optio
           if (traced.violation !== null) evaluation.violations.push(traced.violation);
           evaluation.evaluated.push({ policyId: policy.id, ruleId: rule.id, passed: false });
         } else if (outcome.outcome !== "not-triggered") {
-          evaluation.evaluated.push({ policyId: policy.id, ruleId: rule.id, passed: true });
+          evaluation.evaluated.push({ policyId: policy.id, ruleId: rule.id, passed: true, ...(outcome.outcome === "excepted" ? { excepted: true as const } : {}) });
         }
       } catch (error) {
         // Inputs are sanitised and CEL errors are values, so this is a bug; report it as a value, keep evaluating.

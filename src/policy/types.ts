@@ -158,7 +158,7 @@ export type RuleOutcome =
 export interface Evaluation {
   violations: Violation[];
   /** Every rule the change triggered in scope (exempt/excepted ones count as passed); `passed` is false for violations. */
-  evaluated: Array<{ policyId: string; ruleId: string; passed: boolean }>;
+  evaluated: Array<{ policyId: string; ruleId: string; passed: boolean; excepted?: true }>;
   /** Rules that failed internally (a bug, never expected): reported as values so evaluation itself never throws. */
   errors?: Array<{ policyId: string; ruleId: string; message: string }>;
 }
