@@ -34,7 +34,7 @@ export interface LimitKnobs { enabled: boolean; tenSecondlyMax: number; interval
 export interface ScriptedFault { status: number; count?: number; method?: string; pathIncludes?: string; afterApply?: boolean; failInputs?: number[] }
 export interface FaultKnobs { errorRate: number; errorStatuses: number[]; latencyMs: number; hangRate: number; hangMs: number; script: ScriptedFault[] }
 export interface RequiredRule { pipelineId?: string; stageId: string; properties: string[] }
-export interface Knobs { webhook?: Partial<WebhookKnobs>; limits?: Partial<LimitKnobs>; faults?: Partial<FaultKnobs>; requiredProperties?: RequiredRule[] }
+export interface Knobs { webhook?: Partial<WebhookKnobs>; limits?: Partial<LimitKnobs>; faults?: Partial<FaultKnobs>; requiredProperties?: RequiredRule[]; missingScopes?: string[] }
 export interface CreatePortalOptions extends Knobs { portalId?: number; accessToken?: string; appId?: number; clientSecret?: string; seed?: number; timeZone?: string }
 
 export interface SeedSpec {

@@ -2,7 +2,7 @@
 // plus this run's new violations and resolutions — and the write when a value changed. A pending revert gives two
 // answers (it lands: those violations are resolved; HubSpot refuses it: they stay open); apply picks by the outcome.
 // A governance property someone edited by hand is put back and the repair recorded.
-import { computeGovernanceValues, governanceChanged, isGovernanceProperty, toHubSpotProperties, type GovernanceFacts, type GovernanceValues } from "../governance";
+import { computeGovernanceValues, governanceChanged, isGovernanceProperty, sameGovernanceValue, toHubSpotProperties, type GovernanceFacts, type GovernanceValues } from "../governance";
 import type { GovernanceRepair } from "../store/governance";
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
@@ -60,7 +60,7 @@ export function planGovernance(i: GovernanceInputs): GovernancePlan {
     const values = computeGovernanceValues(landed, i.now);
     const edits = editsByDeal.get(dealId) ?? [];
     const wanted = toHubSpotProperties(values);
-    const drifted = edits.filter((e) => isGovernanceProperty(e.propertyName) && !sameValue(e.propertyName ?? "", e.propertyValue, wanted[e.propertyName ?? ""]));
+    const drifted = edits.filter((e) => isGovernanceProperty(e.propertyName) && !sameGovernanceValue(e.propertyName ?? "", e.propertyValue, wanted[e.propertyName ?? ""]));
     const changed = governanceChanged(g.written.get(dealId), values);
     if (!changed && drifted.length === 0) continue;
     plan.writes.push({ dealId, values, ifRevertFails: pending.length === 0 ? null : computeGovernanceValues(facts, i.now), revertIds: pending, force: drifted.length > 0 });
@@ -90,17 +90,4 @@ function withReverted(facts: GovernanceFacts, ids: Set<string>): GovernanceFacts
   const open = facts.open.filter((v) => !ids.has(v.id));
   const latest = facts.latest !== null && ids.has(facts.latest.id) ? { ...facts.latest, resolvedBy: "engine:revert" } : facts.latest;
   return { ...facts, open, latest };
-}
-
-/** Does a value HubSpot reported equal the one the engine wants? Datetimes compare as instants. */
-function sameValue(name: string, found: string | null, wanted: string | undefined): boolean {
-  const a = found ?? "";
-  const b = wanted ?? "";
-  if (a === b) return true;
-  if (name.endsWith("_at") && a !== "" && b !== "") {
-    const ms = (s: string) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s));
-    return ms(a) === ms(b);
-  }
-  if (name === "governance_open_violations") return Number(a) === Number(b);
-  return false;
 }

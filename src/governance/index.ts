@@ -6,6 +6,7 @@ export {
   CHECK_REFRESH_MS,
   computeGovernanceValues,
   governanceChanged,
+  sameGovernanceValue,
   toHubSpotProperties,
   type GovernanceFacts,
   type GovernanceStatus,

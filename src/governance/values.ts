@@ -68,3 +68,17 @@ export function toHubSpotProperties(v: GovernanceValues): Record<string, string>
     governance_last_checked_at: new Date(v.lastCheckedAt).toISOString(),
   };
 }
+
+/** Does a value HubSpot holds equal the one the engine wants? Datetimes compare as instants, numbers as numbers. */
+export function sameGovernanceValue(name: string, found: string | null | undefined, wanted: string | null | undefined): boolean {
+  const a = found ?? "";
+  const b = wanted ?? "";
+  if (a === b) return true;
+  if (a === "" || b === "") return false;
+  if (name.endsWith("_at")) {
+    const ms = (s: string) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s));
+    return ms(a) === ms(b);
+  }
+  if (name === "governance_open_violations") return Number(a) === Number(b);
+  return false;
+}

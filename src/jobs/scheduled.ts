@@ -1,10 +1,11 @@
 // The cron's jobs (inbox retention, engine-write pruning, reconciliation, native drift, the pending sweep, dead-letter
-// replays, settling planned writes), run side by side; one failing job neither stops the others nor goes unreported.
+// replays, settling planned writes, governance-property repair), run side by side; one failing job neither stops the others nor goes unreported.
 // Add a job to `cronJobs`.
 import type { Config, Env } from "../env";
 import { createHubSpotClient } from "../hubspot/client";
 import { pruneEngineWrites } from "../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
+import { runGovernanceRepair } from "./governance-sync";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention } from "./retention";
 import { settlePlannedWrites } from "./settle-planned";
@@ -41,6 +42,9 @@ export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] 
     { name: "dead-letter-replay", run: () => replayRequestedDeadLetters(env.DB, (body) => sendEvents(env, body), now) },
     // No stuck rows: task creates and reverts whose answer was lost, once no retry is left to settle them.
     { name: "planned-writes-settlement", run: () => settlePlannedWrites(env.DB, createHubSpotClient({ accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL }), now) },
+    // Puts back governance properties edited by hand (HubSpot sends no webhook when they aren't subscribed) and
+    // backfills deals never written, a few pages per run from a cursor that wraps around.
+    { name: "governance-repair", run: () => runGovernanceRepair(env.DB, config, now) },
   ];
 }
 
