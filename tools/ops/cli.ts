@@ -1,52 +1,86 @@
-// `npm run ops -- <command>`: operations on a running engine's database. Each command is one entry of COMMANDS (name,
-// one-line help, run); add a command by adding an entry. Local D1 (.wrangler/state, the one npm start uses) unless
-// --remote (the deployed database) or --persist-to <dir>. Node-only; never imported by the Worker.
-import { parseArgs } from "node:util";
-import type { OpsCommand } from "./command";
+// `npm run ops -- <command> [--remote | --persist-to <dir>] [--token <t>] [--base-url <url>]`: operations on a running
+// engine's data and its HubSpot portal. Each command is a file exporting an OpsCommand, listed in COMMANDS below.
+import { pathToFileURL } from "node:url";
+import type { OpsCommand, OpsIO } from "./command";
+import { installProperties } from "./install-properties";
 import { replayDeadLettersCommand } from "./replay-dead-letters";
+import { syncGovernanceProperties } from "./sync-governance";
+import { resolveTarget, type TargetFlags } from "./target";
 
-const COMMANDS: OpsCommand[] = [replayDeadLettersCommand];
+export const COMMANDS: readonly OpsCommand[] = [installProperties, syncGovernanceProperties, replayDeadLettersCommand];
 
-function usage(): string {
+export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    "usage: npm run ops -- <command> [--remote | --persist-to <dir>]",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.help}`),
-    "  --help  this text",
-    "Local D1 (.wrangler/state, the one npm start uses) unless --remote (the deployed database) or --persist-to.",
-  ].join("\n");
+  const lines = COMMANDS.flatMap((c) => [`  ${c.name.padEnd(width)}  ${c.summary}`, ...(c.options ?? []).map((o) => `  ${"".padEnd(width)}    ${o}`)]);
+  return `usage: npm run ops -- <command> [--remote | --persist-to <dir>] [--token <t>] [--base-url <url>]
+${lines.join("\n")}
+  --help    this text
+Local by default: npm start's D1 state and its simulator (http://127.0.0.1:8799, or SIM_PORT). --remote: the deployed
+D1 (wrangler d1 … --remote) and the portal of HUBSPOT_ACCESS_TOKEN (HUBSPOT_APP_ID and HUBSPOT_BASE_URL from the env).`;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: false,
-    options: {
-      help: { type: "boolean", short: "h", default: false },
-      remote: { type: "boolean", default: false },
-      "persist-to": { type: "string" },
-    },
-  });
-  const [name, ...rest] = positionals;
-  if (values.help === true || name === undefined || name === "help") {
-    console.log(usage());
-    return name === undefined && values.help !== true ? 2 : 0;
+/** Splits the target flags off the arguments. A string is a usage error. */
+function parseTargetFlags(args: readonly string[]): { flags: TargetFlags; rest: string[] } | string {
+  const flags: TargetFlags = { remote: false };
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === "--remote") flags.remote = true;
+      else if (a === "--local") flags.remote = false;
+      else if (a === "--persist-to") flags.persistTo = value();
+      else if (a === "--token") flags.token = value();
+      else if (a === "--base-url") flags.baseUrl = value();
+      else rest.push(a);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+  if (flags.remote && flags.persistTo !== undefined) return "--remote and --persist-to exclude each other";
+  return { flags, rest };
+}
+
+export async function runOps(args: readonly string[], io: OpsIO): Promise<number> {
+  const [name, ...more] = args;
+  if (name === undefined || name === "help" || args.includes("--help") || args.includes("-h")) {
+    io.out(usage());
+    return name === undefined ? 2 : 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    console.error(`unknown command "${name}"\n${usage()}`);
+    io.err(`error: unknown command "${name}"\n${usage()}`);
     return 2;
   }
-  const persistTo = typeof values["persist-to"] === "string" ? values["persist-to"] : undefined;
-  return command.run({ remote: values.remote === true, ...(persistTo === undefined ? {} : { persistTo }) }, rest);
+  const parsed = parseTargetFlags(more);
+  if (typeof parsed === "string") {
+    io.err(`error: ${parsed}\n${usage()}`);
+    return 2;
+  }
+  const unknown = parsed.rest.filter((a) => a.startsWith("--") && !(command.options ?? []).some((o) => o.startsWith(`${a} `) || o === a));
+  if (unknown.length > 0) {
+    io.err(`error: unknown option ${unknown.join(", ")} for ${name}\n${usage()}`);
+    return 2;
+  }
+  const target = resolveTarget(parsed.flags);
+  if (typeof target === "string") {
+    io.err(`error: ${target}`);
+    return 2;
+  }
+  io.out(`${name}: ${target.describe}`);
+  return command.run(target, parsed.rest, io);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv.slice(2)).then(
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const io: OpsIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+  runOps(process.argv.slice(2), io).then(
     (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     },
   );

@@ -1,24 +1,18 @@
-// The shape of an `npm run ops` command and the database it acts on. Node-only.
-import { applyLocalMigrations, DATABASE, localD1Args, runWrangler } from "../wrangler-cli";
+// What one `npm run ops` subcommand is: a name, a line for --help, and a run over the resolved target.
+// Add a command by writing a file that exports an OpsCommand and listing it in cli.ts.
+import type { OpsTarget } from "./target";
 
-export interface OpsTarget {
-  remote: boolean;
-  persistTo?: string;
+export interface OpsIO {
+  out(line: string): void;
+  err(line: string): void;
 }
 
 export interface OpsCommand {
   name: string;
-  help: string;
-  run: (target: OpsTarget, args: string[]) => Promise<number>;
+  /** One line for --help. */
+  summary: string;
+  /** Extra options, shown under the command in --help. */
+  options?: string[];
+  /** Resolves to the exit code. `args` are the arguments after the command's name, target flags removed. */
+  run(target: OpsTarget, args: string[], io: OpsIO): Promise<number>;
 }
-
-/** Runs SQL through `wrangler d1 execute … --json` on the target and returns the rows of the last statement. */
-export function executeSql(sql: string, t: OpsTarget): Array<Record<string, unknown>> {
-  if (!t.remote) applyLocalMigrations({ persistDir: t.persistTo });
-  const out = runWrangler(["d1", "execute", DATABASE, ...(t.remote ? ["--remote"] : localD1Args({ persistDir: t.persistTo })), "--json", "--command", sql]);
-  const start = out.indexOf("[");
-  const parsed: unknown = JSON.parse(start >= 0 ? out.slice(start) : "[]");
-  const last = Array.isArray(parsed) ? (parsed[parsed.length - 1] as { results?: Array<Record<string, unknown>> } | undefined) : undefined;
-  return last?.results ?? [];
-}
-
