@@ -42,6 +42,10 @@ export async function checkPolicies(options: CheckOptions, io: CliIO): Promise<C
       portal = { pipelines: live.value.pipelines, properties: live.value.properties };
     }
     portalName = options.portalUrl;
+    // The engine's own deal properties: reported, not counted as policy errors (the engine creates them itself).
+    const governance = live.value.governance;
+    if (governance !== null && governance.length === 0) io.out("✓ governance properties (deal_governance group) in place");
+    for (const problem of governance ?? []) io.out(`! governance property ${problem}`);
   } else if (!snapshot.ok) {
     io.err(`error: ${snapshot.error}`);
     return { set: null, portal: null, errors: 1 };

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { SimClient } from "../../sim/client";
+import { createHubSpotClient } from "../../src/hubspot/client";
+import { installGovernanceProperties } from "../../src/hubspot/governance-properties";
 import { writeBundle } from "./bundle";
 import { runCli } from "./cli";
 import type { CliIO } from "./io";
@@ -79,6 +81,20 @@ describe("policies check --portal (live names, against the simulator)", () => {
     expect(await runCli(["check", SHIPPED, "--portal", inject("simUrl"), "--token", portal.info.accessToken], io)).toBe(0);
     expect(io.stdout.join("\n")).not.toContain("note:");
     expect(io.stdout.join("\n")).toContain(`checked against ${inject("simUrl")}`);
+    await portal.destroy();
+  });
+
+  it("reports the governance properties missing, then in place once installed", async () => {
+    const portal = await new SimClient(inject("simUrl")).createPortal();
+    const before = capture();
+    expect(await runCli(["check", SHIPPED, "--portal", inject("simUrl"), "--token", portal.info.accessToken], before)).toBe(0);
+    expect(before.stdout.join("\n")).toContain("! governance property governance_status: missing in the portal (run npm run ops -- install-properties)");
+    const installed = await installGovernanceProperties(createHubSpotClient({ accessToken: portal.info.accessToken, basePath: inject("simUrl") }));
+    expect(installed.ok).toBe(true);
+    const after = capture();
+    expect(await runCli(["check", SHIPPED, "--portal", inject("simUrl"), "--token", portal.info.accessToken], after)).toBe(0);
+    expect(after.stdout.join("\n")).toContain("✓ governance properties (deal_governance group) in place");
+    expect(after.stdout.join("\n")).not.toContain("! governance property");
     await portal.destroy();
   });
   it("a property that exists only in the snapshot fails against the live portal", async () => {

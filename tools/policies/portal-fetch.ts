@@ -1,5 +1,6 @@
 // Fetches a portal's deal pipelines and deal properties from HubSpot (or the simulator) as a PortalSchema.
 import { z } from "zod";
+import { checkGovernanceSet } from "../../src/hubspot/governance-properties";
 import type { PortalPropertyType, PortalSchema } from "../../src/policy/index";
 
 const PipelinesResponse = z.object({
@@ -19,7 +20,15 @@ const PipelinesResponse = z.object({
 });
 
 const PropertiesResponse = z.object({
-  results: z.array(z.object({ name: z.string(), type: z.string(), label: z.string().optional(), archived: z.boolean().optional() })),
+  results: z.array(z.object({
+    name: z.string(),
+    type: z.string(),
+    label: z.string().optional(),
+    archived: z.boolean().optional(),
+    fieldType: z.string().optional(),
+    groupName: z.string().optional(),
+    options: z.array(z.object({ value: z.string() })).optional(),
+  })),
 });
 
 const TYPES: readonly PortalPropertyType[] = ["string", "number", "date", "datetime", "enumeration", "bool"];
@@ -28,6 +37,8 @@ export interface FetchedPortal {
   pipelines: PortalSchema["pipelines"];
   /** null when the portal answers 404 for the properties endpoint (callers fall back to the snapshot). */
   properties: PortalSchema["properties"] | null;
+  /** What is wrong with the governance properties in the portal (empty: all in place); null without properties. */
+  governance: string[] | null;
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: unknown }> {
@@ -56,12 +67,14 @@ export async function fetchPortal(baseUrl: string, token: string): Promise<{ ok:
   if (!pipelines.success) return { ok: false, error: `unexpected pipelines response: ${pipelines.error.issues[0]?.message ?? ""}` };
   const propertiesRes = await getJson(`${root}/crm/v3/properties/deals`, token);
   let properties: FetchedPortal["properties"] = null;
+  let governance: FetchedPortal["governance"] = null;
   if (propertiesRes.status === 200) {
     const parsed = PropertiesResponse.safeParse(propertiesRes.body);
     if (!parsed.success) return { ok: false, error: `unexpected properties response: ${parsed.error.issues[0]?.message ?? ""}` };
     properties = parsed.data.results
       .filter((p) => p.archived !== true)
       .map((p) => ({ name: p.name, type: TYPES.find((t) => t === p.type) ?? "string", ...(p.label ? { label: p.label } : {}) }));
+    governance = checkGovernanceSet(parsed.data.results.filter((p) => p.archived !== true).map((p) => ({ name: p.name, type: p.type, fieldType: p.fieldType ?? "", ...(p.groupName === undefined ? {} : { groupName: p.groupName }), ...(p.options === undefined ? {} : { options: p.options }) })));
   } else if (propertiesRes.status !== 404) {
     return { ok: false, error: `GET /crm/v3/properties/deals → ${propertiesRes.status}` };
   }
@@ -82,6 +95,7 @@ export async function fetchPortal(baseUrl: string, token: string): Promise<{ ok:
             }),
         })),
       properties,
+      governance,
     },
   };
 }
