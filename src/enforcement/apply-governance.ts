@@ -24,7 +24,7 @@ export const NO_GOVERNANCE: GovernanceApplied = { written: [], refused: [], inst
 
 /** Runs the plan's governance writes; `reverted` = violation ids whose revert landed in this run. Throws only for D1. */
 export async function applyGovernance(ctx: { db: D1Database; client: HubSpotClient; now: number }, plan: GovernancePlan, reverted: Set<string>): Promise<GovernanceApplied> {
-  if (plan.skip || plan.writes.length === 0) return NO_GOVERNANCE;
+  if (plan.skip || (plan.writes.length === 0 && !plan.install)) return NO_GOVERNANCE;
   let install: InstallState | null = null;
   if (plan.install) {
     const installed = await installGovernanceProperties(ctx.client);
@@ -35,6 +35,7 @@ export async function applyGovernance(ctx: { db: D1Database; client: HubSpotClie
     }
     install = { status: "installed", detail: installed.created.length === 0 ? "found" : `created ${installed.created.join(", ")}`, checkedAt: ctx.now };
   }
+  if (plan.writes.length === 0) return { ...NO_GOVERNANCE, install };
   const chosen = plan.writes.map((w) => ({
     dealId: w.dealId,
     values: w.ifRevertFails !== null && !w.revertIds.every((id) => reverted.has(id)) ? w.ifRevertFails : w.values,

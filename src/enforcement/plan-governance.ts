@@ -2,7 +2,7 @@
 // plus this run's new violations and resolutions — and the write when a value changed. A pending revert gives two
 // answers (it lands: those violations are resolved; HubSpot refuses it: they stay open); apply picks by the outcome.
 // A governance property someone edited by hand is put back and the repair recorded.
-import { computeGovernanceValues, governanceChanged, isGovernanceProperty, sameGovernanceValue, toHubSpotProperties, type GovernanceFacts, type GovernanceValues } from "../governance";
+import { computeGovernanceValues, governanceChanged, governanceEssential, isGovernanceProperty, sameGovernanceValue, toHubSpotProperties, type GovernanceFacts, type GovernanceValues } from "../governance";
 import type { GovernanceRepair } from "../store/governance";
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
@@ -18,6 +18,8 @@ export interface GovernanceIntent {
   revertIds: string[];
   /** Write even if equal to what the engine last wrote (HubSpot's value was edited by hand). */
   force: boolean;
+  /** A value managers filter on changed (or a hand edit): worth a call. Otherwise it only rides along. */
+  essential: boolean;
 }
 
 export interface GovernancePlan {
@@ -63,11 +65,15 @@ export function planGovernance(i: GovernanceInputs): GovernancePlan {
     const drifted = edits.filter((e) => isGovernanceProperty(e.propertyName) && !sameGovernanceValue(e.propertyName ?? "", e.propertyValue, wanted[e.propertyName ?? ""]));
     const changed = governanceChanged(g.written.get(dealId), values);
     if (!changed && drifted.length === 0) continue;
-    plan.writes.push({ dealId, values, ifRevertFails: pending.length === 0 ? null : computeGovernanceValues(facts, i.now), revertIds: pending, force: drifted.length > 0 });
+    const essential = drifted.length > 0 || governanceEssential(g.written.get(dealId), values);
+    plan.writes.push({ dealId, values, ifRevertFails: pending.length === 0 ? null : computeGovernanceValues(facts, i.now), revertIds: pending, force: drifted.length > 0, essential });
     for (const e of drifted) {
       plan.repairs.push({ dealId, property: e.propertyName ?? "", foundValue: e.propertyValue, restoredValue: wanted[e.propertyName ?? ""] ?? null, foundBy: "webhook" });
     }
   }
+  // No call of its own for a first "compliant" or a check refresh: those ride along with an essential write (the
+  // background repair writes the rest).
+  if (!plan.writes.some((w) => w.essential)) plan.writes = [];
   return plan;
 }
 

@@ -6,6 +6,7 @@ export {
   CHECK_REFRESH_MS,
   computeGovernanceValues,
   governanceChanged,
+  governanceEssential,
   sameGovernanceValue,
   toHubSpotProperties,
   type GovernanceFacts,

@@ -50,6 +50,16 @@ function statusOf(facts: GovernanceFacts, open: number): GovernanceStatus {
   return "compliant";
 }
 
+/**
+ * True when a value a manager filters on changed: status, count, rules, last violation. A first "compliant" on a deal
+ * that never broke a rule, or a refreshed check time, is not essential: written only alongside an essential write
+ * (the batch call is made anyway) or by the background repair, never at the cost of a call of its own.
+ */
+export function governanceEssential(written: GovernanceValues | undefined, next: GovernanceValues): boolean {
+  if (written === undefined) return next.status !== "compliant" || next.lastViolationAt !== null;
+  return written.status !== next.status || written.openViolations !== next.openViolations || written.openRules !== next.openRules || written.lastViolationAt !== next.lastViolationAt;
+}
+
 /** True when `next` must be written over `written` (never written, a value changed, or the check is stale). */
 export function governanceChanged(written: GovernanceValues | undefined, next: GovernanceValues): boolean {
   if (written === undefined) return true;

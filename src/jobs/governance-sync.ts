@@ -91,9 +91,9 @@ async function syncPage(db: D1Database, client: HubSpotClient, ids: string[], o:
     const differs = GOVERNANCE_PROPERTY_NAMES.filter((name) => !sameGovernanceValue(name, inHubSpot[name], wanted[name]));
     if (differs.length === 0 && values === before) continue;
     writes.push({ dealId: id, values, properties: wanted });
-    if (before === undefined) continue;
-    // A value that is neither what the engine last wrote nor what it wants now was edited by someone else.
-    const wrote = toHubSpotProperties(before);
+    // A value that is neither what the engine last wrote (nothing, if it never wrote) nor what it wants now was
+    // edited by someone else.
+    const wrote: Record<string, string> = before === undefined ? {} : toHubSpotProperties(before);
     for (const name of differs) {
       if (!sameGovernanceValue(name, inHubSpot[name], wrote[name])) repairs.push({ dealId: id, property: name, foundValue: inHubSpot[name] ?? null, restoredValue: wanted[name] ?? null, foundBy: o.job });
     }

@@ -106,13 +106,15 @@ export async function listRepairs(db: D1Database, dealId: string): Promise<Gover
 }
 
 /**
- * One page of deals the sync must look at, by id after `after`: every deal with an open violation or with values
- * written before (a stale value is one of those). Ordered so a cursor resumes where a run stopped.
+ * One page of deals the sync must look at, by id after `after`: every deal with an open violation, with values
+ * written before (a stale value is one of those), or known to the engine and never written (its first "compliant").
+ * Ordered so a cursor resumes where a run stopped.
  */
 export async function listGovernanceDealsPage(db: D1Database, after: string, limit: number): Promise<string[]> {
   const rows = await db
     .prepare(
-      `SELECT deal_id FROM (SELECT deal_id FROM violations WHERE status = 'open' UNION SELECT deal_id FROM governance_values)
+      `SELECT deal_id FROM (SELECT deal_id FROM violations WHERE status = 'open' UNION SELECT deal_id FROM governance_values
+         UNION SELECT deal_id FROM deal_state WHERE status = 'active')
        WHERE deal_id > ? AND deal_id NOT IN (SELECT deal_id FROM deal_state WHERE status != 'active') ORDER BY deal_id LIMIT ?`,
     )
     .bind(after, limit)

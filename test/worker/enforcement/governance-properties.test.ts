@@ -56,7 +56,8 @@ describe("governance properties", () => {
 
   it("writes the status in the run that records the violation and its fix, and only when a value changes", async () => {
     const { deal, owner } = await newDeal();
-    expect((await h.portal.getDeal(deal.id)).properties).toMatchObject({ governance_status: "compliant", governance_open_violations: "0", governance_open_rules: "" });
+    // A deal that never broke a rule costs no call of its own: its first "compliant" comes with the next write or the cron.
+    expect((await h.portal.getDeal(deal.id)).properties.governance_status).toBeUndefined();
 
     await h.portal.moveStage(deal.id, "qualifiedtobuy", { as: { kind: "user", ownerId: owner.id } });
     await h.portal.clearCalls();
