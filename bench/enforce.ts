@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     const workerUrl = `http://127.0.0.1:${workerPort}`;
     const portal = await client.createPortal({ webhook: { mode: "push", url: `${workerUrl}/webhooks/hubspot`, enabled: false, flushMs: FLUSH_MS } });
     const seed = await portal.seed({ pipelines: "default", teams: 4, ownersPerTeam: 5, deals: 0 });
+    // HubSpot subscriptions name properties: subscribe to every deal property the portal has now, as an admin
+    // ticking them all would. The governance_* properties the engine creates later are not among them.
+    await portal.setKnobs({ webhook: { subscribedProperties: await writableDealProperties(sim.url, portal.info.accessToken) } });
     const { managerMap } = await portal.teams();
     const owners = seed.owners.map((o) => o);
     const ownerIds = owners.map((o) => o.id);
@@ -264,3 +267,9 @@ async function main(): Promise<void> {
     process.exit(1);
   },
 );
+
+async function writableDealProperties(simUrl: string, token: string): Promise<string[]> {
+  const res = await fetch(`${simUrl}/crm/v3/properties/deals`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { results: Array<{ name: string; modificationMetadata: { readOnlyValue: boolean } }> };
+  return body.results.filter((p) => !p.modificationMetadata.readOnlyValue).map((p) => p.name);
+}
