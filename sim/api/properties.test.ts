@@ -76,3 +76,53 @@ describe("deal properties", () => {
     expect((await crm(portal, "GET", "/crm/v3/properties/deals", undefined, "wrong-token")).status).toBe(401);
   });
 });
+
+describe("custom properties and groups (POST)", () => {
+  const group = { name: "deal_governance", label: "Deal governance", displayOrder: -1 };
+  const status = {
+    name: "governance_status", label: "Governance status", type: "enumeration", fieldType: "select", groupName: "deal_governance",
+    options: [{ label: "Compliant", value: "compliant", displayOrder: 0, hidden: false }, { label: "Open violation", value: "open_violation", displayOrder: 1, hidden: false }],
+  };
+
+  it("creates a group and an enumeration property once; a second create is 409 CONFLICT", async () => {
+    const p = await new SimClient(inject("simUrl")).createPortal();
+    expect((await crm(p, "POST", "/crm/v3/properties/deals", status)).status).toBe(400); // the group doesn't exist yet
+    expect((await crm(p, "POST", "/crm/v3/properties/deals/groups", group)).status).toBe(201);
+    expect((await crm<{ category: string }>(p, "POST", "/crm/v3/properties/deals/groups", group)).body.category).toBe("CONFLICT");
+    const created = await crm<Property>(p, "POST", "/crm/v3/properties/deals", status);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "governance_status", groupName: "deal_governance", type: "enumeration", fieldType: "select", modificationMetadata: { archivable: true, readOnlyValue: false } });
+    expect(created.body.hubspotDefined).toBeUndefined();
+    const again = await crm<{ category: string }>(p, "POST", "/crm/v3/properties/deals", status);
+    expect(again.status).toBe(409);
+    expect(again.body.category).toBe("CONFLICT");
+    const groups = await crm<{ results: Array<{ name: string }> }>(p, "GET", "/crm/v3/properties/deals/groups");
+    expect(groups.body.results.map((g) => g.name)).toEqual(["dealinformation", "deal_governance"]);
+    const one = await crm<Property>(p, "GET", "/crm/v3/properties/deals/governance_status");
+    expect(one.body.options.map((o) => `${o.value}:${o.label}`)).toEqual(["compliant:Compliant", "open_violation:Open violation"]);
+    await p.destroy();
+  });
+
+  it("validates type/fieldType and options, and writes to the new property are checked against them", async () => {
+    const p = await new SimClient(inject("simUrl")).createPortal();
+    await crm(p, "POST", "/crm/v3/properties/deals/groups", group);
+    expect((await crm(p, "POST", "/crm/v3/properties/deals", { ...status, fieldType: "number" })).status).toBe(400);
+    expect((await crm(p, "POST", "/crm/v3/properties/deals", { ...status, options: [] })).status).toBe(400);
+    expect((await crm(p, "POST", "/crm/v3/properties/deals", { name: "governance_last_checked_at", label: "Checked", type: "datetime", fieldType: "date", groupName: "deal_governance" })).status).toBe(201);
+    await crm(p, "POST", "/crm/v3/properties/deals", status);
+    const deal = await p.createDeal({ properties: { dealname: "Custom", dealstage: "appointmentscheduled" } });
+    expect((await crm(p, "PATCH", `/crm/v3/objects/deals/${deal.id}`, { properties: { governance_status: "nope" } })).status).toBe(400);
+    expect((await crm(p, "PATCH", `/crm/v3/objects/deals/${deal.id}`, { properties: { governance_status: "open_violation", governance_last_checked_at: "1764590400000" } })).status).toBe(200);
+    expect((await p.getDeal(deal.id)).properties).toMatchObject({ governance_status: "open_violation", governance_last_checked_at: "2025-12-01T12:00:00.000Z" });
+    await p.destroy();
+  });
+
+  it("answers 403 MISSING_SCOPES when the token lacks crm.schemas.deals.write", async () => {
+    const p = await new SimClient(inject("simUrl")).createPortal({ missingScopes: ["crm.schemas.deals.write"] });
+    const res = await crm<{ category: string; message: string }>(p, "POST", "/crm/v3/properties/deals/groups", group);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ status: "error", category: "MISSING_SCOPES" });
+    expect((await crm(p, "GET", "/crm/v3/properties/deals")).status).toBe(200);
+    await p.destroy();
+  });
+});
