@@ -49,7 +49,8 @@ export function planGovernance(i: GovernanceInputs): GovernancePlan {
   const revertIds = new Set(i.reverts.flatMap((r) => [r.ref.violationId, ...r.siblings.map((s) => s.violationId)]));
   const excepted = new Map(i.evaluations.map((e) => [e.dealId, e.excepted]));
   const fresh = new Map<string, ViolationPlan[]>();
-  for (const v of i.violations) fresh.set(v.d.built.change.dealId, [...(fresh.get(v.d.built.change.dealId) ?? []), v]);
+  // Audit mode records what would happen and writes nothing to HubSpot: its violations stay off the deal record.
+  for (const v of i.violations.filter((x) => x.d.mode === "enforce")) fresh.set(v.d.built.change.dealId, [...(fresh.get(v.d.built.change.dealId) ?? []), v]);
   const editsByDeal = new Map<string, typeof g.edits>();
   for (const e of g.edits) editsByDeal.set(e.objectId, [...(editsByDeal.get(e.objectId) ?? []), e]);
 

@@ -56,7 +56,8 @@ interface FactRow {
 }
 
 /**
- * The recorded facts per deal: its open violations and its latest violation. `excepted` is false here (only a run's
+ * The recorded facts per deal: its open violations and its latest violation, enforce mode only (a rule rolled out in
+ * audit mode stays off the deal record until it is enforced). `excepted` is false here (only a run's
  * evaluation knows it). Deals without any violation get empty facts.
  */
 export async function listGovernanceFacts(db: D1Database, dealIds: string[]): Promise<Map<string, GovernanceFacts>> {
@@ -64,8 +65,8 @@ export async function listGovernanceFacts(db: D1Database, dealIds: string[]): Pr
   for (const ids of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
       .prepare(
-        `SELECT id, deal_id, status, message, occurred_at, resolved_by FROM violations v WHERE deal_id IN (${ids.map(() => "?").join(",")})
-         AND (status = 'open' OR occurred_at = (SELECT MAX(occurred_at) FROM violations w WHERE w.deal_id = v.deal_id))`,
+        `SELECT id, deal_id, status, message, occurred_at, resolved_by FROM violations v WHERE deal_id IN (${ids.map(() => "?").join(",")}) AND mode = 'enforce'
+         AND (status = 'open' OR occurred_at = (SELECT MAX(occurred_at) FROM violations w WHERE w.deal_id = v.deal_id AND w.mode = 'enforce'))`,
       )
       .bind(...ids)
       .all<FactRow>();
