@@ -65,7 +65,7 @@ describe("governance properties", () => {
     await h.drain();
     const open = (await h.portal.getDeal(deal.id)).properties;
     expect(open).toMatchObject({ governance_status: "open_violation", governance_open_violations: "1" });
-    expect(open.governance_open_rules).toContain("Fill amount");
+    expect(open.governance_open_rules).toMatch(/^Fill amount/i);
     expect(Date.parse(open.governance_last_violation_at ?? "")).toBeGreaterThan(0);
     expect(governanceWrites(await h.portal.calls())).toHaveLength(1);
 
