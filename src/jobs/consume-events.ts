@@ -2,14 +2,14 @@
 // events to enforcement. A message is acked only when that work is done; failures retry with exponential delay.
 // It never answers HubSpot (the ingress did) and never drops a message without a dead_letters row.
 import type { EnforceDeps, EnforceOutcome } from "../enforcement";
-import { QueueMessageSchema, readConfig, type Config, type Env, type QueueMessage, type QueueMessageBody } from "../env";
-import { isDealEvent, normaliseEvent, type HubSpotEvent } from "../hubspot/events";
+import { QueueMessageSchema, readConfig, type Env, type QueueMessage, type QueueMessageBody } from "../env";
+import type { HubSpotEvent } from "../hubspot/events";
 import type { Result } from "../result";
 import { recordDeadLetter } from "../store/dead-letters";
-import { hashEvent } from "../store/event-hash";
-import { markInboxProcessed, noteInboxFailure, storeInboxEvents, utcDay, type InboxRow } from "../store/inbox";
+import { markInboxProcessed, noteInboxFailure, storeInboxEvents } from "../store/inbox";
 import { deferMessage, type SendDelayed } from "./defer-message";
 import { enforceDealByDeal, WAITING } from "./isolate-deals";
+import { hashesOf, prepareBatch, type Decoded, type PreparedEvent } from "./prepare-batch";
 
 const RETRY_BASE_SECONDS = 2;
 const RETRY_CAP_SECONDS = 15 * 60;
@@ -24,11 +24,6 @@ export interface ConsumeDeps {
   now: () => number;
   /** Re-sends a message with a delay (rate-limit waits); default: the EVENTS producer binding. */
   sendDelayed?: SendDelayed;
-}
-
-interface Decoded {
-  message: Message<unknown>;
-  body: QueueMessage;
 }
 
 /**
@@ -60,29 +55,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, deps
 }
 
 async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumeDeps): Promise<void> {
-  const decoded: Decoded[] = [];
-  for (const message of batch.messages) {
-    // Yield between messages: a big batch must not hold the isolate (the ingress shares it locally).
-    await yieldToEventLoop();
-    const parsed = QueueMessageSchema.safeParse(message.body);
-    if (parsed.success) {
-      decoded.push({ message, body: parsed.data });
-      continue;
-    }
-    // Retrying can't fix a malformed body: record it and move on.
-    const recorded = await settle(
-      recordDeadLetter(env.DB, {
-        id: message.id,
-        queue: batch.queue,
-        attempts: message.attempts,
-        body: JSON.stringify(message.body) ?? "null",
-        error: `malformed queue message: ${parsed.error.issues[0]?.message ?? "invalid"}`,
-        failedAt: deps.now(),
-      }),
-    );
-    if (recorded.ok) message.ack();
-    else retry(message, recorded.error);
-  }
+  const decoded = await decodeMessages(batch, env, deps);
   if (decoded.length === 0) return;
 
   const config = readConfig(env);
@@ -143,7 +116,58 @@ async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: Consum
     for (const message of owners) await deferOrRetry(message, bodies, after, failure.error, send);
     return;
   }
-  // One failing deal must not take the others with it: re-run deal by deal; each message waits only for its own.
+  await settleFailedRun({ pending, hashes, owners, owned: prepared.owned, bodies, error: failure.error, run, send, env, deps });
+
+}
+
+/** Parses each message's body; a malformed one is dead-lettered (retrying can't fix it) and left out. */
+async function decodeMessages(batch: MessageBatch<unknown>, env: Env, deps: ConsumeDeps): Promise<Decoded[]> {
+  const decoded: Decoded[] = [];
+  for (const message of batch.messages) {
+    // Yield between messages: a big batch must not hold the isolate (the ingress shares it locally).
+    await yieldToEventLoop();
+    const parsed = QueueMessageSchema.safeParse(message.body);
+    if (parsed.success) {
+      decoded.push({ message, body: parsed.data });
+      continue;
+    }
+    // Retrying can't fix a malformed body: record it and move on.
+    const recorded = await settle(
+      recordDeadLetter(env.DB, {
+        id: message.id,
+        queue: batch.queue,
+        attempts: message.attempts,
+        body: JSON.stringify(message.body) ?? "null",
+        error: `malformed queue message: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        failedAt: deps.now(),
+      }),
+    );
+    if (recorded.ok) message.ack();
+    else retry(message, recorded.error);
+  }
+  return decoded;
+}
+
+interface FailedRun {
+  pending: HubSpotEvent[];
+  hashes: string[];
+  owners: Message<unknown>[];
+  owned: Map<string, PreparedEvent[]>;
+  bodies: Map<string, QueueMessage>;
+  error: string;
+  run: (events: HubSpotEvent[]) => Promise<EnforceOutcome>;
+  send: SendDelayed;
+  env: Env;
+  deps: ConsumeDeps;
+}
+
+/**
+ * After a failed run (not a rate-limit wait): one failing deal must not take the others with it, so the events are
+ * re-run deal by deal and each message waits only for its own deals.
+ */
+async function settleFailedRun(f: FailedRun): Promise<void> {
+  const { pending, hashes, owners, bodies, run, send, env, deps } = f;
+  const failure = { error: f.error };
   const isolated = new Set(pending.map((e) => e.objectId)).size > 1 ? await enforceDealByDeal(pending, run) : null;
   const processed = new Set(isolated?.processed ?? []);
   const failed = isolated?.failed ?? new Map(hashes.map((h) => [h, failure.error] as const));
@@ -151,7 +175,7 @@ async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: Consum
   for (const [reason, group] of groupByReason(failed)) await settle(noteInboxFailure(env.DB, group, reason));
   const pendingHashes = new Set(hashes);
   for (const message of owners) {
-    const mine = (prepared.owned.get(message.id) ?? []).map((p) => p.row.hash).filter((h) => pendingHashes.has(h));
+    const mine = (f.owned.get(message.id) ?? []).map((p) => p.row.hash).filter((h) => pendingHashes.has(h));
     const unfinished = mine.filter((h) => !marked.ok || !processed.has(h));
     const wait = isolated?.retryAfterSeconds ?? null;
     if (unfinished.length === 0) message.ack();
@@ -188,77 +212,4 @@ async function settle<T>(promise: Promise<T>): Promise<Result<T, string>> {
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
-}
-
-interface PreparedEvent {
-  row: InboxRow;
-  event: HubSpotEvent;
-}
-
-/**
- * Hashes and classifies every event of the batch. Duplicates (inside a message or across messages) collapse
- * into one row with `copies`; each distinct event is owned by the first message that carried it.
- */
-function prepareBatch(decoded: Decoded[], config: Config) {
-  const rows = new Map<string, PreparedEvent>();
-  const owned = new Map<string, PreparedEvent[]>();
-  const unreadable: Array<{ message: Message<unknown>; error: string }> = [];
-  for (const { message, body } of decoded) {
-    const receivedDay = utcDay(body.receivedAt);
-    let hashes: string[];
-    try {
-      hashes = body.events.map((raw) => hashEvent(raw));
-    } catch (err) {
-      unreadable.push({ message, error: `events could not be hashed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` });
-      continue;
-    }
-    const firstDelivery = message.attempts <= 1 && (body.deferrals ?? 0) === 0 && body.replay !== true;
-    const mine: PreparedEvent[] = [];
-    for (const [i, raw] of body.events.entries()) {
-      const hash = hashes[i] ?? "";
-      const existing = rows.get(hash);
-      if (existing) {
-        existing.row.copies += 1;
-        existing.row.countDeliveries &&= firstDelivery;
-        continue;
-      }
-      const event: HubSpotEvent = { ...normaliseEvent(raw), inboxHash: hash };
-      const reason = ignoreReason(event, config);
-      const prepared: PreparedEvent = {
-        event,
-        row: {
-          hash,
-          eventId: event.eventId,
-          portalId: event.portalId,
-          subscriptionType: event.subscriptionType,
-          objectId: event.objectId,
-          propertyName: event.propertyName,
-          occurredAt: event.occurredAt,
-          receivedAt: body.receivedAt,
-          receivedDay,
-          attemptNumber: event.attemptNumber,
-          copies: 1,
-          countDeliveries: firstDelivery,
-          status: reason === null ? "pending" : "ignored",
-          reason,
-          payload: raw,
-        },
-      };
-      rows.set(hash, prepared);
-      mine.push(prepared);
-    }
-    owned.set(message.id, mine);
-  }
-  return { rows, owned, unreadable };
-}
-
-/** Why an event is accepted but not processed; null when it is processed. */
-export function ignoreReason(event: HubSpotEvent, config: Pick<Config, "HUBSPOT_PORTAL_ID">): string | null {
-  if (config.HUBSPOT_PORTAL_ID !== undefined && event.portalId !== config.HUBSPOT_PORTAL_ID) return "other_portal";
-  if (!isDealEvent(event)) return "unhandled_type";
-  return null;
-}
-
-function hashesOf(events: HubSpotEvent[]): string[] {
-  return events.flatMap((e) => (e.inboxHash === undefined ? [] : [e.inboxHash]));
 }
