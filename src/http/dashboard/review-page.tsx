@@ -33,9 +33,6 @@ export async function reviewPage(c: Context<AuthEnv>): Promise<Response> {
   }
   const { review: r, names, dealUrl } = await loadReview(c);
   const teamName = nameOf(names.teams, r.teamId);
-  const t = r.team.thisWeek;
-  const l = r.team.lastWeek;
-  const link = (week: string) => `/dashboard/review${toQueryString({ team: r.teamId, week })}`;
   return c.html(
     <Layout title={`Weekly review · ${teamName}`} principal={principal} active="review">
       <h1>Weekly review · {teamName}</h1>
@@ -43,32 +40,7 @@ export async function reviewPage(c: Context<AuthEnv>): Promise<Response> {
         Week of {day(r.week.start)} to {day(r.week.end, -1)}
         {r.week.partial ? ` · this week so far (as of ${r.week.asOf.slice(0, 16).replace("T", " ")} UTC)` : ""}
       </p>
-      <form class="filters" method="get" action="/dashboard/review">
-        <label>
-          Team
-          <select name="team">
-            {choices.map((x) => (
-              <option value={x.id} selected={x.id === r.teamId}>{x.name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Any day of the week
-          <input type="date" name="week" value={day(r.week.start)} />
-        </label>
-        <button class="primary" type="submit">Show</button>
-      </form>
-      <div class="week-nav">
-        <a href={link(day(r.week.start, -7))}>← Previous week</a>
-        {r.week.partial ? null : <a href={link(day(r.week.start, 7))}>Next week →</a>}
-        <a href={`/api/review${toQueryString({ team: r.teamId, week: day(r.week.start) })}`} class="muted">as JSON</a>
-      </div>
-      <div class="kpis" id="review-kpis">
-        <div class="card kpi"><div class="label">Advanced</div><div class="value">{r.moveCounts.advanced}</div><div class="hint">moved back {r.moveCounts["moved-back"]}</div></div>
-        <div class="card kpi"><div class="label">Won</div><div class="value">{r.moveCounts.won}</div><div class="hint">lost {r.moveCounts.lost}</div></div>
-        <div class="card kpi"><div class="label">Compliant stage moves</div><div class="value">{formatShare(t.complianceRate)}<Delta now={t.complianceRate} before={l.complianceRate} higherIsBetter={true} kind="share" /></div><div class="hint">{t.compliantMoves} of {t.moves}; last week {formatShare(l.complianceRate)}</div></div>
-        <div class="card kpi"><div class="label">Violations</div><div class="value">{t.newViolations}<Delta now={t.newViolations} before={l.newViolations} higherIsBetter={false} /></div><div class="hint">new this week · {t.fixedViolations} fixed</div></div>
-      </div>
+      <ReviewControls r={r} choices={choices} />
       <div class="card" style="margin-bottom:16px">
         <h2>Reps: this week against last week and the team</h2>
         {r.reps.length === 0 ? <EmptyState title="No reps in this team yet" /> : <RepsTable reps={r.reps} team={r.team} names={names} />}
@@ -99,5 +71,45 @@ export async function reviewPage(c: Context<AuthEnv>): Promise<Response> {
         </div>
       </div>
     </Layout>,
+  );
+}
+
+type Review = Awaited<ReturnType<typeof loadReview>>["review"];
+
+/** The team and week pickers, previous/next week, and the week's headline figures against last week. */
+function ReviewControls(props: { r: Review; choices: Array<{ id: string; name: string }> }) {
+  const { r, choices } = props;
+  const t = r.team.thisWeek;
+  const l = r.team.lastWeek;
+  const link = (week: string) => `/dashboard/review${toQueryString({ team: r.teamId, week })}`;
+  return (
+    <>
+        <form class="filters" method="get" action="/dashboard/review">
+          <label>
+            Team
+            <select name="team">
+              {choices.map((x) => (
+                <option value={x.id} selected={x.id === r.teamId}>{x.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Any day of the week
+            <input type="date" name="week" value={day(r.week.start)} />
+          </label>
+          <button class="primary" type="submit">Show</button>
+        </form>
+        <div class="week-nav">
+          <a href={link(day(r.week.start, -7))}>← Previous week</a>
+          {r.week.partial ? null : <a href={link(day(r.week.start, 7))}>Next week →</a>}
+          <a href={`/api/review${toQueryString({ team: r.teamId, week: day(r.week.start) })}`} class="muted">as JSON</a>
+        </div>
+        <div class="kpis" id="review-kpis">
+          <div class="card kpi"><div class="label">Advanced</div><div class="value">{r.moveCounts.advanced}</div><div class="hint">moved back {r.moveCounts["moved-back"]}</div></div>
+          <div class="card kpi"><div class="label">Won</div><div class="value">{r.moveCounts.won}</div><div class="hint">lost {r.moveCounts.lost}</div></div>
+          <div class="card kpi"><div class="label">Compliant stage moves</div><div class="value">{formatShare(t.complianceRate)}<Delta now={t.complianceRate} before={l.complianceRate} higherIsBetter={true} kind="share" /></div><div class="hint">{t.compliantMoves} of {t.moves}; last week {formatShare(l.complianceRate)}</div></div>
+          <div class="card kpi"><div class="label">Violations</div><div class="value">{t.newViolations}<Delta now={t.newViolations} before={l.newViolations} higherIsBetter={false} /></div><div class="hint">new this week · {t.fixedViolations} fixed</div></div>
+        </div>
+    </>
   );
 }
