@@ -1,7 +1,8 @@
 // Checks of the gate-like rule kinds: creation stages, approvals (HubSpot's status is an input on the change, never
 // fetched here), and stage edit restrictions. Each records a trace step and a failure, like checks.ts.
 import type { ChangeContext } from "./context";
-import { runCel, type Failure, type Trace } from "./checks";
+import type { Failure, Trace } from "./checks";
+import { runCel } from "./run-cel";
 import type { ApprovalPlan, RestrictEditsPlan, RulePlan } from "./plan";
 
 /** The stage a deal sat in when this change was made (the from-stage of a move, else its current stage). */

@@ -1,15 +1,17 @@
 // The individual checks a rule is made of: trigger, scope, actor, exceptions, transition, requirements, associations,
 // CEL. Each returns its verdict and, when a trace array is passed, records a step with the values it saw.
 import type { ChangeContext } from "./context";
-import type { ActorMatcher, CelPlan, ExceptionPlan, PolicyPlan, RequirementPlan, RulePlan, StageSet, TransitionPlan } from "./plan";
-import type { StageInfo } from "./portal-index";
+import type { ActorMatcher, ExceptionPlan, PolicyPlan, RequirementPlan, RulePlan, StageSet } from "./plan";
 import { firesRestrictEdits } from "./checks-gates";
+import { runCel } from "./run-cel";
 import { readRaw } from "./template";
 import type { TraceStep } from "./types";
 import { convertValue } from "./values";
-import { associationWords, joinWords, requirementWords, skipWords } from "./wording";
+import { associationWords, requirementWords } from "./wording";
 
 export type Trace = TraceStep[] | null;
+
+export { readPath, runCel } from "./run-cel";
 
 const inSet = (set: StageSet, id: string | null): boolean => set === "any" || (set !== null && id !== null && set.has(id));
 
@@ -133,45 +135,6 @@ export function findException(rule: RulePlan, ctx: ChangeContext, trace: Trace):
   return null;
 }
 
-/** Runs a CEL plan; `sentence` (the rule's explain or description) words the trace step for people. */
-export function runCel(plan: CelPlan, ctx: ChangeContext, check: string, trace: Trace, sentence: string | null = null): boolean | Error {
-  let result: unknown;
-  try {
-    result = plan.run(ctx.cel());
-  } catch (error) {
-    result = error instanceof Error ? error : new Error(String(error));
-  }
-  const passed = result === true;
-  if (trace !== null) {
-    const vars = ctx.cel();
-    const values: Record<string, unknown> = {};
-    for (const path of plan.paths) values[path] = readPath(vars, path);
-    if (result instanceof Error) values.error = result.message.split("\n")[0];
-    trace.push({
-      check,
-      expression: plan.source,
-      passed,
-      values,
-      detail: result instanceof Error
-        ? `could not be checked: ${String(values.error)}`
-        : sentence !== null ? `${sentence}: ${passed ? "yes" : "no"}` : passed ? "condition met" : "condition not met",
-    });
-  }
-  return result instanceof Error ? result : passed;
-}
-
-/** Reads a dotted path from the CEL variables as a JSON-safe value (BigInt → number, absent → null). */
-export function readPath(vars: Record<string, unknown>, path: string): unknown {
-  let node: unknown = vars;
-  for (const key of path.split(".")) {
-    if (typeof node !== "object" || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return null;
-    node = (node as Record<string, unknown>)[key];
-  }
-  if (typeof node === "bigint") return Number(node);
-  if (Array.isArray(node)) return [...(node as unknown[])];
-  return typeof node === "object" ? null : node;
-}
-
 export interface Failure {
   detail: string;
   missing: string[];
@@ -210,49 +173,4 @@ export function checkRequirements(rule: RulePlan, ctx: ChangeContext, trace: Tra
     trace?.push({ check: "associations", expression: `${a.kind} >= ${a.min}`, passed: ok, values: { kind: a.kind, count: have, min: a.min }, detail: ok ? `has ${needed}` : `needs ${needed}, has ${have}` });
     if (!ok) failures.push({ detail: `the deal needs ${needed}`, missing: [`association:${a.kind}`] });
   }
-}
-
-/** Number of open stages strictly between two stages of the same pipeline (closed stages are not steps). */
-export function countSkipped(stages: readonly StageInfo[], from: StageInfo, to: StageInfo): number {
-  let n = 0;
-  for (const s of stages) if (s.index > from.index && s.index < to.index && !s.isClosed) n++;
-  return n;
-}
-
-export function checkTransition(plan: TransitionPlan, ordered: readonly StageInfo[], ctx: ChangeContext, trace: Trace, failures: Failure[]): void {
-  const { from, to } = ctx;
-  if (!ctx.stageChanged || from === null || to === null || from.pipelineId !== to.pipelineId) {
-    trace?.push({ check: "transition", passed: true, values: { fromStage: ctx.change.fromStage, toStage: ctx.change.toStage }, detail: "not a move within one pipeline" });
-    return;
-  }
-  const fail = (check: string, detail: string, extra: Record<string, unknown> = {}): void => {
-    trace?.push({ check, passed: false, values: { ...transitionValues(ctx, from, to), ...extra }, detail });
-    failures.push({ detail, missing: [] });
-  };
-  const before = failures.length;
-  for (const t of plan.terminal) {
-    if (!t.stages.has(from.id)) continue;
-    const targets = [...t.allowedTo].map((id) => labelOf(ordered, id));
-    if (!t.allowedTo.has(to.id)) fail("transition.terminal", targets.length ? `a deal in ${from.label} may only move to ${joinWords(targets, "or")}` : `a deal in ${from.label} stays there`, { allowedTo: [...t.allowedTo] });
-    else if (t.by !== null && !matchesActor(t.by, ctx)) fail("transition.terminal", `only ${t.by.text} may move a deal out of ${from.label}`, { allowedTo: [...t.allowedTo] });
-  }
-  const allowed = plan.allowed.get(from.id);
-  if (allowed !== undefined && !allowed.has(to.id)) fail("transition.allowed", `a deal in ${from.label} may not move to ${to.label}`, { allowedTo: [...allowed] });
-  if (to.index < from.index && plan.backward === "deny" && !plan.backwardAllowedTo.has(to.id)) {
-    fail("transition.backward", `moved backward from ${from.label} to ${to.label}`);
-  }
-  if (plan.maxSkip !== null && to.index > from.index && !(to.isClosed && plan.allowSkipToClosed)) {
-    const skipped = countSkipped(ordered, from, to);
-    if (skipped > plan.maxSkip) fail("transition.skip", skipWords(ordered, from, to, plan.maxSkip), { skipped, maxSkip: plan.maxSkip });
-  }
-  if (failures.length === before) trace?.push({ check: "transition", passed: true, values: transitionValues(ctx, from, to), detail: "allowed move" });
-}
-
-function transitionValues(ctx: ChangeContext, from: StageInfo, to: StageInfo): Record<string, unknown> {
-  const a = ctx.change.actor;
-  return { from: from.label, to: to.label, fromId: from.id, toId: to.id, fromIndex: from.index, toIndex: to.index, userId: a.userId, teamIds: a.teamIds, source: ctx.source, isManager: a.isManager, isDealOwner: a.isDealOwner };
-}
-
-function labelOf(ordered: readonly StageInfo[], id: string): string {
-  return ordered.find((s) => s.id === id)?.label ?? id;
 }

@@ -1,7 +1,8 @@
 // Evaluation: one change against every compiled rule → violations (and, for explain, every rule's verdict + trace).
 // Synchronous and pure; never throws — any input shape is sanitised first, and CEL errors become values.
 import { planActions } from "./actions";
-import { checkActor, checkRequirements, checkScope, checkTransition, checkTrigger, findException, runCel, type Failure, type Trace } from "./checks";
+import { checkTransition } from "./check-transition";
+import { checkActor, checkRequirements, checkScope, checkTrigger, findException, runCel, type Failure, type Trace } from "./checks";
 import { checkApproval, checkCreatedIn, checkRestrictEdits } from "./checks-gates";
 import { createChangeContext, sanitizeChange, type ChangeContext } from "./context";
 import { isInternalSet, type InternalPolicySet, type PolicyPlan, type RulePlan } from "./plan";

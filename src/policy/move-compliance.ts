@@ -1,7 +1,8 @@
 // Stage-move rules (a `transition`: skips, backward moves, terminal stages) and what ends their violations. A move
 // can't be undone by moving on: the deal complies again only when one move from the stage it last left compliantly
 // (the violation's from-stage, its "anchor") to where it is now would itself be allowed. Pure; never throws.
-import { checkScope, checkTrigger, findException, runCel, checkTransition, type Failure } from "./checks";
+import { checkTransition } from "./check-transition";
+import { checkScope, checkTrigger, findException, runCel, type Failure } from "./checks";
 import { createChangeContext, sanitizeChange } from "./context";
 import { judgeRule } from "./evaluate";
 import { isInternalSet, type InternalPolicySet, type PolicyPlan, type RulePlan } from "./plan";

@@ -1,6 +1,7 @@
 // Trace replay: recompute a violation's failed checks from the values its trace recorded, without the original
 // change. Used to prove (in tests) that an explanation is faithful: the recorded values alone reproduce the verdict.
-import { countSkipped, matchesActor, matchesRequirement } from "./checks";
+import { countSkipped } from "./check-transition";
+import { matchesActor, matchesRequirement } from "./checks";
 import type { ChangeContext } from "./context";
 import { ACTOR_FIELDS, CHANGE_FIELDS, DEAL_INFO_FIELDS, STAGE_FIELDS } from "./cel-env";
 import { isInternalSet, type InternalPolicySet } from "./plan";
