@@ -1,5 +1,5 @@
 // Association counts for deals (contacts, companies, line items), one v4 batch read per kind per ≤1000 deals.
-// Only the kinds (and deals) whose verdicts depend on them are fetched (see jobs/association-needs.ts).
+// Only the kinds (and deals) whose verdicts depend on them are fetched (see src/enforcement/association-needs.ts).
 import type { AssociationKind } from "../policy";
 import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";

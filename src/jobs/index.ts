@@ -1,11 +1,11 @@
 // The Worker's background entry points: the EVENTS queue consumer, the dead-letter consumer and the cron. They own
 // acking, retrying and dead-lettering messages and running scheduled work; they never decide enforcement themselves
-// (that is src/enforcement/) and never answer HTTP.
+// (that is src/enforcement/) and never answer HTTP. `queue/` holds the two consumers, `cron/` the scheduled jobs.
 import { enforceDealEvents } from "../enforcement";
 import { readConfig, type Env, type QueueMessageBody } from "../env";
-import { consumeEvents } from "./consume-events";
-import { consumeDeadLetters } from "./dead-letter";
-import { cronJobs, runScheduledJobs } from "./scheduled";
+import { consumeEvents } from "./queue/consume-events";
+import { consumeDeadLetters } from "./queue/dead-letter";
+import { cronJobs, runScheduledJobs } from "./cron/scheduled";
 
 /** Routes a queue batch: the dead-letter queue is named after its source with a "-dlq" suffix (wrangler.toml). */
 export function handleQueue(batch: MessageBatch<QueueMessageBody>, env: Env): Promise<void> {

@@ -1,5 +1,5 @@
 // native_drift: the latest comparison of HubSpot's native pipeline rules with the policy set (one row, replaced by
-// each cron run). Read by /healthz and the overview; written by jobs/native-drift.ts.
+// each cron run). Read by /healthz and the overview; written by jobs/cron/native-drift.ts.
 export type DriftStatus = "in-sync" | "drift" | "error" | "unused";
 
 export interface DriftLine {

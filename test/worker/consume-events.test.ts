@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { QueueMessageBody } from "../../src/env";
 import type { HubSpotEvent } from "../../src/hubspot/events";
 import worker from "../../src/index";
-import { consumeEvents, retryDelaySeconds, type ConsumeDeps } from "../../src/jobs/consume-events";
+import { consumeEvents, retryDelaySeconds, type ConsumeDeps } from "../../src/jobs/queue/consume-events";
 import { enforceDealEvents } from "../../src/enforcement";
 import { listDeadLetters } from "../../src/store/dead-letters";
 import { listIngressCounters } from "../../src/store/ingress-counters";

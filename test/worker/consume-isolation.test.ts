@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { QueueMessageBody } from "../../src/env";
 import type { HubSpotEvent } from "../../src/hubspot/events";
-import { consumeEvents, type ConsumeDeps } from "../../src/jobs/consume-events";
+import { consumeEvents, type ConsumeDeps } from "../../src/jobs/queue/consume-events";
 import { dealEvent } from "./signed-request";
 
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { consumeDeadLetters } from "../../src/jobs/dead-letter";
+import { consumeDeadLetters } from "../../src/jobs/queue/dead-letter";
 import { listDeadLetters } from "../../src/store/dead-letters";
 import { dealEvent } from "./signed-request";
 

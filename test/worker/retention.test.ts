@@ -7,8 +7,8 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimClient, type SimPortal } from "../../sim/client";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
-import { enforceInboxRetention } from "../../src/jobs/retention";
-import { runScheduledJobs } from "../../src/jobs/scheduled";
+import { enforceInboxRetention } from "../../src/jobs/cron/retention";
+import { runScheduledJobs } from "../../src/jobs/cron/scheduled";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22);

@@ -1,7 +1,7 @@
 // `npm run ops -- sync-governance-properties [--restart]`: writes the current governance values of every deal with an
 // open violation or a stale value, 100 deals per page, within HubSpot's rate limits (a 429 waits and goes on);
 // resumable — the cursor is kept in D1, so an interrupted run continues where it stopped (--restart starts over).
-import { syncGovernance } from "../../src/jobs/governance-sync";
+import { syncGovernance } from "../../src/jobs/cron/governance-sync";
 import type { OpsCommand } from "./command";
 import { WranglerD1 } from "./wrangler-d1";
 

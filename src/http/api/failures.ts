@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { getPendingSummary, listDeadLetterItems, requestDeadLetterReplay, type DeadLetterItem, type PendingSummary } from "../../store/failures";
-import { PENDING_HORIZON_MS, replayRequestedDeadLetters } from "../../jobs/sweep-pending";
+import { PENDING_HORIZON_MS, replayRequestedDeadLetters } from "../../jobs/cron/sweep-pending";
 import { requireRole, type AuthEnv } from "../auth";
 import { parseQuery } from "./query-schemas";
 

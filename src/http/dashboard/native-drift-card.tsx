@@ -1,5 +1,5 @@
 // The overview's card on HubSpot's own pipeline rules: in sync with the policies, drifted (what differs), or not
-// checked — as the cron last stored it (jobs/native-drift.ts). Reads only the store.
+// checked — as the cron last stored it (jobs/cron/native-drift.ts). Reads only the store.
 import { getNativeDrift } from "../../store/native-drift";
 import { formatDate } from "./format";
 import { Badge } from "./layout";

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig, type Config, type Env } from "../../../src/env";
 import { createHubSpotClient } from "../../../src/hubspot/client";
 import { installGovernanceProperties } from "../../../src/hubspot/governance-properties";
-import { runGovernanceRepair } from "../../../src/jobs/governance-sync";
+import { runGovernanceRepair } from "../../../src/jobs/cron/governance-sync";
 import { SimClient, type CallRecord } from "../../../sim/client";
 import { createHarness, enforcePolicy, rows, type Harness } from "./harness";
 

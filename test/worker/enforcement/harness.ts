@@ -4,7 +4,7 @@ import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { SimClient, type CreatePortalOptions, type SeedSummary, type SimPortal } from "../../../sim/client";
 import type { Env, QueueMessageBody } from "../../../src/env";
-import { consumeEvents } from "../../../src/jobs/consume-events";
+import { consumeEvents } from "../../../src/jobs/queue/consume-events";
 import { enforceDealEvents, type EnforceOutcome } from "../../../src/enforcement";
 import type { PortalProperty } from "../../../src/policy";
 

@@ -2,7 +2,7 @@
 // from HubSpot's history and enforced; a second run finds nothing left to do.
 import { beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../../src/env";
-import { reconcileRecentDeals } from "../../../src/jobs/reconcile";
+import { reconcileRecentDeals } from "../../../src/jobs/cron/reconcile";
 import { dealIn } from "./deal-fixtures";
 import { createHarness, enforcePolicy, rows, SIM_PROPERTIES, type Harness } from "./harness";
 

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHubSpotClient } from "../../../src/hubspot/client";
 import { OUTCOME_UNKNOWN } from "../../../src/store/deal-tasks";
-import { SETTLE_AFTER_MS, settlePlannedWrites } from "../../../src/jobs/settle-planned";
+import { SETTLE_AFTER_MS, settlePlannedWrites } from "../../../src/jobs/cron/settle-planned";
 import { dealIn } from "./deal-fixtures";
 import { createHarness, enforcePolicy, rows, type Harness } from "./harness";
 

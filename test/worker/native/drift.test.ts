@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SimClient, type SimPortal } from "../../../sim/client";
 import { readConfig, type Config, type Env } from "../../../src/env";
-import { checkNativeDrift } from "../../../src/jobs/native-drift";
+import { checkNativeDrift } from "../../../src/jobs/cron/native-drift";
 import { createApp } from "../../../src/app";
 import { NATIVE_GATES_POLICY } from "../../fixtures/native-policies";
 import { call, createToken, signIn } from "../api/fixtures";

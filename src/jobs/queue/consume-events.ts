@@ -1,12 +1,12 @@
 // The EVENTS queue consumer: stores each event in the inbox exactly once, then hands the still-unprocessed deal
 // events to enforcement. A message is acked only when that work is done; failures retry with exponential delay.
 // It never answers HubSpot (the ingress did) and never drops a message without a dead_letters row.
-import type { EnforceDeps, EnforceOutcome } from "../enforcement";
-import { QueueMessageSchema, readConfig, type Env, type QueueMessage, type QueueMessageBody } from "../env";
-import type { HubSpotEvent } from "../hubspot/events";
-import type { Result } from "../result";
-import { recordDeadLetter } from "../store/dead-letters";
-import { markInboxProcessed, noteInboxFailure, storeInboxEvents } from "../store/inbox";
+import type { EnforceDeps, EnforceOutcome } from "../../enforcement";
+import { QueueMessageSchema, readConfig, type Env, type QueueMessage, type QueueMessageBody } from "../../env";
+import type { HubSpotEvent } from "../../hubspot/events";
+import type { Result } from "../../result";
+import { recordDeadLetter } from "../../store/dead-letters";
+import { markInboxProcessed, noteInboxFailure, storeInboxEvents } from "../../store/inbox";
 import { deferMessage, type SendDelayed } from "./defer-message";
 import { enforceDealByDeal, WAITING } from "./isolate-deals";
 import { hashesOf, prepareBatch, type Decoded, type PreparedEvent } from "./prepare-batch";

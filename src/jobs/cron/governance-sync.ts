@@ -3,14 +3,14 @@
 // HubSpot's (one batch read per 100); what differs is written back (one batch update per 100) and a value someone
 // edited by hand is recorded as repaired. Runs inside the shared rate budget. Used by the cron (a few pages per run,
 // rotating through every deal) and by `npm run ops -- sync-governance-properties`.
-import type { Config } from "../env";
-import { computeGovernanceValues, governanceChanged, GOVERNANCE_PROPERTY_NAMES, sameGovernanceValue, toHubSpotProperties, type GovernanceValues } from "../governance";
-import { openBudgetedClient } from "../hubspot/budget";
-import { readGovernanceProperties, writeGovernanceProperties } from "../hubspot/governance-properties";
-import type { HubSpotClient } from "../hubspot/client";
-import type { Result } from "../result";
-import { governancePortalKey } from "../enforcement/read-governance";
-import { recordEngineWriteStatements } from "../store/engine-writes";
+import type { Config } from "../../env";
+import { computeGovernanceValues, governanceChanged, GOVERNANCE_PROPERTY_NAMES, sameGovernanceValue, toHubSpotProperties, type GovernanceValues } from "../../governance";
+import { openBudgetedClient } from "../../hubspot/budget";
+import { readGovernanceProperties, writeGovernanceProperties } from "../../hubspot/governance-properties";
+import type { HubSpotClient } from "../../hubspot/client";
+import type { Result } from "../../result";
+import { governancePortalKey } from "../../enforcement/read-governance";
+import { recordEngineWriteStatements } from "../../store/engine-writes";
 import {
   getGovernanceCursor,
   getInstallState,
@@ -21,7 +21,7 @@ import {
   saveWrittenGovernanceStatements,
   setGovernanceCursorStatement,
   type GovernanceRepair,
-} from "../store/governance";
+} from "../../store/governance";
 
 export const SYNC_PAGE_SIZE = 100;
 /** Pages per cron run: ≤ 2 calls each, so a few hundred deals per 15 minutes without crowding enforcement. */

@@ -3,14 +3,14 @@
 // history) through enforcement — the same idempotent path a webhook takes, so a late webhook for it creates nothing
 // twice. It never judges a change older than the engine's installation or the last reconciled point, and its calls
 // go through the shared rate budget like every other run's.
-import { enforceDealEvents, type EnforceDeps } from "../enforcement";
-import type { Config, Env } from "../env";
-import { openBudgetedClient } from "../hubspot/budget";
-import { readDeals, searchModifiedDeals, type DealRecord } from "../hubspot/deals";
-import type { HubSpotEvent } from "../hubspot/events";
-import type { Result } from "../result";
-import { getDealStates } from "../store/deal-state";
-import { advanceWatermark, getReconcileState } from "../store/reconcile-state";
+import { enforceDealEvents, type EnforceDeps } from "../../enforcement";
+import type { Config, Env } from "../../env";
+import { openBudgetedClient } from "../../hubspot/budget";
+import { readDeals, searchModifiedDeals, type DealRecord } from "../../hubspot/deals";
+import type { HubSpotEvent } from "../../hubspot/events";
+import type { Result } from "../../result";
+import { getDealStates } from "../../store/deal-state";
+import { advanceWatermark, getReconcileState } from "../../store/reconcile-state";
 
 /** The search index lags writes by seconds: the watermark stays this far behind the run, and the search looks back
  *  this far before the watermark (deals whose change is older than the watermark are then left alone). */

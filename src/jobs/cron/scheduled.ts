@@ -1,9 +1,9 @@
 // The cron's jobs (inbox retention, engine-write pruning, reconciliation, native drift, the pending sweep, dead-letter
 // replays, settling planned writes, governance-property repair), run side by side; one failing job neither stops the others nor goes unreported.
 // Add a job to `cronJobs`.
-import type { Config, Env } from "../env";
-import { createHubSpotClient } from "../hubspot/client";
-import { pruneEngineWrites } from "../store/engine-writes";
+import type { Config, Env } from "../../env";
+import { createHubSpotClient } from "../../hubspot/client";
+import { pruneEngineWrites } from "../../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
 import { runGovernanceRepair } from "./governance-sync";
 import { runReconciliation } from "./reconcile";

@@ -1,9 +1,9 @@
 // Hashes and classifies a queue batch's events before they are stored: duplicates collapse into one inbox row, each
 // distinct event is owned by the first message that carried it, and events the engine doesn't process say why.
-import type { Config, QueueMessage } from "../env";
-import { isDealEvent, normaliseEvent, type HubSpotEvent } from "../hubspot/events";
-import { hashEvent } from "../store/event-hash";
-import { utcDay, type InboxRow } from "../store/inbox";
+import type { Config, QueueMessage } from "../../env";
+import { isDealEvent, normaliseEvent, type HubSpotEvent } from "../../hubspot/events";
+import { hashEvent } from "../../store/event-hash";
+import { utcDay, type InboxRow } from "../../store/inbox";
 
 export interface Decoded {
   message: Message<unknown>;

@@ -1,8 +1,8 @@
 // When a batch's enforcement run fails, one deal's persistent error (a 400/403 on its read or write, an event the
 // engine can't handle) must not hold back every other deal of the batch: the events are re-run deal by deal, each
 // deal's outcome decides only its own events. A rate-limit wait stops the isolation (nothing would succeed).
-import type { EnforceOutcome } from "../enforcement";
-import type { HubSpotEvent } from "../hubspot/events";
+import type { EnforceOutcome } from "../../enforcement";
+import type { HubSpotEvent } from "../../hubspot/events";
 
 /** After this many deals in a row fail, the trouble is taken as shared (an outage): the rest are not tried. */
 const MAX_CONSECUTIVE_FAILURES = 3;

@@ -1,10 +1,10 @@
 // The dead-letter queue consumer: records every message it receives in dead_letters — whatever its body (events,
 // junk text, bytes, values JSON can't hold, nesting no stack survives) — with the last error the main consumer
 // noted on its inbox rows. It acks only after a row is written; it never drops a message without one.
-import type { Env } from "../env";
-import { recordDeadLetter, type DeadLetter } from "../store/dead-letters";
-import { canonicalJson, hashEvent } from "../store/event-hash";
-import { listInboxFailures } from "../store/inbox";
+import type { Env } from "../../env";
+import { recordDeadLetter, type DeadLetter } from "../../store/dead-letters";
+import { canonicalJson, hashEvent } from "../../store/event-hash";
+import { listInboxFailures } from "../../store/inbox";
 
 /** A queue message is at most 128 KB; this bound only keeps a pathological rendering under D1's 2 MB per value. */
 const MAX_RECORDED_BODY_CHARS = 512 * 1024;

@@ -2,7 +2,7 @@
 // attempt toward max_retries (so a long wait would dead-letter healthy events), the message is sent again as a new
 // message with a delay and the old one acked. Exactly-once still holds: the inbox keys events by content hash, and
 // a deferred copy's deliveries are not counted twice.
-import type { QueueMessage, QueueMessageBody } from "../env";
+import type { QueueMessage, QueueMessageBody } from "../../env";
 
 /** A message deferred this many times falls back to ordinary retries (so a stuck wait still ends somewhere). */
 export const MAX_DEFERRALS = 200;

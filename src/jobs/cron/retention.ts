@@ -1,6 +1,6 @@
 // Inbox retention (cron): deletes raw events older than INBOX_RETENTION_DAYS, in bounded chunks so one run
 // never holds D1 for long. Never deletes anything younger than HubSpot's 24 h retry window plus a margin.
-import { deleteInboxBefore } from "../store/inbox";
+import { deleteInboxBefore } from "../../store/inbox";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Dedupe depends on the rows: HubSpot redelivers for 24 h, so keep at least two days whatever is configured.

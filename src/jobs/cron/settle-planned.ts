@@ -4,10 +4,10 @@
 // rows planned longer than SETTLE_AFTER_MS are settled from HubSpot: a task found by its reference is adopted, one
 // not found is marked failed (the next violation gets a task); a revert is done if the deal is at its target stage,
 // failed otherwise.
-import type { HubSpotClient } from "../hubspot/client";
-import { readDeals } from "../hubspot/deals";
-import { describeError } from "../hubspot/errors";
-import { findTasksByRef } from "../hubspot/tasks";
+import type { HubSpotClient } from "../../hubspot/client";
+import { readDeals } from "../../hubspot/deals";
+import { describeError } from "../../hubspot/errors";
+import { findTasksByRef } from "../../hubspot/tasks";
 
 /** Longer than a message's whole retry horizon (~47 min): its retries are over, nothing else will settle the row. */
 export const SETTLE_AFTER_MS = 60 * 60_000;

@@ -2,8 +2,8 @@
 // crash after the ack, a dead-lettered message) are sent through the queue again; dead letters an operator asked to
 // replay (`npm run ops -- replay-dead-letters`, or the admin API) are re-sent the same way. The consumer's inbox
 // keys events by content hash, so a replay processes each event at most once more and counts no new delivery.
-import type { QueueMessageBody } from "../env";
-import { listReplayRequested, listStalePending, markReplayed, markSwept } from "../store/failures";
+import type { QueueMessageBody } from "../../env";
+import { listReplayRequested, listStalePending, markReplayed, markSwept } from "../../store/failures";
 
 /**
  * The queue's retry horizon: 10 retries with backoff 4 s … 15 min (consume-events.ts) add up to ~47 min; a row

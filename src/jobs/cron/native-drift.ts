@@ -1,16 +1,16 @@
 // Cron job: compares HubSpot's native pipeline rules with what the policy set asks for, and stores the result for
 // the overview and /healthz. Only checks when a rule opts into `native+engine`; never writes to HubSpot.
-import type { Config, Env } from "../env";
-import { createHubSpotClient } from "../hubspot/client";
-import { describeError } from "../hubspot/errors";
-import { fetchPipelines } from "../hubspot/metadata";
-import { readNativeConfig } from "../hubspot/pipeline-rules";
-import type { PolicyFile, PortalProperty } from "../policy";
-import { compileNativePlan, diffNative } from "../policy/native";
-import { indexPortal } from "../policy/portal-index";
-import { saveNativeDrift, type NativeDrift } from "../store/native-drift";
-import { compilePolicies } from "../enforcement/policy-set";
-import { shippedPolicyFiles, shippedPortalPipelines, shippedPortalProperties } from "../enforcement/shipped-policies";
+import type { Config, Env } from "../../env";
+import { createHubSpotClient } from "../../hubspot/client";
+import { describeError } from "../../hubspot/errors";
+import { fetchPipelines } from "../../hubspot/metadata";
+import { readNativeConfig } from "../../hubspot/pipeline-rules";
+import type { PolicyFile, PortalProperty } from "../../policy";
+import { compileNativePlan, diffNative } from "../../policy/native";
+import { indexPortal } from "../../policy/portal-index";
+import { saveNativeDrift, type NativeDrift } from "../../store/native-drift";
+import { compilePolicies } from "../../enforcement/policy-set";
+import { shippedPolicyFiles, shippedPortalPipelines, shippedPortalProperties } from "../../enforcement/shipped-policies";
 
 export interface DriftDeps {
   policyFiles?: PolicyFile[];
