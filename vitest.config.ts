@@ -22,6 +22,7 @@ export default defineConfig({
                 HUBSPOT_ACCESS_TOKEN: "test-access-token",
                 HUBSPOT_APP_ID: "9393361",
                 SIM_URL: inject("simUrl"),
+                FC_SEED: process.env.FC_SEED ?? "",
               },
             },
           })),
@@ -41,6 +42,7 @@ export default defineConfig({
           // These talk to real local servers (the simulator, wrangler dev, Chromium) on a 2-core CI machine: the
           // timeout only guards against hangs; no test asserts on speed.
           testTimeout: 30_000,
+          setupFiles: ["./test/node/setup.ts"],
         },
       }),
     ],

@@ -1,7 +1,7 @@
 // Evaluates one deal's ordered changes against the compiled policies: violations (with deterministic ids), the
 // stage-transition log, close-date pushes, and which open violations the later changes (or the deal as it is
 // now) fixed. Pure: no HubSpot, no D1, no clock.
-import { anchoredChange, evaluateChange, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
+import { anchoredChange, evaluateChange, isMoveRule, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
 import type { DealStateWrite } from "../store/deal-state";
 import { deterministicId } from "../store/ids";
 import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
@@ -10,6 +10,7 @@ import type { BuiltChange } from "./build-change";
 import { judgeAnchoredMoves, moveAnchors } from "./move-anchors";
 import type { PortalMetadata } from "./portal-metadata";
 import type { DealSnapshot, OpenViolation } from "./snapshot";
+import { entryAsChange, unseenStageEntries } from "./stage-entries";
 
 export interface DetectedViolation {
   id: string;
@@ -40,6 +41,8 @@ export interface EvaluateOptions {
   properties: string[];
   metadata: PortalMetadata;
   modeOverride: Mode | null;
+  /** The stages the engine reverted each deal to (its revert rows): tells its reverts apart in the stage history. */
+  revertedTo?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 function parseDate(raw: string | null | undefined): number | null {
@@ -77,10 +80,10 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     current: { ...input.current, associations: input.associations, approval: input.approval ?? null },
     excepted: false,
   };
-  const resolve = (change: DealChange, by: string, event: string | null) => {
+  const resolve = (change: DealChange, by: string, event: string | null, moveRulesOnly = false) => {
     for (let i = open.length - 1; i >= 0; i--) {
       const v = open[i];
-      if (v === undefined || v.occurredAt >= change.occurredAt) continue;
+      if (v === undefined || v.occurredAt >= change.occurredAt || (moveRulesOnly && !isMoveRule(set, v))) continue;
       const ref = { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: v.fromPipelineId };
       if (recheckViolation(set, ref, change, { now: change.occurredAt })) {
         out.resolutions.push({ id: v.id, resolvedAt: Math.max(change.occurredAt, v.occurredAt), resolvedBy: by, resolvedByEvent: event });
@@ -89,9 +92,21 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     }
   };
 
+  // Stage entries no change of this batch stands for (the engine's reverts, earlier or later moves) end move
+  // violations too, in time order; only move rules, since such an entry carries no property values of its own.
+  const entries = unseenStageEntries(deal, input.built, o.revertedTo?.get(deal.id) ?? new Set());
+  let nextEntry = 0;
+  const catchUp = (until: number, base: DealChange) => {
+    for (; nextEntry < entries.length && (entries[nextEntry]?.at ?? Infinity) < until; nextEntry++) {
+      const entry = entries[nextEntry];
+      if (entry !== undefined) resolve(entryAsChange(base, entry, entries[nextEntry - 1]), entry.by, null, true);
+    }
+  };
+
   for (const prebuilt of input.built) {
     const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations, approval: input.approval ?? null } };
     const change = built.change;
+    catchUp(change.occurredAt, change);
     resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
     // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the
     // inbox or a back-test gives the same verdict (close dates "in the past", exception expiry).
@@ -129,6 +144,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   const last = input.group.changes.at(-1);
   const lastBuiltEvent = last?.events.find((e) => e.inboxHash !== undefined)?.inboxHash ?? null;
   const currentAt = Math.max(deal.updatedAt, last?.occurredAt ?? 0) + 1;
+  catchUp(currentAt, out.current);
   resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
   return out;
 }

@@ -116,7 +116,7 @@ describe("evaluate", () => {
   ];
   it.each(resolutionCases)("resolutions — $name", ({ later, currentStage, by }) => {
     const events = [skip(), ...(later ? [event({ propertyValue: "presentationscheduled", occurredAt: NOW - 5 * S })] : [])];
-    const h: Array<[string, number]> = [["qualifiedtobuy", NOW - 20 * S], ["decisionmakerboughtin", NOW - 10 * S], ...(later ? [["presentationscheduled", NOW - 5 * S] as [string, number]] : [])];
+    const h: Array<[string, number]> = [["qualifiedtobuy", NOW - 70 * S], ["decisionmakerboughtin", NOW - 10 * S], ...(later ? [["presentationscheduled", NOW - 5 * S] as [string, number]] : [])];
     const deal = dealRecord(h, { dealstage: currentStage });
     const open = [{ id: "stored-1", policyId: "test-policy", ruleId: "no-skip", toStage: "decisionmakerboughtin", fromStage: "qualifiedtobuy", fromPipelineId: null, occurredAt: NOW - 60 * S }];
     const [evaluation] = evaluateSnapshot(snapshotOf({ events, deal, set, open }).live, { modeOverride: null });

@@ -10,6 +10,8 @@ export type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 /** The verdicts on every deal of the snapshot, in the snapshot's order. Never throws. */
 export function evaluateSnapshot(live: LiveSnapshot | null, o: { modeOverride: Mode | null }): DealEvaluation[] {
   if (live === null) return [];
-  const options = { set: live.set, properties: live.properties, metadata: live.metadata, modeOverride: o.modeOverride };
+  const revertedTo = new Map<string, Set<string>>();
+  for (const r of live.reverts.values()) if (r.status === "done" || r.status === "planned") revertedTo.set(r.deal_id, (revertedTo.get(r.deal_id) ?? new Set()).add(r.to_stage));
+  const options = { set: live.set, properties: live.properties, metadata: live.metadata, modeOverride: o.modeOverride, revertedTo };
   return live.deals.map((deal) => evaluateDeal(deal, options));
 }

@@ -111,10 +111,10 @@ describe("revert decisions", () => {
 });
 
 describe("resolutions", () => {
-  it("a violation the deal already complies with is resolved and its pending actions skipped", () => {
+  it("a violation the deal already complies with (a move back whose event is still on its way) is resolved by whoever moved it and its pending actions skipped", () => {
     const { plan } = planFor("[task, revert]", "enforce", { deal: dealRecord([...SKIP_HISTORY, ["qualifiedtobuy", NOW - 5 * S]], { dealstage: "qualifiedtobuy" }) });
     const id = plan.violations[0]?.d.id;
-    expect(plan.resolutions.map((r) => [r.id === id, r.resolvedBy])).toEqual([[true, "current-state"]]);
+    expect(plan.resolutions.map((r) => [r.id === id, r.resolvedBy])).toEqual([[true, "userId:101"]]);
     expect(plan.violations[0]?.actions.map((a) => [a.outcome, a.reason])).toEqual([["skipped", "the deal already complies"], ["skipped", "the deal already complies"]]);
     expect([plan.tasks, plan.reverts]).toEqual([[], []]);
   });

@@ -8,6 +8,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The test run's HubSpot simulator (test/global-setup.ts); create an isolated portal on it per test file. */
       SIM_URL: string;
+      /** FC_SEED from the environment ("" = the suite's fixed seed): see test/fast-check-seed.ts. */
+      FC_SEED: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../../src/index");
