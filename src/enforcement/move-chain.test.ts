@@ -78,6 +78,22 @@ describe("a second quick move doesn't get around a stage rule", () => {
     expect(plan.tasks.filter((t) => t.purpose === "manager").length).toBeGreaterThan(0);
   });
 
+  it("a skip seen late, after the engine had reverted the deal to Closed Won, doesn't anchor the rep's next move: leaving Closed Won is reverted to Closed Won", () => {
+    // Closed Won → Decision Maker Bought-In (reverted by the engine, racing the rep's Appointment Scheduled → Decision
+    // Maker Bought-In skip), then the rep leaves Closed Won for Contract Sent. The skip's events arrive only now.
+    const history: Array<[string, number]> = [
+      ["appointmentscheduled", NOW - 100 * S], ["closedwon", NOW - 90 * S], ["decisionmakerboughtin", NOW - 80 * S],
+      ["appointmentscheduled", NOW - 70 * S], ["decisionmakerboughtin", NOW - 60 * S], ["closedwon", NOW - 50 * S], ["contractsent", NOW - 40 * S],
+    ];
+    const late: Array<[string, number]> = [["appointmentscheduled", NOW - 70 * S], ["decisionmakerboughtin", NOW - 60 * S], ["contractsent", NOW - 40 * S]];
+    const snapshot = snapshotOf({ events: late.map(([stage, at]) => event({ propertyValue: stage, occurredAt: at })), deal: dealRecord(history), set });
+    const evaluations = evaluateSnapshot(snapshot.live, { modeOverride: "enforce" });
+    const plan = planEnforcement(snapshot, evaluations, OPTIONS);
+    const skip = plan.violations.find((v) => v.d.violation.ruleId === "no-stage-skipping");
+    expect(evaluations[0]?.resolutions.map((r) => [r.id === skip?.d.id, r.resolvedAt])).toEqual([[true, NOW - 50 * S]]);
+    expect(plan.reverts.map((r) => [r.fromStage, r.target.stageId])).toEqual([["contractsent", "closedwon"]]);
+  });
+
   const resolutionCases = [
     { name: "back at the stage it left", to: "appointmentscheduled", resolved: true },
     { name: "at a stage the rule allows from there", to: "qualifiedtobuy", resolved: true },
