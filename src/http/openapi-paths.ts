@@ -138,3 +138,22 @@ export function tokensPaths(): Record<string, unknown> {
     },
   };
 }
+
+/** What failed or still waits (admin role): pending inbox rows and dead letters, and their replay. */
+export function adminPaths(): Record<string, unknown> {
+  return {
+    "/api/admin/failures": {
+      get: {
+        summary: "Pending inbox rows (count, oldest age, last error; those past the queue's retry horizon apart) and dead letters (reason, attempts, replay state) (admin)",
+        parameters: [q("limit", "Dead letters listed, 1–500 (default 100)", { type: "integer", minimum: 1, maximum: 500 })],
+        responses: { 200: json("The failures report", obj("pending{ count, oldestReceivedAt, oldestAgeSeconds, lastError }, stalePending, horizonSeconds, deadLetters{ total, items[] }")), ...errors([400, 401, 403]) },
+      },
+    },
+    "/api/admin/dead-letters/replay": {
+      post: {
+        summary: "Replay every dead letter not replayed yet through the EVENTS queue (admin); idempotent — the inbox keys events by content",
+        responses: { 200: json("What was asked and sent", obj("requested, replayed")), ...errors([401, 403]) },
+      },
+    },
+  };
+}

@@ -2,7 +2,7 @@
 // check that every documented parameter is accepted). Served at /api/openapi.json and rendered at /api/docs.
 import { VERSION } from "../version";
 import { str } from "./openapi-parts";
-import { reportsPaths, reviewPaths, tokensPaths, violationsPaths } from "./openapi-paths";
+import { adminPaths, reportsPaths, reviewPaths, tokensPaths, violationsPaths } from "./openapi-paths";
 
 export { VIOLATION_FILTER_PARAMS, WINDOW_PARAMS } from "./openapi-parts";
 
@@ -44,6 +44,6 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
     },
-    paths: { ...violationsPaths(), ...reportsPaths(), ...reviewPaths(), ...tokensPaths() },
+    paths: { ...violationsPaths(), ...reportsPaths(), ...reviewPaths(), ...tokensPaths(), ...adminPaths() },
   };
 }

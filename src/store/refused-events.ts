@@ -64,6 +64,15 @@ function insertStatement(db: D1Database, rowsJson: string, now: number): D1Prepa
     .bind(rowsJson, now);
 }
 
+/** Deletes up to `limit` rows last seen before `cutoff` (retention); returns how many. */
+export async function deleteRefusedBefore(db: D1Database, cutoff: number, limit: number): Promise<number> {
+  const result = await db
+    .prepare(`DELETE FROM refused_events WHERE hash IN (SELECT hash FROM refused_events WHERE last_seen_at < ?1 LIMIT ?2)`)
+    .bind(cutoff, limit)
+    .run();
+  return result.meta.changes;
+}
+
 /** Most recently seen first. */
 export async function listRefusedEvents(db: D1Database, limit = 100): Promise<RefusedEventRow[]> {
   const { results } = await db

@@ -7,7 +7,8 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimClient, type SimPortal } from "../../sim/client";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
-import { enforceInboxRetention } from "../../src/jobs/cron/retention";
+import { enforceInboxRetention, enforceRefusedRetention } from "../../src/jobs/cron/retention";
+import { listRefusedEvents, recordRefusedEvents, type RefusedEvent } from "../../src/store/refused-events";
 import { runScheduledJobs } from "../../src/jobs/cron/scheduled";
 
 const DAY = 86_400_000;
@@ -102,4 +103,13 @@ it("retention never goes below two days, whatever is configured (dedupe needs Hu
   await insertRow("b", NOW - 3 * DAY);
   expect(await enforceInboxRetention(env.DB, 0, NOW)).toBe(1);
   expect(await hashes()).toEqual(["a"]);
+});
+
+it("refused events not seen again within the retention are deleted with the inbox's old rows", async () => {
+  const refused = (hash: string): RefusedEvent => ({ hash, reason: "too_deep", field: "$", message: "nested too deep", eventId: null, portalId: null, objectId: null, subscriptionType: null, payload: "{}", bytes: 2, truncated: false });
+  await recordRefusedEvents(env.DB, [refused("old")], NOW - 40 * DAY);
+  await recordRefusedEvents(env.DB, [refused("seen-again")], NOW - 40 * DAY);
+  await recordRefusedEvents(env.DB, [refused("seen-again")], NOW - 1 * DAY);
+  expect(await enforceRefusedRetention(env.DB, 30, NOW)).toBe(1);
+  expect((await listRefusedEvents(env.DB)).map((r) => [r.hash, r.deliveries])).toEqual([["seen-again", 2]]);
 });

@@ -7,7 +7,7 @@ import { pruneEngineWrites } from "../../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
 import { runGovernanceRepair } from "./governance-sync";
 import { runReconciliation } from "./reconcile";
-import { enforceInboxRetention } from "./retention";
+import { enforceInboxRetention, enforceRefusedRetention } from "./retention";
 import { settlePlannedWrites } from "./settle-planned";
 import { replayRequestedDeadLetters, sweepPendingInbox } from "./sweep-pending";
 
@@ -30,6 +30,7 @@ export async function runScheduledJobs(jobs: ScheduledJob[]): Promise<void> {
 export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] {
   return [
     { name: "inbox-retention", run: () => enforceInboxRetention(env.DB, config.INBOX_RETENTION_DAYS, now) },
+    { name: "refused-events-retention", run: () => enforceRefusedRetention(env.DB, config.INBOX_RETENTION_DAYS, now) },
     // engine_writes only serve echo recognition inside their window: without this the table grows without bound.
     { name: "engine-writes-pruning", run: () => pruneEngineWrites(env.DB, now) },
     // Closes webhook gaps (HubSpot stops retrying after 24 h): deals modified in the last 30 min whose stage the

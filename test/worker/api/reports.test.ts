@@ -1,6 +1,7 @@
 // GET /api/summary, /api/reps/{ownerId}, /api/policies/{policyId}, /api/openapi.json: the numbers a manager reads.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { apiRoutes } from "../../../src/http/api";
 import { buildOpenApiDocument } from "../../../src/http/openapi";
 import { call, createToken, DAY, insertTransitions, insertViolations } from "./fixtures";
 
@@ -167,4 +168,13 @@ describe("OpenAPI", () => {
     const docs = await call("/api/docs", { token: admin });
     expect(await docs.text()).toContain("GET /api/violations");
   });
+});
+
+it("the OpenAPI document describes every API route the Worker serves, and nothing it doesn't", () => {
+  const served = apiRoutes()
+    .routes.filter((r) => r.method !== "ALL" && !["/openapi.json", "/docs"].includes(r.path))
+    .map((r) => `${r.method.toLowerCase()} /api${r.path.replace(/:(\w+)/g, "{$1}")}`);
+  const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
+  const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+  expect([...new Set(served)].sort()).toEqual(documented.sort());
 });
