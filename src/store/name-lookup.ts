@@ -92,3 +92,9 @@ async function stageLabelHits(db: D1Database, value: string, pipeline: string | 
   }
   return hits;
 }
+
+/** Every team the cache knows, by name: the choices of a team select. */
+export async function listTeams(db: D1Database): Promise<Array<{ id: string; name: string }>> {
+  const { results } = await db.prepare("SELECT id, COALESCE(name, id) AS name FROM teams ORDER BY name COLLATE NOCASE LIMIT 500").all<{ id: string; name: string }>();
+  return results;
+}

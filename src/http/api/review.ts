@@ -5,7 +5,7 @@ import { readConfig } from "../../env";
 import { AppError } from "../../errors";
 import { getAdoptionHealth, type AdoptionHealth } from "../../store/adoption-query";
 import { loadDisplayNames, type DisplayNames } from "../../store/display-names";
-import { resolveOwner, resolveTeam } from "../../store/resolve-names";
+import { resolveNames } from "../../store/name-lookup";
 import { getWeeklyReview, type WeeklyReview } from "../../store/review-query";
 import { getRepTrend, type RepTrend } from "../../store/trend-query";
 import { canSeeTeam, type AuthEnv } from "../auth";
@@ -17,13 +17,13 @@ type Ctx = Context<AuthEnv>;
 
 /** A team given by id or name → its id; 400 naming an unknown one, 403 outside the caller's teams. */
 export async function resolveVisibleTeam(c: Ctx, value: string, field = "team"): Promise<string> {
-  const found = await resolveTeam(c.env.DB, value);
-  if (!found.ok) {
-    const why = found.reason === "unknown" ? "is not a known team id or name" : "matches more than one team; use its id";
+  const found = await resolveNames(c.env.DB, { team: value.trim() });
+  if (!found.ok || found.ids.team === undefined) {
+    const why = found.ok || found.unresolved[0]?.matches === 0 ? "is not a known team id or name" : "matches more than one team; use its id";
     throw new AppError("INVALID_QUERY", `unknown team: ${value}`, [{ field, message: `${JSON.stringify(value)} ${why}` }]);
   }
-  if (!canSeeTeam(c.get("principal"), found.id)) throw new AppError("FORBIDDEN", "that team is outside this token's teams");
-  return found.id;
+  if (!canSeeTeam(c.get("principal"), found.ids.team)) throw new AppError("FORBIDDEN", "that team is outside this token's teams");
+  return found.ids.team;
 }
 
 const record = (m: Map<string, string>) => Object.fromEntries(m);
@@ -58,8 +58,10 @@ export interface TrendView {
 export async function loadTrend(c: Ctx, ownerParam: string): Promise<TrendView> {
   // An owner id or the rep's name ("Dev Garcia"): both are bound parameters, never SQL.
   const value = ownerParam.trim();
-  const found = value.length > 0 && value.length <= 200 ? await resolveOwner(c.env.DB, value) : ({ ok: false, reason: "unknown" } as const);
-  if (!found.ok) throw new AppError("NOT_FOUND", "no activity recorded for that owner");
+  const resolved = value.length > 0 && value.length <= 200 ? await resolveNames(c.env.DB, { owner: value }) : null;
+  const ownerId = resolved?.ok === true ? resolved.ids.owner : undefined;
+  if (ownerId === undefined) throw new AppError("NOT_FOUND", "no activity recorded for that owner");
+  const found = { id: ownerId };
   const q = parseQuery(TrendQuerySchema, c.req.url);
   const principal = c.get("principal");
   const teamIds = await checkRepAccess(c.env.DB, principal, found.id);

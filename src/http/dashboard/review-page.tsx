@@ -2,7 +2,7 @@
 // what broke and got fixed, and each rep against last week and the team. Same data as GET /api/review.
 import type { Context } from "hono";
 import { nameOf } from "../../store/display-names";
-import { listTeams } from "../../store/resolve-names";
+import { listTeams } from "../../store/name-lookup";
 import { loadReview } from "../api/review";
 import type { AuthEnv } from "../auth";
 import { formatShare, toQueryString } from "./format";
