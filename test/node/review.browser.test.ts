@@ -49,7 +49,7 @@ async function api<T>(p: string): Promise<T> {
 /** The page never scrolls sideways: wide tables scroll inside their own box. */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const wide = await page.evaluate(() =>
-    Array.from(document.querySelectorAll("body *")).filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".scroll, .table-scroll")).slice(0, 3).map((e) => `${e.tagName}.${e.className}`),
+    Array.from(document.querySelectorAll("body *")).filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".scroll")).slice(0, 3).map((e) => `${e.tagName}.${e.className}`),
   );
   expect(wide).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

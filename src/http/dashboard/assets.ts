@@ -59,7 +59,7 @@ details.chart-data summary{cursor:pointer;color:var(--muted);font-size:.82rem;ma
 .spark i{display:block;width:5px;background:#9fb3f5;border-radius:1px}.spark i.partial{background:repeating-linear-gradient(45deg,#9fb3f5 0 2px,#e8eefe 2px 4px)}
 tr.noted td{color:var(--muted);font-style:italic}
 details.tech{margin-top:10px}details.tech summary{cursor:pointer;color:var(--muted);font-size:.82rem}
-.table-scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}
 .legend .partial-note{font-style:italic}
 @media (max-width:480px){.topbar{height:auto;flex-wrap:wrap;padding:8px 12px;gap:6px}.topbar nav{flex-wrap:wrap}.signout{margin-left:0}
 .filters label{flex:1 1 140px}.filters input,.filters select{min-width:0;width:100%}h1{font-size:1.35rem}.card{padding:12px}

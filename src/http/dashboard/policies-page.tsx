@@ -50,7 +50,7 @@ function TrendNumbers(props: { p: IndexedPolicy; partial: boolean }) {
   return (
     <details class="chart-data">
       <summary>Show the weekly hits as a table</summary>
-      <div class="table-scroll">
+      <div class="scroll">
         <table>
           <thead>
             <tr>

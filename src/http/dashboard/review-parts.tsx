@@ -6,7 +6,7 @@ import { formatDuration } from "./format";
 export const REVIEW_CSS = `
 .delta{font-size:.8rem;font-weight:600;margin-left:6px;white-space:nowrap}.delta.better{color:var(--resolved)}.delta.worse{color:var(--crit)}.delta.same{color:var(--muted)}
 tr.changed td{background:#fffbe6}.flag{background:#fff5f5;border:1px solid #ffc9c9;color:#a61e4d;border-radius:6px;padding:8px 12px;margin:0 0 10px}
-.scroll{overflow-x:auto}.scroll table{min-width:560px}.scroll table.compact{min-width:0}.week-nav{display:flex;gap:10px;align-items:center;margin:-8px 0 16px}
+.scroll table{min-width:560px}.scroll table.compact{min-width:0}.week-nav{display:flex;gap:10px;align-items:center;margin:-8px 0 16px}
 th.partial::after{content:" (so far)";font-weight:400;text-transform:none}
 @media (max-width:720px){.topbar{height:auto;min-height:52px;flex-wrap:wrap;row-gap:4px;padding:6px 12px}.topbar nav{flex-wrap:wrap}.signout{margin-left:0}.filters input,.filters select{min-width:0;max-width:100%}}
 `;

@@ -43,7 +43,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const maxes = props.columns.map((c) => (c.bar ? Math.max(0, ...props.rows.map(c.bar)) : 0));
   // The wrapper scrolls sideways on a phone instead of squeezing columns unreadably narrow.
   return (
-    <div class="table-scroll">
+    <div class="scroll">
     <table
       id={props.id}
       data-chart={props.chart ? "bars" : undefined}
