@@ -170,6 +170,20 @@ export async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
   return (await env.DB.prepare(sql).bind(...binds).all<T>()).results;
 }
 
+/** One enforce-mode rule that only reverts stage skips: the revert tests' policy. */
+export const REVERT_ONLY_POLICY = `apiVersion: governance/v1
+kind: DealPolicy
+id: revert-only
+mode: enforce
+scope: { pipelines: [default] }
+rules:
+  - id: no-skip
+    on: { stageChanged: true }
+    transition: { maxSkip: 0 }
+    message: "{{new.dealname}} jumped from {{change.from.label}} to {{change.to.label}}"
+    actions: [revert]
+`;
+
 /** Stage-skipping and entry-criteria rules in enforce mode, as a test policy file. */
 export function enforcePolicy(mode: "enforce" | "audit" = "enforce"): string {
   return `apiVersion: governance/v1

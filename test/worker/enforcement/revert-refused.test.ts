@@ -2,24 +2,11 @@
 // on the violation and the rep gets a task instead.
 import { beforeAll, describe, expect, it } from "vitest";
 import { dealIn } from "./deal-fixtures";
-import { createHarness, rows, type Harness } from "./harness";
-
-const POLICY = `apiVersion: governance/v1
-kind: DealPolicy
-id: revert-only
-mode: enforce
-scope: { pipelines: [default] }
-rules:
-  - id: no-skip
-    on: { stageChanged: true }
-    transition: { maxSkip: 0 }
-    message: "{{new.dealname}} jumped from {{change.from.label}} to {{change.to.label}}"
-    actions: [revert]
-`;
+import { createHarness, REVERT_ONLY_POLICY, rows, type Harness } from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness({ policies: POLICY, portal: { requiredProperties: [{ stageId: "qualifiedtobuy", properties: ["hs_next_step"] }] } });
+  h = await createHarness({ policies: REVERT_ONLY_POLICY, portal: { requiredProperties: [{ stageId: "qualifiedtobuy", properties: ["hs_next_step"] }] } });
 }, 30_000);
 
 describe("revert refused", () => {
