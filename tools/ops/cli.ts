@@ -5,7 +5,7 @@ import type { OpsCommand, OpsIO } from "./command";
 import { installProperties } from "./install-properties";
 import { replayDeadLettersCommand } from "./replay-dead-letters";
 import { syncGovernanceProperties } from "./sync-governance";
-import { resolveTarget, type TargetFlags } from "./target";
+import { resolveD1Target, resolveTarget, type TargetFlags } from "./target";
 
 export const COMMANDS: readonly OpsCommand[] = [installProperties, syncGovernanceProperties, replayDeadLettersCommand];
 
@@ -16,7 +16,8 @@ export function usage(): string {
 ${lines.join("\n")}
   --help    this text
 Local by default: npm start's D1 state and its simulator (http://127.0.0.1:8799, or SIM_PORT). --remote: the deployed
-D1 (wrangler d1 … --remote) and the portal of HUBSPOT_ACCESS_TOKEN (HUBSPOT_APP_ID and HUBSPOT_BASE_URL from the env).`;
+D1 (wrangler d1 … --remote) and, for the commands that call HubSpot, the portal of HUBSPOT_ACCESS_TOKEN (HUBSPOT_APP_ID
+and HUBSPOT_BASE_URL from the env); replay-dead-letters only needs the database.`;
 }
 
 /** Splits the target flags off the arguments. A string is a usage error. */
@@ -65,6 +66,11 @@ export async function runOps(args: readonly string[], io: OpsIO): Promise<number
   if (unknown.length > 0) {
     io.err(`error: unknown option ${unknown.join(", ")} for ${name}\n${usage()}`);
     return 2;
+  }
+  if (!command.usesHubSpot) {
+    const target = resolveD1Target(parsed.flags);
+    io.out(`${name}: ${target.describe}`);
+    return command.run(target, parsed.rest, io);
   }
   const target = resolveTarget(parsed.flags);
   if (typeof target === "string") {

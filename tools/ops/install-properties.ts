@@ -9,6 +9,7 @@ import type { OpsCommand } from "./command";
 import { WranglerD1 } from "./wrangler-d1";
 
 export const installProperties: OpsCommand = {
+  usesHubSpot: true,
   name: "install-properties",
   summary: "create the deal property group and the governance_* properties (needs the crm.schemas.deals.write scope)",
   async run(target, _args, io) {

@@ -24,6 +24,7 @@ export function requestReplaySql(now: number): string {
 }
 
 export const replayDeadLettersCommand: OpsCommand = {
+  usesHubSpot: false,
   name: "replay-dead-letters",
   summary: "replays every dead letter not replayed yet (the engine re-sends its events within 15 minutes)",
   run: async (target, _args, io) => {

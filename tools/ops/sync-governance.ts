@@ -8,6 +8,7 @@ import { WranglerD1 } from "./wrangler-d1";
 const RETRY = /retry in (\d+) s/;
 
 export const syncGovernanceProperties: OpsCommand = {
+  usesHubSpot: true,
   name: "sync-governance-properties",
   summary: "backfill/repair the governance_* values on every deal with an open violation or a stale value (resumable)",
   options: ["--restart   start from the first deal instead of resuming"],

@@ -3,10 +3,13 @@
 import { SIM_DEFAULTS } from "../../sim/launch";
 import type { D1Target } from "./wrangler-d1";
 
-export interface OpsTarget {
+export interface D1OnlyTarget {
   d1: D1Target;
-  hubspot: { HUBSPOT_ACCESS_TOKEN: string; HUBSPOT_BASE_URL: string; HUBSPOT_APP_ID: string; HUBSPOT_PORTAL_ID?: string };
   describe: string;
+}
+
+export interface OpsTarget extends D1OnlyTarget {
+  hubspot: { HUBSPOT_ACCESS_TOKEN: string; HUBSPOT_BASE_URL: string; HUBSPOT_APP_ID: string; HUBSPOT_PORTAL_ID?: string };
 }
 
 export interface TargetFlags {
@@ -16,9 +19,15 @@ export interface TargetFlags {
   baseUrl?: string;
 }
 
+/** The database only (a command that never calls HubSpot needs no token, even with --remote). */
+export function resolveD1Target(flags: TargetFlags): D1OnlyTarget {
+  const d1: D1Target = { remote: flags.remote, ...(flags.persistTo === undefined ? {} : { persistTo: flags.persistTo }) };
+  return { d1, describe: flags.remote ? "deployed database" : `local database${flags.persistTo === undefined ? "" : ` in ${flags.persistTo}`}` };
+}
+
 /** The target, or a message saying what is missing. */
 export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): OpsTarget | string {
-  const d1: D1Target = { remote: flags.remote, ...(flags.persistTo === undefined ? {} : { persistTo: flags.persistTo }) };
+  const { d1 } = resolveD1Target(flags);
   if (flags.remote) {
     const token = flags.token ?? env.HUBSPOT_ACCESS_TOKEN;
     if (token === undefined || token === "") return "--remote needs the private app token: set HUBSPOT_ACCESS_TOKEN or pass --token";
