@@ -1,5 +1,5 @@
-// 20% injected HubSpot 5xx answers plus 429s from a tight rate limit: the messages are retried through the queue
-// (never by sleeping) and end with exactly the expected violations, reverts and tasks — none lost, none doubled.
+// 20% injected HubSpot 5xx answers plus 429s from a tight rate limit: the messages are retried through the queue,
+// deferred or re-run deal by deal (never by sleeping) and end with exactly the expected violations, reverts and tasks — none lost, none doubled.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHarness, enforcePolicy, rows, type Harness } from "./harness";
 
@@ -40,7 +40,10 @@ describe("faults and rate limits", () => {
     const report = await h.drain({ maxRounds: 150 });
     await h.portal.setKnobs({ faults: { errorRate: 0 }, limits: { tenSecondlyMax: 190, intervalMs: 10_000 } });
 
-    expect(report.retries).toBeGreaterThan(0);
+    // Which way a fault is survived — a queue retry, a deferral for the rate budget, or the consumer re-running the
+    // failed batch deal by deal — depends on where the random faults land; what must hold is that faults happened
+    // (both kinds, below) and the end state is exact.
+    expect(report.messages).toBeGreaterThan(0);
     const calls = await h.portal.calls();
     expect(calls.some((c) => c.status === 429)).toBe(true);
     expect(calls.some((c) => c.status >= 500)).toBe(true);
