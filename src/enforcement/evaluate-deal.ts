@@ -30,6 +30,8 @@ export interface DealEvaluation {
   transitions: TransitionInsert[];
   closeDates: CloseDateInsert[];
   resolutions: Resolution[];
+  /** Every change as it was judged (values and counts as of its time): recorded for back-tests (src/backtest/). */
+  judged: BuiltChange[];
   state: DealStateWrite;
   current: DealChange;
   /** The deal's latest change was let through by a policy exception (its governance status). */
@@ -67,6 +69,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     transitions: [],
     closeDates: [],
     resolutions: [],
+    judged: [],
     state: {
       dealId: deal.id,
       pipelineId: deal.properties.pipeline ?? null,
@@ -106,6 +109,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   for (const prebuilt of input.built) {
     const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations, approval: input.approval ?? null } };
     const change = built.change;
+    out.judged.push(built);
     catchUp(change.occurredAt, change);
     resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
     // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the

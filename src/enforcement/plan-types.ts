@@ -1,6 +1,7 @@
 // The Plan: every decision of one run, made by plan.ts before anything is written — rows to record, actions to
 // take in HubSpot and why. Types only.
 import type { DealStateWrite } from "../store/deal-state";
+import type { JudgedChangeInsert } from "../store/judged-changes";
 import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
 import type { RecordedAction, Resolution, ViolationInsert } from "../store/violations";
 import type { DetectedViolation } from "./evaluate-deal";
@@ -46,6 +47,8 @@ export interface Plan {
   violations: ViolationPlan[];
   transitions: TransitionInsert[];
   closeDates: CloseDateInsert[];
+  /** Every change judged, as judged (the engine's history a back-test replays). */
+  judged: JudgedChangeInsert[];
   states: DealStateWrite[];
   resolutions: Resolution[];
   reverts: RevertIntent[];

@@ -5,6 +5,7 @@
 import type { Config } from "../env";
 import type { RecordedAction, Resolution } from "../store/violations";
 import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
+import { encodeJudgedChange } from "./judged-change-codec";
 import { planActions } from "./plan-actions";
 import { planGovernance } from "./plan-governance";
 import type { Plan, PlanOptions, ViolationPlan } from "./plan-types";
@@ -29,6 +30,7 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   plan.violations = violations;
   plan.transitions = evaluations.flatMap((e) => e.transitions);
   plan.closeDates = evaluations.flatMap((e) => e.closeDates);
+  plan.judged = judgedChanges(live, evaluations);
   plan.states = evaluations.map((e) => e.state);
   plan.resolutions.push(...evaluations.flatMap((e) => e.resolutions), ...actions.resolutions);
   Object.assign(plan, { reverts: actions.reverts, capped: actions.capped, tasks: actions.tasks, lateTasks: actions.lateTasks, completions: actions.completions });
@@ -38,6 +40,12 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   plan.stats.reverts = actions.resolutions.length;
   plan.governance = planGovernance({ governance: snapshot.governance, evaluations, violations, resolutions: plan.resolutions, reverts: actions.reverts, now: o.now });
   return plan;
+}
+
+/** The changes as judged, to record for back-tests. */
+function judgedChanges(live: LiveSnapshot, evaluations: DealEvaluation[]): Plan["judged"] {
+  const portals = new Map(live.deals.map((d) => [d.deal.id, Number(d.group.portalId) || 0]));
+  return evaluations.flatMap((e) => e.judged.map((b) => ({ portalId: portals.get(e.dealId) ?? 0, dealId: b.change.dealId, occurredAt: b.change.occurredAt, kind: b.change.kind, json: encodeJudgedChange(b) })));
 }
 
 /** Echoes, deleted and merged deals, and deals HubSpot no longer has: inbox dispositions, deal_state, resolutions. */
@@ -63,6 +71,7 @@ function planBookkeeping(snapshot: Snapshot, now: number): Plan {
     violations: [],
     transitions: [],
     closeDates: [],
+    judged: [],
     states: [],
     resolutions: mergedResolutions,
     reverts: [],

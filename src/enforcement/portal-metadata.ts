@@ -161,17 +161,12 @@ async function loadFromCache(o: MetadataOptions, needs: MetadataNeeds): Promise<
     ownerList = r.value;
   }
 
+  return { ok: true, value: portalMetadataOf({ pipelines, properties }, ownerList, o.managerMap, o.now) };
+}
+
+/** The metadata of a schema and owner list already in hand (a back-test's, read once). Pure. */
+export function portalMetadataOf(schema: PortalSchema, ownerList: CachedOwner[], managerMap: Record<string, string>, fetchedAt: number): PortalMetadata {
   const owners = new Map(ownerList.map((x) => [x.id, x]));
   const ownersByUser = new Map(ownerList.flatMap((x) => (x.userId === null ? [] : [[x.userId, x] as const])));
-  return {
-    ok: true,
-    value: {
-      schema: { pipelines, properties },
-      stages: indexStages(pipelines),
-      owners,
-      ownersByUser,
-      directory: buildDirectory(owners, ownersByUser, o.managerMap),
-      fetchedAt: o.now,
-    },
-  };
+  return { schema, stages: indexStages(schema.pipelines), owners, ownersByUser, directory: buildDirectory(owners, ownersByUser, managerMap), fetchedAt };
 }

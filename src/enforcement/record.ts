@@ -4,6 +4,7 @@
 // harmlessly. It never calls HubSpot and decides nothing.
 import { markDealsGoneStatements, setDealStageStatement, upsertDealStateStatements } from "../store/deal-state";
 import { markTaskCompletedStatement } from "../store/deal-tasks";
+import { insertJudgedChangeStatements } from "../store/judged-changes";
 import { recordRepairStatements, saveWrittenGovernanceStatements, setInstallStateStatement } from "../store/governance";
 import { setInboxDispositionStatement } from "../store/inbox-dispositions";
 import { markRevertStatement, planRevertStatement } from "../store/reverts";
@@ -30,6 +31,7 @@ export async function recordRun(db: D1Database, plan: Plan, applied: Applied, no
     ...insertViolationStatements(db, final.flatMap(({ v, actions }) => (v.insert === null ? [] : [{ ...v.insert, actions }]))),
     ...insertTransitionStatements(db, plan.transitions),
     ...insertCloseDateStatements(db, plan.closeDates),
+    ...insertJudgedChangeStatements(db, plan.judged, now),
     ...resolveViolationStatements(db, plan.resolutions),
     ...upsertDealStateStatements(db, plan.states, now),
     // What the reverts did: after the deal state above, so the stage the engine wrote back is the one kept.

@@ -1,0 +1,10 @@
+// Back-testing (issue 14): what a policy set would have done on real history, judged by the engine's own evaluation
+// (enforcement/evaluate-deal.ts over the policy core) — never a second evaluator. PURE: no env, fetch, D1 or clock;
+// histories come from adapters (sources/) the caller runs, so the Node CLI and the Worker share this core.
+export type { BacktestHistory, BacktestWindow, HistoryDeal, HistorySource } from "./history";
+export { countChanges } from "./history";
+export { replayHistory, type BacktestHit, type ReplayOptions } from "./replay";
+export { summarizeHits, weekOf, type BacktestReport, type RuleSummary } from "./report";
+export { diffBacktests, type RuleDiff, type RuleChange } from "./diff";
+export { runBacktest, type BacktestInput, type BacktestResult } from "./run";
+export { historyFromRecorded } from "./sources/recorded";
