@@ -41,16 +41,37 @@ export function insertJudgedChangeStatements(db: D1Database, rows: JudgedChangeI
   );
 }
 
-const IN_WINDOW = "SELECT DISTINCT deal_id FROM judged_changes WHERE occurred_at >= ? AND occurred_at < ?";
+/** The deals changed in [from, to), a page of them by deal id. */
+const DEALS_PAGE = "SELECT DISTINCT deal_id FROM judged_changes WHERE occurred_at >= ? AND occurred_at < ? ORDER BY deal_id LIMIT ? OFFSET ?";
+
+export interface JudgedHistoryPage {
+  changes: JudgedChangeRow[];
+  reverts: DoneRevertRow[];
+  /** Deals in this page: fewer than asked means it was the last. */
+  deals: number;
+}
 
 /**
- * The changes of every deal changed in [from, to), each deal's from its first recorded change up to `to` (the earlier
- * ones decide what is open when the window starts), ordered by deal and time; and those deals' done reverts.
+ * One page (by deal id) of the deals changed in [from, to): each deal's changes from its first recorded one up to
+ * `to` (the earlier ones decide what is open when the window starts), by deal and time, and its done reverts.
  */
-export async function listJudgedHistory(db: D1Database, from: number, to: number): Promise<{ changes: JudgedChangeRow[]; reverts: DoneRevertRow[] }> {
-  const [changes, reverts] = await db.batch([
-    db.prepare(`SELECT deal_id, portal_id, change FROM judged_changes WHERE occurred_at < ? AND deal_id IN (${IN_WINDOW}) ORDER BY deal_id, occurred_at`).bind(to, from, to),
-    db.prepare(`SELECT deal_id, to_stage, to_pipeline, done_at FROM reverts WHERE status = 'done' AND done_at IS NOT NULL AND deal_id IN (${IN_WINDOW})`).bind(from, to),
+export async function listJudgedHistory(db: D1Database, from: number, to: number, page: { offset: number; limit: number }): Promise<JudgedHistoryPage> {
+  const deals = [from, to, page.limit, page.offset] as const;
+  const [ids, changes, reverts] = await db.batch([
+    db.prepare(`SELECT COUNT(*) AS n FROM (${DEALS_PAGE})`).bind(...deals),
+    db.prepare(`SELECT deal_id, portal_id, change FROM judged_changes WHERE occurred_at < ? AND deal_id IN (${DEALS_PAGE}) ORDER BY deal_id, occurred_at`).bind(to, ...deals),
+    db.prepare(`SELECT deal_id, to_stage, to_pipeline, done_at FROM reverts WHERE status = 'done' AND done_at IS NOT NULL AND deal_id IN (${DEALS_PAGE})`).bind(...deals),
   ]);
-  return { changes: (changes?.results ?? []) as JudgedChangeRow[], reverts: (reverts?.results ?? []) as DoneRevertRow[] };
+  const n = ((ids?.results ?? [])[0] as { n?: number } | undefined)?.n ?? 0;
+  return { changes: (changes?.results ?? []) as JudgedChangeRow[], reverts: (reverts?.results ?? []) as DoneRevertRow[], deals: n };
+}
+
+/** Every page of listJudgedHistory, concatenated. */
+export async function listAllJudgedHistory(db: D1Database, from: number, to: number, pageDeals = 500): Promise<{ changes: JudgedChangeRow[]; reverts: DoneRevertRow[] }> {
+  let out: { changes: JudgedChangeRow[]; reverts: DoneRevertRow[] } = { changes: [], reverts: [] };
+  for (let offset = 0; ; offset += pageDeals) {
+    const page = await listJudgedHistory(db, from, to, { offset, limit: pageDeals });
+    out = { changes: out.changes.concat(page.changes), reverts: out.reverts.concat(page.reverts) };
+    if (page.deals < pageDeals) return out;
+  }
 }

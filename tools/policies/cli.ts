@@ -1,6 +1,7 @@
-// The policy admin's CLI: check, test, explain, pull-portal. Node-only (outside the Worker bundle); exit 0 ok,
+// The policy admin's CLI: check, test, explain, pull-portal, native, backtest. Node-only (outside the Worker bundle); exit 0 ok,
 // 1 policy/test failures, 2 usage errors. `npm run policies -- <command> …`
 import { pathToFileURL } from "node:url";
+import { BACKTEST_USAGE, runBacktestCommand } from "../backtest/command";
 import { checkPolicies } from "./check";
 import { explainPolicy } from "./explain";
 import { processIO, type CliIO } from "./io";
@@ -14,6 +15,7 @@ const USAGE = `usage: npm run policies -- <command>
   explain <policy-file> --change <json|@file> [--now <iso>] [--portal-dir <dir>]
   pull-portal --portal <url> --token <t> [dir]  refresh <dir>/portal.yaml from a live portal or the simulator
   native plan|apply|drift [dir] [--portal <url> --token <t>]  HubSpot's own pipeline rules from the policies
+\${BACKTEST_USAGE}
   help, --help                               this text
 npm start re-checks and hot-reloads policies/ on every edit; npm run generate bundles them for the Worker.`;
 
@@ -47,6 +49,8 @@ export async function runCli(args: readonly string[], io: CliIO = processIO): Pr
     return 0;
   }
   const [command, ...rest] = args;
+  // Its own flags (dates, sources): parsed by the command itself.
+  if (command === "backtest") return runBacktestCommand(rest, { io });
   const parsed = parseArgs(rest);
   if (typeof parsed === "string") {
     io.err(`error: ${parsed}\n${USAGE}`);
