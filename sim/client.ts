@@ -164,6 +164,11 @@ export class SimPortal {
     return this.req("POST", `/deals/${dealId}/associations`, { toType, ...opts });
   }
 
+  /** Plays `weeks` of the demo's past (moves, mistakes, fixes at simulated times); their webhooks wait in the outbox or are pushed. */
+  backfill(spec: { weeks: number; seed?: number; now?: number }): Promise<{ steps: number; fixes: number; changes: number; from: number; to: number }> {
+    return this.req("POST", "/scenario/backfill", spec);
+  }
+
   /** An approver approves or rejects a deal's approval (HubSpot's approval stage must be configured). */
   decideApproval(dealId: string, decision: "APPROVED" | "REJECTED", userId: number): Promise<{ objectId: string; status: string }> {
     return this.req("POST", `/deals/${dealId}/approval`, { decision, userId });

@@ -5,6 +5,7 @@ import type { PortalRegistry } from "../portal/registry";
 import { actionRoutes } from "./actions";
 import { logRoutes } from "./logs";
 import { portalRoutes } from "./portals";
+import { scenarioRoutes } from "./scenario";
 import { controlError, type ControlEnv } from "./respond";
 
 export function controlRoutes(registry: PortalRegistry): Hono<ControlEnv> {
@@ -22,6 +23,7 @@ export function controlRoutes(registry: PortalRegistry): Hono<ControlEnv> {
   app.route("/", portalRoutes(registry));
   app.route("/", actionRoutes());
   app.route("/", logRoutes());
+  app.route("/", scenarioRoutes());
   app.notFound((c) => controlError(c, 404, "NOT_FOUND", `no control route ${c.req.method} ${c.req.path}`));
   return app;
 }

@@ -6,7 +6,7 @@ import { SimClient, type CreatePortalOptions, type SeedSummary, type SimPortal }
 import type { Env, QueueMessageBody } from "../../../src/env";
 import { consumeEvents } from "../../../src/jobs/queue/consume-events";
 import { enforceDealEvents, type EnforceOutcome } from "../../../src/enforcement";
-import type { PortalProperty } from "../../../src/policy";
+import type { PolicyFile, PortalProperty } from "../../../src/policy";
 
 /** Deal property types the tests compile their policies against when the portal's properties can't be read. */
 export const SIM_PROPERTIES: PortalProperty[] = [
@@ -57,7 +57,8 @@ interface Pending {
 let seq = 0;
 
 export async function createHarness(options: {
-  policies: string;
+  /** One policy file's text, or the files of a set (the shipped set). */
+  policies: string | PolicyFile[];
   portal?: CreatePortalOptions;
   env?: Partial<Env> & { POLICY_MODE_OVERRIDE?: string };
   withManagers?: boolean;
@@ -78,7 +79,7 @@ export async function createHarness(options: {
   const outcomes: EnforceOutcome[] = [];
   // The consumer's re-sent messages (rate-limit waits) come back here instead of the real queue.
   let deferredSink: Pending[] = [];
-  const policyFiles = [{ path: "policies/test.yaml", text: options.policies }];
+  const policyFiles = typeof options.policies === "string" ? [{ path: "policies/test.yaml", text: options.policies }] : options.policies;
   const deps = {
     now: Date.now,
     enforce: async (events: Parameters<typeof enforceDealEvents>[0], d: Parameters<typeof enforceDealEvents>[1]) => {
