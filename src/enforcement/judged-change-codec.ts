@@ -1,43 +1,32 @@
 // The stored form of a judged change (judged_changes.change, migration 0017): compact JSON — `old` only where it
 // differs from `new` — and its validating decoder, so a back-test replays exactly what the engine judged. Pure.
-import { z } from "zod";
-import type { DealChange } from "../policy";
+import type { ApprovalStatus, DealChange } from "../policy";
 import type { BuiltChange } from "./build-change";
 
-const Values = z.record(z.string(), z.string().nullable());
-const Counts = z.object({ contacts: z.number(), companies: z.number(), line_items: z.number() });
-const Approval = z.enum(["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE"]).nullable();
+type Values = Record<string, string | null>;
 
-export const JudgedChangeSchema = z.object({
-  v: z.literal(1),
-  dealId: z.string(),
-  kind: z.enum(["created", "updated", "scan"]),
-  pipelineId: z.string().nullable(),
-  fromPipelineId: z.string().nullable(),
-  fromStage: z.string().nullable(),
-  toStage: z.string().nullable(),
-  changed: z.array(z.string()),
-  new: Values,
+/** The stored shape (version 1). */
+export interface JudgedChange {
+  v: 1;
+  dealId: string;
+  kind: DealChange["kind"];
+  pipelineId: string | null;
+  fromPipelineId: string | null;
+  fromStage: string | null;
+  toStage: string | null;
+  changed: string[];
+  new: Values;
   /** Only the values that differ from `new`. */
-  oldDiff: Values,
-  ownerId: z.string().nullable(),
-  ownerTeamIds: z.array(z.string()),
-  actor: z.object({
-    userId: z.string().nullable(),
-    ownerId: z.string().nullable(),
-    teamIds: z.array(z.string()),
-    isDealOwner: z.boolean(),
-    isManager: z.boolean(),
-    changeSource: z.string(),
-    sourceId: z.string().nullable(),
-  }),
-  associations: Counts,
-  approval: Approval.optional(),
-  occurredAt: z.number(),
-  stageMoved: z.boolean(),
-  fromEnteredAt: z.number().nullable(),
-});
-export type JudgedChange = z.infer<typeof JudgedChangeSchema>;
+  oldDiff: Values;
+  ownerId: string | null;
+  ownerTeamIds: string[];
+  actor: DealChange["actor"];
+  associations: DealChange["associations"];
+  approval?: ApprovalStatus | null;
+  occurredAt: number;
+  stageMoved: boolean;
+  fromEnteredAt: number | null;
+}
 
 /** The JSON stored for one judged change. */
 export function encodeJudgedChange(b: BuiltChange): string {
@@ -60,13 +49,39 @@ export function decodeJudgedChange(json: string): { ok: true; value: BuiltChange
   } catch (e) {
     return { ok: false, error: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const parsed = JudgedChangeSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
-  const s = parsed.data;
+  // Checked by hand, not by a schema library: a back-test decodes 100,000 of these in well under a second.
+  const problem = problemOf(raw);
+  if (problem !== null) return { ok: false, error: problem };
+  const s = raw as JudgedChange;
   const change: DealChange = {
     dealId: s.dealId, kind: s.kind, pipelineId: s.pipelineId, fromPipelineId: s.fromPipelineId, fromStage: s.fromStage, toStage: s.toStage,
     changedProperties: s.changed, old: { ...s.new, ...s.oldDiff }, new: s.new, ownerId: s.ownerId, ownerTeamIds: s.ownerTeamIds,
     actor: s.actor, associations: s.associations, approval: s.approval ?? null, occurredAt: s.occurredAt,
   };
   return { ok: true, value: { change, stageMoved: s.stageMoved, fromEnteredAt: s.fromEnteredAt, inboxHashes: [] } };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isText = (v: unknown): boolean => typeof v === "string" || v === null;
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+const isValues = (v: unknown): boolean => isObject(v) && Object.values(v).every(isText);
+const KINDS: readonly unknown[] = ["created", "updated", "scan"];
+const APPROVALS: readonly unknown[] = ["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE", null, undefined];
+
+/** What is wrong with a stored change (the first field found), or null. */
+function problemOf(r: unknown): string | null {
+  if (!isObject(r)) return "not an object";
+  if (r.v !== 1) return `v: unknown version ${String(r.v)}`;
+  if (typeof r.dealId !== "string") return "dealId: not a string";
+  if (!KINDS.includes(r.kind)) return `kind: ${String(r.kind)}`;
+  for (const f of ["pipelineId", "fromPipelineId", "fromStage", "toStage", "ownerId"] as const) if (!isText(r[f])) return `${f}: not a string or null`;
+  if (!isStrings(r.changed) || !isStrings(r.ownerTeamIds)) return "changed/ownerTeamIds: not a list of strings";
+  if (!isValues(r.new) || !isValues(r.oldDiff)) return "new/oldDiff: not a map of strings";
+  const a = r.actor;
+  if (!isObject(a) || !isText(a.userId) || !isText(a.ownerId) || !isStrings(a.teamIds) || typeof a.isDealOwner !== "boolean" || typeof a.isManager !== "boolean" || typeof a.changeSource !== "string" || !isText(a.sourceId)) return "actor: malformed";
+  const c = r.associations;
+  if (!isObject(c) || typeof c.contacts !== "number" || typeof c.companies !== "number" || typeof c.line_items !== "number") return "associations: malformed";
+  if (!APPROVALS.includes(r.approval)) return `approval: ${String(r.approval)}`;
+  if (typeof r.occurredAt !== "number" || typeof r.stageMoved !== "boolean" || !(typeof r.fromEnteredAt === "number" || r.fromEnteredAt === null)) return "occurredAt/stageMoved/fromEnteredAt: malformed";
+  return null;
 }
