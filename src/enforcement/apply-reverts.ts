@@ -8,7 +8,7 @@ import { chunk } from "../chunk";
 import type { Result } from "../result";
 import { recordEngineWriteStatements } from "../store/engine-writes";
 import { planRevertStatement } from "../store/reverts";
-import type { ActionOutcome, Applied, RevertIntent } from "./outcomes";
+import type { ActionOutcome, Applied, RevertIntent, RevertResult } from "./outcomes";
 
 /** A read younger than this counts as "re-read just before the write" (no second read needed). */
 export const FRESH_READ_MS = 2_000;
@@ -26,15 +26,18 @@ export interface RevertContext {
 
 export interface RevertWrites extends Pick<Applied, "reverted" | "revertMarks"> {
   outcomes: ActionOutcome[];
+  /** How each intent ended (its follow-up tasks say it). */
+  results: Array<{ intent: RevertIntent; result: RevertResult }>;
   refused: Array<{ intent: RevertIntent; error: string }>;
   failure: HubSpotError | null;
 }
 
 /** Runs the planned reverts. A transient HubSpot failure stops them and comes back in `failure`. Throws only for D1. */
 export async function applyReverts(ctx: RevertContext, intents: RevertIntent[]): Promise<RevertWrites> {
-  const out: RevertWrites = { outcomes: [], reverted: [], revertMarks: [], refused: [], failure: null };
+  const out: RevertWrites = { outcomes: [], results: [], reverted: [], revertMarks: [], refused: [], failure: null };
   if (intents.length === 0) return out;
   const settle = (i: RevertIntent, status: ActionOutcome["status"], reason?: string, error?: string) => {
+    out.results.push({ intent: i, result: status === "done" ? { kind: "done" } : status === "failed" ? { kind: "refused", error: error ?? "refused" } : { kind: "skipped" } });
     for (const ref of [i.ref, ...i.siblings]) out.outcomes.push({ ref, status, fallback: false, ...(reason === undefined ? {} : { reason }), ...(error === undefined ? {} : { error }) });
   };
   const done = (i: RevertIntent) => {

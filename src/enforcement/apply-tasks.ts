@@ -1,20 +1,26 @@
-// Task actions: at most one open task per (deal, policy, rule, purpose). Rows are planned in D1 before the batch
-// create and marked after, so a retried message finds them and never creates a task twice — and a create whose
-// answer was lost (timeout, 5xx after HubSpot applied it) is looked up by its ref marker before creating again.
+// Task actions: at most one open task per (deal, policy, rule, purpose) while its violation is open and its task is
+// open in HubSpot. Rows are planned in D1 before the batch create and marked after, so a retried message finds them
+// and never creates a task twice — and a create whose answer was lost (timeout, 5xx after HubSpot applied it) is
+// looked up by its reference before creating again. A task whose violation was closed (revert, fix) or that a person
+// completed or deleted in HubSpot blocks nothing: the next violation of the rule gets a task of its own.
 import type { HubSpotClient } from "../hubspot/client";
 import { describeError, type HubSpotError } from "../hubspot/errors";
-import { createTasks, findTasksByRef, type NewTask } from "../hubspot/tasks";
+import { createTasks, findTasksByRef, readTaskStates, type NewTask } from "../hubspot/tasks";
 import {
   listActiveTasks,
   isOutcomeUnknown,
+  markTaskClosedByPersonStatement,
+  releaseTaskStatement,
   markTaskAttemptStatement,
   markTaskFailedStatement,
   markTaskNotSentStatement,
   markTaskOpenStatement,
   planTaskStatement,
   taskKey,
+  type ActiveTaskRow,
 } from "../store/deal-tasks";
 import { deterministicId } from "../store/ids";
+import type { Result } from "../result";
 import type { ActionOutcome, TaskIntent } from "./outcomes";
 
 export interface TaskWrites {
@@ -31,7 +37,9 @@ export async function applyTasks(ctx: TaskContext, intents: TaskIntent[]): Promi
   const outcomes: ActionOutcome[] = [];
   const settle = (i: TaskIntent, s: Settled) => outcomes.push({ ref: i.ref, fallback: i.fallback, ...s });
   if (intents.length === 0) return { outcomes, created: 0, failure: null };
-  const mine = await claimTaskRows(ctx, intents, settle);
+  const claimed = await claimTaskRows(ctx, intents, settle);
+  if (!claimed.ok) return { outcomes, created: 0, failure: claimed.error };
+  const mine = claimed.value;
   if (mine.length === 0) return { outcomes, created: 0, failure: null };
   const db = ctx.db;
   const marks: D1PreparedStatement[] = [];
@@ -107,14 +115,18 @@ interface Claimed {
 }
 
 /**
- * Plans a deal_tasks row per (deal, policy, rule, purpose) not yet open, settling the intents an open or in-flight task
- * already covers; returns the rows this run owns (another isolate may have planned the same key in between).
+ * Plans a deal_tasks row per (deal, policy, rule, purpose) without a blocking one, settling the intents an open or
+ * in-flight task already covers; returns the rows this run owns (another isolate may have planned the same key in
+ * between). Another violation's open task blocks only while that violation is open and the task is open in HubSpot
+ * (read only for such conflicts: the usual run makes no read).
  */
-async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i: TaskIntent, s: Settled) => void): Promise<Array<[string, Claimed]>> {
+async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i: TaskIntent, s: Settled) => void): Promise<Result<Array<[string, Claimed]>, HubSpotError>> {
   const db = ctx.db;
   const active = await listActiveTasks(db, intents.map((i) => i.dealId));
+  const unblock = await unblockClosed(ctx, intents, active);
+  if (!unblock.ok) return unblock;
   const toCreate = new Map<string, Claimed>();
-  const plans: D1PreparedStatement[] = [];
+  const plans: D1PreparedStatement[] = [...unblock.value.statements];
   for (const intent of intents) {
     const key = taskKey(intent.dealId, intent.policyId, intent.ruleId, intent.purpose);
     const leader = toCreate.get(key);
@@ -122,7 +134,7 @@ async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i
       leader.followers.push(intent);
       continue;
     }
-    const row = active.get(key);
+    const row = unblock.value.freed.has(key) ? undefined : active.get(key);
     if (row !== undefined && row.violation_id !== intent.ref.violationId) {
       if (row.status === "open" && row.task_id !== null) settle(intent, { status: "skipped", taskId: row.task_id, reason: "an open task for this rule already exists" });
       else settle(intent, { status: "skipped", reason: "a task for this rule is already being created" });
@@ -139,11 +151,11 @@ async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i
     toCreate.set(key, { rowId, intent, followers: [], unknown: false });
   }
   if (plans.length > 0) await db.batch(plans);
-  if (toCreate.size === 0) return [];
+  if (toCreate.size === 0) return { ok: true, value: [] };
 
   // Another isolate may have planned the same key between our read and our insert: only create rows that are ours.
   const after = await listActiveTasks(db, [...toCreate.values()].map((t) => t.intent.dealId));
-  return [...toCreate.entries()].filter(([key, t]) => {
+  const mine = [...toCreate.entries()].filter(([key, t]) => {
     const row = after.get(key);
     t.unknown = row !== undefined && isOutcomeUnknown(row);
     if (row?.id === t.rowId) return true;
@@ -151,4 +163,36 @@ async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i
     for (const i of [t.intent, ...t.followers]) settle(i, { status: "skipped", ...(taskId === undefined ? {} : { taskId }), reason: "an open task for this rule already exists" });
     return false;
   });
+  return { ok: true, value: mine };
+}
+
+/**
+ * The open rows of other violations that stop blocking: their violation is resolved (released — a revert's task stays
+ * open to explain it), or a person completed or deleted their task in HubSpot (closed; that task is never reused).
+ */
+async function unblockClosed(ctx: TaskContext, intents: TaskIntent[], active: Map<string, ActiveTaskRow>): Promise<Result<{ freed: Set<string>; statements: D1PreparedStatement[] }, HubSpotError>> {
+  const freed = new Set<string>();
+  const statements: D1PreparedStatement[] = [];
+  const toCheck = new Map<string, ActiveTaskRow>();
+  for (const intent of intents) {
+    const key = taskKey(intent.dealId, intent.policyId, intent.ruleId, intent.purpose);
+    const row = active.get(key);
+    if (row === undefined || row.violation_id === intent.ref.violationId || row.status !== "open" || row.task_id === null || freed.has(key)) continue;
+    if (row.violation_status === "resolved") {
+      freed.add(key);
+      statements.push(releaseTaskStatement(ctx.db, row.id, ctx.now));
+    } else {
+      toCheck.set(key, row);
+    }
+  }
+  if (toCheck.size === 0) return { ok: true, value: { freed, statements } };
+  const states = await readTaskStates(ctx.client, [...toCheck.values()].flatMap((r) => (r.task_id === null ? [] : [r.task_id])));
+  if (!states.ok) return states;
+  for (const [key, row] of toCheck) {
+    const state = row.task_id === null ? undefined : states.value.get(row.task_id);
+    if (state === "open") continue;
+    freed.add(key);
+    statements.push(markTaskClosedByPersonStatement(ctx.db, row.id, state === undefined ? "deleted" : "completed", ctx.now));
+  }
+  return { ok: true, value: { freed, statements } };
 }

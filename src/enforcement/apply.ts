@@ -24,7 +24,11 @@ export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied
   };
   if (reverts.failure !== null) return { ...applied, outcomes: [...applied.outcomes, ...unsettled(plan.tasks, applied)] };
 
-  const fallbacks: TaskIntent[] = [...plan.lateTasks, ...reverts.refused.flatMap((r) => r.intent.fallbacks.map((make) => make(r.error)))];
+  const fallbacks: TaskIntent[] = [
+    ...plan.lateTasks,
+    ...reverts.refused.flatMap((r) => r.intent.fallbacks.map((make) => make(r.error))),
+    ...reverts.results.flatMap((r) => r.intent.followUps.map((make) => make(r.result))),
+  ];
   const late = await applyTasks(ctx, fallbacks);
   applied.outcomes.push(...late.outcomes);
   applied.outcomes.push(...unsettled([...plan.tasks, ...fallbacks], applied));

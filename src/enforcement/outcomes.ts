@@ -49,7 +49,15 @@ export interface RevertIntent {
   plannedBefore: boolean;
   /** The rep's tasks (this violation's and its siblings') should HubSpot refuse the revert, given its answer. */
   fallbacks: Array<(refusal: string) => TaskIntent>;
+  /** The rules' own rep tasks of these violations, sent once the revert's outcome is known (they tell the rep). */
+  followUps: Array<(outcome: RevertResult) => TaskIntent>;
 }
+
+/** How a revert intent ended in apply (what its follow-up tasks say). */
+export type RevertResult = { kind: "done" } | { kind: "refused"; error: string } | { kind: "skipped" };
+
+/** What became of the revert a rep's task goes with: it tells the rep. */
+export type RevertNote = { kind: "done"; to: string } | { kind: "refused"; to: string; error: string } | { kind: "skipped" };
 
 /** A task of the engine's to complete because its rule is fixed, unless a violation in `unlessOpen` stays open. */
 export interface TaskCompletion {

@@ -2,13 +2,13 @@
 // in for a refused revert, and the completion of tasks whose rule the deal now complies with. Pure.
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
-import { fallbackAction, type RevertIntent, type TaskCompletion, type TaskIntent } from "./outcomes";
+import { fallbackAction, type RevertIntent, type RevertNote, type TaskCompletion, type TaskIntent } from "./outcomes";
 import { latestStageChanges } from "./late-change";
 import { ceilingNoticeAction, ceilingNoticeIntent } from "./revert-ceiling";
 import { planReverts } from "./plan-reverts";
 import type { PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot } from "./snapshot";
-import { fallbackTaskIntent, hasRepTask, taskIntents, type TaskContext } from "./task-intents";
+import { fallbackTaskIntent, hasRepTask, revertWords, taskIntents, type TaskContext } from "./task-intents";
 
 export interface ActionPlan {
   resolutions: Resolution[];
@@ -22,16 +22,20 @@ export interface ActionPlan {
 const REVERT_REFUSED = "revert refused";
 
 export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], o: PlanOptions): ActionPlan {
-  const ctx: TaskContext = { now: o.now, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory };
-  const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
   const stageLabel = (id: string) => live.metadata.stages.get(id)?.stage.label ?? id;
+  const ctx: TaskContext = { now: o.now, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory, stageLabel, propertyLabel: (name) => live.metadata.schema.properties.find((p) => p.name === name)?.label };
+  const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
   const latestStage = latestStageChanges(live.deals);
   const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts, latestStage, stageLabel, ...(o.maxRevertsPerDay === undefined ? {} : { maxRevertsPerDay: o.maxRevertsPerDay }), ...(live.dailyReverts === undefined ? {} : { dailyReverts: live.dailyReverts }) });
 
   // The rules' own tasks (and fallback tasks planned in an earlier attempt) don't depend on this run's reverts:
   // they are created while the reverts run, so a rep's task doesn't wait for the revert round trip.
   const tasks: TaskIntent[] = [];
-  for (const v of active) tasks.push(...taskIntents(ctx, v.d, v.actions));
+  for (const v of active) {
+    const row = live.reverts.get(v.d.id);
+    const note: RevertNote = row?.status === "done" ? { kind: "done", to: stageLabel(row.to_stage) } : { kind: "skipped" };
+    tasks.push(...taskIntents(ctx, v.d, v.actions, note));
+  }
   for (const v of active) {
     const pending = v.actions.findIndex((a) => a.reason === REVERT_REFUSED && a.outcome === "pending");
     if (pending === -1 || tasks.some((t) => t.ref.violationId === v.d.id && t.purpose === "rep")) continue;
@@ -64,6 +68,7 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
     }
   }
   for (const intent of reverts.intents) intent.alsoResolves = chainedOpen(live, intent, byId);
+  holdRepTasksForReverts(ctx, tasks, reverts.intents, byId);
   for (const c of reverts.ceiling) {
     const v = byId.get(c.violationId);
     if (v === undefined || o.maxRevertsPerDay === undefined) continue;
@@ -80,6 +85,27 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
   return { resolutions: reverts.resolutions, reverts: reverts.intents, capped: reverts.capped, tasks, lateTasks, completions };
 }
 
+/**
+ * The rules' own rep tasks of violations reverted in this run wait for the revert's answer (a follow-up of its
+ * intent): the task then says the engine moved the deal back, or that HubSpot refused and the rep should — never
+ * "moved back" for a revert that didn't land.
+ */
+function holdRepTasksForReverts(ctx: TaskContext, tasks: TaskIntent[], intents: RevertIntent[], byId: Map<string, ViolationPlan>): void {
+  for (const intent of intents) {
+    const to = ctx.stageLabel(intent.target.stageId);
+    for (const ref of [intent.ref, ...intent.siblings]) {
+      const v = byId.get(ref.violationId);
+      if (v === undefined) continue;
+      for (let k = tasks.length - 1; k >= 0; k--) {
+        const t = tasks[k];
+        if (t === undefined || t.ref.violationId !== ref.violationId || t.purpose !== "rep" || t.fallback) continue;
+        tasks.splice(k, 1);
+        intent.followUps.push((result) => ({ ...t, body: revertWords(ctx, v.d, result.kind === "skipped" ? result : { ...result, to }) + t.body }));
+      }
+    }
+  }
+}
+
 /** Stored open violations of the same deal and rule whose move left the stage this revert goes back to. */
 function chainedOpen(live: LiveSnapshot, intent: RevertIntent, byId: Map<string, ViolationPlan>): string[] {
   const chosen = byId.get(intent.ref.violationId);
@@ -93,7 +119,8 @@ function chainedOpen(live: LiveSnapshot, intent: RevertIntent, byId: Map<string,
 
 /**
  * Remediation: on deals where this run resolved a violation, the engine's open tasks whose violation is resolved (not
- * by the engine's revert — that task explains the revert) and whose rule has no violation left open on the deal.
+ * by the engine's revert — that task explains the revert) and whose rule has no violation left open on the deal; and
+ * a revert's task once the deal enters the stage it was moved back from in a way the rule allows.
  * A violation left open only until its pending revert is done holds the completion back unless the revert lands.
  */
 function planCompletions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], reverts: RevertIntent[], revertResolutions: Resolution[]): TaskCompletion[] {
@@ -106,15 +133,40 @@ function planCompletions(live: LiveSnapshot, evaluations: DealEvaluation[], viol
     ...violations.filter((v) => v.insert !== null).map((v) => ({ id: v.d.id, dealId: v.d.built.change.dealId, policyId: v.d.violation.policyId, ruleId: v.d.violation.ruleId })),
   ].filter((v, i, all) => !resolvedHere.has(v.id) && all.findIndex((w) => w.id === v.id) === i);
   const out: TaskCompletion[] = [];
+  const entered = compliantEntries(evaluations);
   for (const t of live.openTasks) {
-    if (!dealsWithResolutions.has(t.deal_id) || t.task_id === null) continue;
+    if (t.task_id === null) continue;
+    const blocking = openAfter.filter((v) => v.dealId === t.deal_id && v.policyId === t.policy_id && v.ruleId === t.rule_id);
+    // A revert's task explains the revert until the deal enters that stage in a way the rule allows.
+    if (t.violation_status === "resolved" && t.violation_resolved_by === "engine:revert") {
+      const stage = t.violation_to_stage ?? null;
+      const entry = stage === null ? undefined : entered.get(t.deal_id)?.find((x) => x.stage === stage && x.at > (t.violation_resolved_at ?? 0) && !x.violated.has(`${t.policy_id}|${t.rule_id}`));
+      if (entry !== undefined && blocking.every((v) => pendingRevert.has(v.id))) out.push({ rowId: t.id, taskId: t.task_id, unlessOpen: blocking.map((v) => v.id) });
+      continue;
+    }
+    if (!dealsWithResolutions.has(t.deal_id)) continue;
     const resolvedBefore = t.violation_status === "resolved";
     if (!resolvedBefore && !fixedBy.has(t.violation_id)) continue;
     const resolvedBy = resolvedBefore ? t.violation_resolved_by : fixedBy.get(t.violation_id);
     if (resolvedBy === "engine:revert") continue;
-    const blocking = openAfter.filter((v) => v.dealId === t.deal_id && v.policyId === t.policy_id && v.ruleId === t.rule_id);
     if (blocking.some((v) => !pendingRevert.has(v.id))) continue;
     out.push({ rowId: t.id, taskId: t.task_id, unlessOpen: blocking.map((v) => v.id) });
+  }
+  return out;
+}
+
+/** Per deal, the stage entries this run judged, each with the rules (policy|rule) that entry broke. */
+function compliantEntries(evaluations: DealEvaluation[]): Map<string, Array<{ stage: string; at: number; violated: Set<string> }>> {
+  const out = new Map<string, Array<{ stage: string; at: number; violated: Set<string> }>>();
+  for (const e of evaluations) {
+    out.set(
+      e.dealId,
+      e.transitions.map((t) => ({
+        stage: t.toStage,
+        at: t.occurredAt,
+        violated: new Set(e.detected.filter((d) => d.built.change.occurredAt === t.occurredAt && d.built.change.toStage === t.toStage).map((d) => `${d.violation.policyId}|${d.violation.ruleId}`)),
+      })),
+    );
   }
   return out;
 }

@@ -105,6 +105,7 @@ export function planReverts(active: ViolationPlan[], input: RevertInput): Revert
       plannedBefore: row?.status === "planned",
       alsoResolves: [],
       fallbacks: [],
+      followUps: [],
     });
   }
   return out;

@@ -1,15 +1,21 @@
 // The tasks a violation asks for, as intents: the rule's task (owner, manager or a named owner), the manager's
-// review task (notify-manager), and the rep's task standing in for a refused revert. Pure.
+// review task (notify-manager), and the rep's task standing in for a refused revert. A rep's task on a reverted
+// violation says, in plain words, that the engine moved the deal back (from where to where) and what to do before
+// moving it again. Bodies carry no rule ids, property names or markers (the reference is a task property). Pure.
 import { addBusinessDays, describeMissing, type PlannedAction } from "../policy";
 import type { RecordedAction } from "../store/violations";
 import type { DetectedViolation } from "./evaluate-deal";
-import type { TaskIntent } from "./outcomes";
+import type { RevertNote, TaskIntent } from "./outcomes";
 import type { OwnerDirectory } from "./build-change";
 
 export interface TaskContext {
   now: number;
   portalUiUrl: string;
   directory: OwnerDirectory;
+  /** A stage's label ("Contract Sent"), its id when unknown. */
+  stageLabel: (stageId: string) => string;
+  /** A property's label in the portal ("Close Date"), when known. */
+  propertyLabel: (name: string) => string | undefined;
 }
 
 /** The deal's page in HubSpot, for the task body. */
@@ -19,8 +25,20 @@ function dealLink(portalUiUrl: string, portalId: number, dealId: string): string
 
 function taskBody(ctx: TaskContext, d: DetectedViolation, body: string, extra = ""): string {
   const v = d.violation;
-  const missing = v.missing.length === 0 ? "" : `\nWhat is missing: ${describeMissing(v.missing)}`;
-  return [body, extra, missing, `\nRule: ${v.policyId} / ${v.ruleId} (${v.severity})`, `\nDeal: ${dealLink(ctx.portalUiUrl, d.portalId, d.built.change.dealId)}`].join("");
+  const missing = v.missing.length === 0 ? "" : `\nWhat is missing: ${describeMissing(v.missing, ctx.propertyLabel)}`;
+  return [body, extra, missing, `\nDeal: ${dealLink(ctx.portalUiUrl, d.portalId, d.built.change.dealId)}`].join("");
+}
+
+/** The lines a reverted violation's rep task opens with: where the engine moved the deal, and what to do first. */
+export function revertWords(ctx: TaskContext, d: DetectedViolation, note: RevertNote): string {
+  if (note.kind === "skipped") return "";
+  const from = ctx.stageLabel(d.built.change.toStage ?? "");
+  const missing = d.violation.missing;
+  const todo = missing.length === 0 ? "do what this task asks" : `fill in ${describeMissing(missing, ctx.propertyLabel)}`;
+  if (note.kind === "done") {
+    return `The engine moved this deal back from ${from} to ${note.to}: the move broke a pipeline rule. Before you move it to ${from} again, ${todo}. When it enters ${from} in a way the rule allows, this task is completed for you.\n`;
+  }
+  return `The engine tried to move this deal back from ${from} to ${note.to}, but HubSpot refused (${note.error}). Please move it back to ${note.to} yourself, and ${todo} before moving it to ${from} again.\n`;
 }
 
 function assigneeFor(ctx: TaskContext, d: DetectedViolation, planned: PlannedAction): string | null {
@@ -41,7 +59,7 @@ function base(d: DetectedViolation) {
  * The task intents of one violation's pending task / notify-manager actions. A notify-manager with no manager known
  * is decided here: `actions` (the plan's own copy) records it as skipped.
  */
-export function taskIntents(ctx: TaskContext, d: DetectedViolation, actions: RecordedAction[]): TaskIntent[] {
+export function taskIntents(ctx: TaskContext, d: DetectedViolation, actions: RecordedAction[], revert: RevertNote = { kind: "skipped" }): TaskIntent[] {
   const out: TaskIntent[] = [];
   const v = d.violation;
   actions.forEach((action, index) => {
@@ -49,12 +67,13 @@ export function taskIntents(ctx: TaskContext, d: DetectedViolation, actions: Rec
     if (action.outcome !== "pending" || planned === undefined) return;
     const ref = { violationId: d.id, index };
     if (planned.type === "task" && planned.task !== undefined) {
+      const rep = planned.task.assignee.kind !== "manager";
       out.push({
         ...base(d), ref,
         purpose: planned.task.assignee.kind === "manager" ? "manager" : "rep",
         ownerId: assigneeFor(ctx, d, planned),
         subject: planned.task.subject,
-        body: taskBody(ctx, d, planned.task.body),
+        body: (rep ? revertWords(ctx, d, revert) : "") + taskBody(ctx, d, planned.task.body),
         dueAt: addBusinessDays(ctx.now, planned.task.dueInBusinessDays),
         priority: planned.task.priority,
       });

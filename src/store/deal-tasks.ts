@@ -1,5 +1,6 @@
-// deal_tasks: the tasks the engine opened, at most one open (or planned) per (deal, policy, rule, purpose).
-// Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
+// deal_tasks: the tasks the engine opened, at most one open (or planned) row that still blocks per (deal, policy, rule,
+// purpose). Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
+// A row is released (blocking = 0, migration 0015) when its violation is closed but its task stays open (a revert's).
 import { chunk } from "../chunk";
 
 export type TaskPurpose = "rep" | "manager";
@@ -20,6 +21,11 @@ export interface DealTaskRow {
   error: string | null;
 }
 
+/** A blocking row with the state of the violation it was opened for (null: the violation row isn't stored yet). */
+export interface ActiveTaskRow extends DealTaskRow {
+  violation_status: "open" | "resolved" | null;
+}
+
 /** A planned row's error while its create is (or was) in flight without a recorded answer. */
 export const OUTCOME_UNKNOWN = "create sent; outcome unknown";
 
@@ -32,17 +38,19 @@ export function taskKey(dealId: string, policyId: string, ruleId: string, purpos
   return `${dealId}|${policyId}|${ruleId}|${purpose}`;
 }
 
-/** Open or planned task rows for these deals, keyed by taskKey. */
-export async function listActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, DealTaskRow>> {
-  const out = new Map<string, DealTaskRow>();
+/** Open or planned task rows that still block, for these deals, keyed by taskKey, with their violation's status. */
+export async function listActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, ActiveTaskRow>> {
+  const out = new Map<string, ActiveTaskRow>();
   for (const part of chunk([...new Set(dealIds)], 90)) {
     const rows = await db
       .prepare(
-        `SELECT id, deal_id, policy_id, rule_id, purpose, violation_id, owner_id, task_id, status, attempts, error FROM deal_tasks
-         WHERE status IN ('planned','open') AND deal_id IN (${part.map(() => "?").join(",")})`,
+        `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts,
+                dt.error, v.status AS violation_status
+         FROM deal_tasks dt LEFT JOIN violations v ON v.id = dt.violation_id
+         WHERE dt.status IN ('planned','open') AND dt.blocking = 1 AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
       )
       .bind(...part)
-      .all<DealTaskRow>();
+      .all<ActiveTaskRow>();
     for (const r of rows.results) out.set(taskKey(r.deal_id, r.policy_id, r.rule_id, r.purpose), r);
   }
   return out;
@@ -80,6 +88,18 @@ export function markTaskFailedStatement(db: D1Database, id: string, error: strin
   return db.prepare("UPDATE deal_tasks SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").bind(error, now, id);
 }
 
+/** The row's violation is closed: it stops blocking the next violation of its rule; its task stays open in HubSpot. */
+export function releaseTaskStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET blocking = 0, updated_at = ? WHERE id = ? AND status = 'open'").bind(now, id);
+}
+
+/** Someone completed or deleted the task in HubSpot: the row is done and blocks nothing (its task id is never reused). */
+export function markTaskClosedByPersonStatement(db: D1Database, id: string, how: "completed" | "deleted", now: number): D1PreparedStatement {
+  return db
+    .prepare("UPDATE deal_tasks SET status = 'completed', blocking = 0, error = ?, completed_at = ?, updated_at = ? WHERE id = ? AND status = 'open'")
+    .bind(`${how} in HubSpot by a person`, now, now, id);
+}
+
 export function markTaskCompletedStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
   return db.prepare("UPDATE deal_tasks SET status = 'completed', completed_at = ?, updated_at = ? WHERE id = ?").bind(now, now, id);
 }
@@ -88,6 +108,10 @@ export function markTaskCompletedStatement(db: D1Database, id: string, now: numb
 export interface OpenTaskRow extends DealTaskRow {
   violation_status: "open" | "resolved" | null;
   violation_resolved_by: string | null;
+  /** The stage the violating change moved the deal into (a revert's task completes when the deal enters it compliantly). */
+  violation_to_stage?: string | null;
+  /** When the violation was resolved (epoch ms). */
+  violation_resolved_at?: number | null;
 }
 
 /** Open tasks (created in HubSpot) on these deals, each with its violation's status and who resolved it. */
@@ -97,7 +121,8 @@ export async function listOpenTasks(db: D1Database, dealIds: string[]): Promise<
     const rows = await db
       .prepare(
         `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts,
-                dt.error, v.status AS violation_status, v.resolved_by AS violation_resolved_by
+                dt.error, v.status AS violation_status, v.resolved_by AS violation_resolved_by, v.to_stage AS violation_to_stage,
+                v.resolved_at AS violation_resolved_at
          FROM deal_tasks dt LEFT JOIN violations v ON v.id = dt.violation_id
          WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
       )
