@@ -70,7 +70,7 @@ describe("enforce mode", () => {
     expect(after.properties.dealstage).toBe("presentationscheduled");
     const tasks = await h.portal.listTasks(deal.id);
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]?.properties.hs_task_body).toContain("amount");
+    expect(tasks[0]?.properties.hs_task_body).toContain("Amount");
     const writes = await h.portal.calls({ method: "PATCH" });
     expect(writes.filter((c) => c.path.includes(`/deals/${deal.id}`))).toEqual([]);
     const violations = await rows<{ rule_id: string; missing: string; status: string }>("SELECT rule_id, missing, status FROM violations WHERE deal_id = ?", deal.id);
