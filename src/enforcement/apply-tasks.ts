@@ -1,16 +1,16 @@
 // Task actions: at most one open task per (deal, policy, rule, purpose) while its violation is open and its task is
 // open in HubSpot. Rows are planned in D1 before the batch create and marked after, so a retried message finds them
 // and never creates a task twice — and a create whose answer was lost (timeout, 5xx after HubSpot applied it) is
-// looked up by its reference before creating again. A task whose violation was closed (revert, fix) or that a person
-// completed or deleted in HubSpot blocks nothing: the next violation of the rule gets a task of its own.
+// looked up by its reference before creating again. A task whose violation was closed (a revert's task, still open to
+// explain it) or that a person completed or deleted in HubSpot blocks nothing: the next violation of the rule gets a
+// task of its own, and a revert's task it supersedes is completed (one open task per rule for the rep).
 import type { HubSpotClient } from "../hubspot/client";
 import { describeError, type HubSpotError } from "../hubspot/errors";
-import { createTasks, findTasksByRef, readTaskStates, type NewTask } from "../hubspot/tasks";
+import { completeTask, createTasks, findTasksByRef, readTaskStates, type NewTask } from "../hubspot/tasks";
 import {
   listActiveTasks,
   isOutcomeUnknown,
-  markTaskClosedByPersonStatement,
-  releaseTaskStatement,
+  markTaskClosedStatement,
   markTaskAttemptStatement,
   markTaskFailedStatement,
   markTaskNotSentStatement,
@@ -167,8 +167,8 @@ async function claimTaskRows(ctx: TaskContext, intents: TaskIntent[], settle: (i
 }
 
 /**
- * The open rows of other violations that stop blocking: their violation is resolved (released — a revert's task stays
- * open to explain it), or a person completed or deleted their task in HubSpot (closed; that task is never reused).
+ * The open rows of other violations that stop blocking: their violation is resolved (a revert's task: completed as
+ * superseded by the new violation's task), or a person completed or deleted their task in HubSpot (read only here).
  */
 async function unblockClosed(ctx: TaskContext, intents: TaskIntent[], active: Map<string, ActiveTaskRow>): Promise<Result<{ freed: Set<string>; statements: D1PreparedStatement[] }, HubSpotError>> {
   const freed = new Set<string>();
@@ -177,13 +177,15 @@ async function unblockClosed(ctx: TaskContext, intents: TaskIntent[], active: Ma
   for (const intent of intents) {
     const key = taskKey(intent.dealId, intent.policyId, intent.ruleId, intent.purpose);
     const row = active.get(key);
-    if (row === undefined || row.violation_id === intent.ref.violationId || row.status !== "open" || row.task_id === null || freed.has(key)) continue;
-    if (row.violation_status === "resolved") {
-      freed.add(key);
-      statements.push(releaseTaskStatement(ctx.db, row.id, ctx.now));
-    } else {
+    if (row === undefined || row.violation_id === intent.ref.violationId || row.status !== "open" || row.task_id === null || freed.has(key) || toCheck.has(key)) continue;
+    if (row.violation_status !== "resolved") {
       toCheck.set(key, row);
+      continue;
     }
+    const done = await completeTask(ctx.client, row.task_id);
+    if (!done.ok && done.error.kind !== "not-found") return done;
+    freed.add(key);
+    statements.push(markTaskClosedStatement(ctx.db, row.id, "superseded by the task of a later violation of the rule", ctx.now));
   }
   if (toCheck.size === 0) return { ok: true, value: { freed, statements } };
   const states = await readTaskStates(ctx.client, [...toCheck.values()].flatMap((r) => (r.task_id === null ? [] : [r.task_id])));
@@ -192,7 +194,7 @@ async function unblockClosed(ctx: TaskContext, intents: TaskIntent[], active: Ma
     const state = row.task_id === null ? undefined : states.value.get(row.task_id);
     if (state === "open") continue;
     freed.add(key);
-    statements.push(markTaskClosedByPersonStatement(ctx.db, row.id, state === undefined ? "deleted" : "completed", ctx.now));
+    statements.push(markTaskClosedStatement(ctx.db, row.id, `${state === undefined ? "deleted" : "completed"} in HubSpot by a person`, ctx.now));
   }
   return { ok: true, value: { freed, statements } };
 }

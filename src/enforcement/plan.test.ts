@@ -64,10 +64,24 @@ describe("the plan for each action kind and mode", () => {
     expect(planFor("[revert, task]").plan.reverts[0]?.fallbacks).toEqual([]);
   });
 
-  it("task bodies say what to fix and link the deal", () => {
+  it("task bodies say what to fix and link the deal, with no rule ids or markers", () => {
     const body = planFor("[task]").plan.tasks[0]?.body ?? "";
-    expect(body).toContain("Rule: test-policy / no-skip (warning)");
     expect(body).toContain("https://app.hubspot.com/contacts/1/record/0-3/42");
+    expect(body).not.toMatch(/test-policy|no-skip|Rule:|governance-ref/);
+  });
+
+  it("the rule's rep task of a reverted violation waits for the revert and says what became of it", () => {
+    const { plan } = planFor("[task, revert]");
+    expect(plan.tasks).toEqual([]);
+    const [make] = plan.reverts[0]?.followUps ?? [];
+    if (make === undefined) throw new Error("no follow-up task");
+    expect(make({ kind: "done" }).body).toContain("The engine moved this deal back from Decision Maker Bought-In to Qualified To Buy");
+    expect(make({ kind: "done" }).body).toContain("Before you move it to Decision Maker Bought-In again");
+    const refused = make({ kind: "refused", error: "VALIDATION_ERROR" }).body;
+    expect(refused).toContain("HubSpot refused (VALIDATION_ERROR). Please move it back to Qualified To Buy yourself");
+    expect(refused).not.toContain("moved this deal back");
+    expect(make({ kind: "skipped" }).body).not.toContain("engine");
+    expect(make({ kind: "done" }).ref).toEqual({ violationId: plan.violations[0]?.d.id, index: 0 });
   });
 });
 
@@ -144,13 +158,21 @@ describe("task completion", () => {
   const task = (violationId: string, status: OpenTaskRow["violation_status"], resolvedBy: string | null = null): OpenTaskRow => ({
     id: `row-${violationId}`, deal_id: "42", policy_id: "test-policy", rule_id: "no-skip", purpose: "rep", violation_id: violationId, owner_id: "201",
     task_id: `task-${violationId}`, status: "open", attempts: 1, error: null, violation_status: status, violation_resolved_by: resolvedBy,
+    violation_to_stage: "decisionmakerboughtin", violation_resolved_at: NOW - 60 * S,
   });
+  /** Deal 42 moves one stage, Presentation Scheduled → Decision Maker Bought-In: an entry the skip rule allows. */
+  const stepIn = {
+    events: [event({ propertyValue: "decisionmakerboughtin", occurredAt: NOW - 10 * S })],
+    deal: dealRecord([["presentationscheduled", NOW - 20 * S], ["decisionmakerboughtin", NOW - 10 * S]]),
+  };
   const fixed = { deal: dealRecord([...SKIP_HISTORY, ["qualifiedtobuy", NOW - 5 * S]], { dealstage: "qualifiedtobuy" }) };
   const openViolation = (id: string, toStage: string) => ({ id, policyId: "test-policy", ruleId: "no-skip", toStage, fromStage: "qualifiedtobuy", fromPipelineId: null, occurredAt: NOW - 60 * S });
   const open = [openViolation("old", "decisionmakerboughtin")];
   const cases = [
     { name: "the rule is fixed: its task is completed", extra: { ...fixed, open, live: { openTasks: [task("old", "open")] } }, completed: ["row-old"] },
     { name: "resolved by the engine's revert: the task stays (it explains the revert)", extra: { ...fixed, live: { openTasks: [task("old", "resolved", "engine:revert")] } }, completed: [] },
+    { name: "a revert's task: completed when the deal enters that stage compliantly", extra: { ...stepIn, live: { openTasks: [task("old", "resolved", "engine:revert")] } }, completed: ["row-old"] },
+    { name: "a revert's task: kept when the deal enters that stage by breaking the rule again", extra: { live: { openTasks: [task("old", "resolved", "engine:revert")] } }, completed: [] },
     {
       name: "another violation of the rule is still open (the new skip): the task stays",
       extra: { open: [openViolation("left", "contractsent")], live: { openTasks: [task("left", "open")] } },

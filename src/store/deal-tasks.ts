@@ -1,6 +1,5 @@
-// deal_tasks: the tasks the engine opened, at most one open (or planned) row that still blocks per (deal, policy, rule,
-// purpose). Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
-// A row is released (blocking = 0, migration 0015) when its violation is closed but its task stays open (a revert's).
+// deal_tasks: the tasks the engine opened, at most one open (or planned) per (deal, policy, rule, purpose).
+// Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
 import { chunk } from "../chunk";
 
 export type TaskPurpose = "rep" | "manager";
@@ -21,7 +20,7 @@ export interface DealTaskRow {
   error: string | null;
 }
 
-/** A blocking row with the state of the violation it was opened for (null: the violation row isn't stored yet). */
+/** An active row with the state of the violation it was opened for (null: the violation row isn't stored yet). */
 export interface ActiveTaskRow extends DealTaskRow {
   violation_status: "open" | "resolved" | null;
 }
@@ -38,7 +37,7 @@ export function taskKey(dealId: string, policyId: string, ruleId: string, purpos
   return `${dealId}|${policyId}|${ruleId}|${purpose}`;
 }
 
-/** Open or planned task rows that still block, for these deals, keyed by taskKey, with their violation's status. */
+/** Open or planned task rows for these deals, keyed by taskKey, with their violation's status. */
 export async function listActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, ActiveTaskRow>> {
   const out = new Map<string, ActiveTaskRow>();
   for (const part of chunk([...new Set(dealIds)], 90)) {
@@ -47,7 +46,7 @@ export async function listActiveTasks(db: D1Database, dealIds: string[]): Promis
         `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts,
                 dt.error, v.status AS violation_status
          FROM deal_tasks dt LEFT JOIN violations v ON v.id = dt.violation_id
-         WHERE dt.status IN ('planned','open') AND dt.blocking = 1 AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
+         WHERE dt.status IN ('planned','open') AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
       )
       .bind(...part)
       .all<ActiveTaskRow>();
@@ -88,16 +87,12 @@ export function markTaskFailedStatement(db: D1Database, id: string, error: strin
   return db.prepare("UPDATE deal_tasks SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").bind(error, now, id);
 }
 
-/** The row's violation is closed: it stops blocking the next violation of its rule; its task stays open in HubSpot. */
-export function releaseTaskStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
-  return db.prepare("UPDATE deal_tasks SET blocking = 0, updated_at = ? WHERE id = ? AND status = 'open'").bind(now, id);
-}
-
-/** Someone completed or deleted the task in HubSpot: the row is done and blocks nothing (its task id is never reused). */
-export function markTaskClosedByPersonStatement(db: D1Database, id: string, how: "completed" | "deleted", now: number): D1PreparedStatement {
-  return db
-    .prepare("UPDATE deal_tasks SET status = 'completed', blocking = 0, error = ?, completed_at = ?, updated_at = ? WHERE id = ? AND status = 'open'")
-    .bind(`${how} in HubSpot by a person`, now, now, id);
+/**
+ * The row stops blocking its rule for good: a person completed or deleted its task in HubSpot, or the engine completed
+ * it because a later violation's task supersedes it. Its task id is never reused.
+ */
+export function markTaskClosedStatement(db: D1Database, id: string, reason: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE deal_tasks SET status = 'completed', error = ?, completed_at = ?, updated_at = ? WHERE id = ? AND status = 'open'").bind(reason, now, now, id);
 }
 
 export function markTaskCompletedStatement(db: D1Database, id: string, now: number): D1PreparedStatement {

@@ -62,8 +62,9 @@ describe("workflow ping-pong", () => {
     expect((await h.portal.getDeal(deal.id)).properties.dealstage).toBe("presentationscheduled");
     const patches = (await h.portal.calls({ method: "PATCH" })).filter((c) => c.path.includes(`/deals/${deal.id}`));
     expect(patches).toHaveLength(2);
-    // One open task for the rule, however often the workflow repeats the move.
-    expect(await h.portal.listTasks(deal.id)).toHaveLength(1);
+    // One open task for the rule, however often the workflow repeats the move: each reverted move's task supersedes
+    // (completes) the one before.
+    expect((await h.portal.listTasks(deal.id)).filter((t) => t.properties.hs_task_status !== "COMPLETED")).toHaveLength(1);
     const v = await rows<{ n: number }>("SELECT count(*) AS n FROM violations WHERE deal_id = ? AND rule_id = 'no-skip'", deal.id);
     expect(v[0]?.n).toBe(3);
   }, 60_000);

@@ -1,5 +1,5 @@
 // The engine's tasks over their life (issue 11.6, 13.5, 16.2): a violation closed by a revert no longer blocks the
-// next violation's task; a task the rep completed or deleted in HubSpot is never reused; a revert's task says where
+// next violation's task (which supersedes the revert's task); a task the rep completed or deleted in HubSpot is never reused; a revert's task says where
 // the engine moved the deal and is completed when the deal enters that stage compliantly; the reference lives in a
 // task property, so a deal name carrying a marker can't fool the lookup after a lost answer, and tasks made before
 // the property (marker at the end of the body) are still found; no task body carries markers, rule ids or CEL.
@@ -64,8 +64,8 @@ async function crm(method: string, path: string, body?: unknown): Promise<Respon
 }
 
 async function taskRows(dealId: string) {
-  return rows<{ id: string; violation_id: string; task_id: string | null; status: string; blocking: number; error: string | null }>(
-    "SELECT id, violation_id, task_id, status, blocking, error FROM deal_tasks WHERE deal_id = ? ORDER BY created_at, id",
+  return rows<{ id: string; violation_id: string; task_id: string | null; status: string; error: string | null }>(
+    "SELECT id, violation_id, task_id, status, error FROM deal_tasks WHERE deal_id = ? ORDER BY created_at, id",
     dealId,
   );
 }
@@ -94,7 +94,7 @@ describe("tasks after a revert", () => {
     expect((await taskRows(deal.id)).map((r) => r.status)).toEqual(["completed"]);
   }, 60_000);
 
-  it("gives the next violation of the rule its own task; the revert's task stays open", async () => {
+  it("gives the next violation of the rule its own task, completing the revert's task it supersedes", async () => {
     const { deal, owner } = await dealIn(h, "appointmentscheduled", sized());
     await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
     await h.drain();
@@ -104,10 +104,13 @@ describe("tasks after a revert", () => {
     expect((await h.portal.getDeal(deal.id)).properties.dealstage).toBe("appointmentscheduled");
     const tasks = await h.portal.listTasks(deal.id);
     expect(tasks).toHaveLength(2);
-    expect(tasks.map((t) => t.properties.hs_task_status)).toEqual(["NOT_STARTED", "NOT_STARTED"]);
+    expect(tasks.map((t) => t.properties.hs_task_status)).toEqual(["COMPLETED", "NOT_STARTED"]);
     expect(tasks[1]?.properties.hs_task_body).toContain("moved this deal back from Decision Maker Bought-In to Appointment Scheduled");
     const recorded = await taskRows(deal.id);
-    expect(recorded.map((r) => [r.status, r.blocking])).toEqual([["open", 0], ["open", 1]]);
+    expect(recorded.map((r) => [r.task_id, r.status, r.error])).toEqual([
+      [tasks[0]?.id, "completed", "superseded by the task of a later violation of the rule"],
+      [tasks[1]?.id, "open", null],
+    ]);
     const violations = await rows<{ task_id: string; status: string }>("SELECT task_id, status FROM violations WHERE deal_id = ? ORDER BY occurred_at", deal.id);
     expect(violations.map((v) => v.task_id)).toEqual(tasks.map((t) => t.id));
   }, 60_000);
@@ -140,9 +143,9 @@ describe("tasks a person closed in HubSpot", () => {
     expect(tasks).toHaveLength(2);
     const second = tasks.find((t) => t.id !== firstId);
     expect(second?.properties.hs_task_status).toBe("NOT_STARTED");
-    expect((await taskRows(dealId)).map((r) => [r.task_id, r.status, r.blocking, r.error])).toEqual([
-      [firstId, "completed", 0, "completed in HubSpot by a person"],
-      [second?.id, "open", 1, null],
+    expect((await taskRows(dealId)).map((r) => [r.task_id, r.status, r.error])).toEqual([
+      [firstId, "completed", "completed in HubSpot by a person"],
+      [second?.id, "open", null],
     ]);
   }, 60_000);
 
