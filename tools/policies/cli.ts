@@ -15,7 +15,7 @@ const USAGE = `usage: npm run policies -- <command>
   explain <policy-file> --change <json|@file> [--now <iso>] [--portal-dir <dir>]
   pull-portal --portal <url> --token <t> [dir]  refresh <dir>/portal.yaml from a live portal or the simulator
   native plan|apply|drift [dir] [--portal <url> --token <t>]  HubSpot's own pipeline rules from the policies
-\${BACKTEST_USAGE}
+${BACKTEST_USAGE}
   help, --help                               this text
 npm start re-checks and hot-reloads policies/ on every edit; npm run generate bundles them for the Worker.`;
 
