@@ -2,6 +2,7 @@
 // daily rate-limit reset follow (HubSpot: "The daily limits reset at midnight based on the time zone setting of the
 // HubSpot account", developers.hubspot.com/apisbytier).
 import { Hono } from "hono";
+import { DEFAULT_TIME_ZONE } from "../portal/config";
 import type { CrmEnv } from "./context";
 
 /** Minutes east of UTC of `timeZone` at `at` (negative west of UTC). */
@@ -18,8 +19,7 @@ function formatOffset(minutes: number): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
-/** HubSpot portals default to US Eastern time. */
-export const DEFAULT_TIME_ZONE = "US/Eastern";
+export { DEFAULT_TIME_ZONE };
 
 export function accountInfoRoutes(): Hono<CrmEnv> {
   const app = new Hono<CrmEnv>();

@@ -12,13 +12,15 @@ export class RateLimiter {
   private dailyCount = 0;
   private day = "";
 
-  constructor(private readonly config: () => LimitsConfig, private readonly now: () => number) {}
+  /** `timeZone`: the account's; HubSpot's daily limit "resets at midnight based on the time zone setting of the HubSpot
+   * account" (developers.hubspot.com/apisbytier). */
+  constructor(private readonly config: () => LimitsConfig, private readonly now: () => number, private readonly timeZone: () => string = () => "UTC") {}
 
   /** Counts the request if allowed. Never throws. */
   check(isSearch: boolean): LimitDecision {
     const cfg = this.config();
     const now = this.now();
-    const today = new Date(now).toISOString().slice(0, 10);
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: this.timeZone(), year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
     if (today !== this.day) {
       this.day = today;
       this.dailyCount = 0;

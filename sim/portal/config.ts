@@ -117,3 +117,6 @@ export const CreatePortalSchema = KnobsPatchSchema.extend({
   timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; } }, "unknown time zone").optional(),
 });
 export type CreatePortalInput = z.infer<typeof CreatePortalSchema>;
+
+/** HubSpot portals default to US Eastern time (the account-info API and the daily limit's reset follow the zone). */
+export const DEFAULT_TIME_ZONE = "US/Eastern";

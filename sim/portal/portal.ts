@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { RateLimiter } from "../limits/rate-limit";
 import { buildWebhookEvent } from "../webhooks/events";
 import { WebhookDispatcher } from "../webhooks/dispatcher";
-import { FAULTS_DEFAULTS, LIMITS_DEFAULTS, WEBHOOK_DEFAULTS } from "./config";
+import { DEFAULT_TIME_ZONE, FAULTS_DEFAULTS, LIMITS_DEFAULTS, WEBHOOK_DEFAULTS } from "./config";
 import type { FaultsConfig, KnobsPatch, LimitsConfig, WebhookConfig } from "./config";
 import { createRng, type Rng } from "./rng";
 import { NativeRules } from "./native-rules";
@@ -58,7 +58,7 @@ export class Portal {
     this.eventSeq = 1_000_000 + this.rng.int(0, 8_999_999) * 100;
     this.store = new PortalStore(now, (e) => this.announce(e));
     this.dispatcher = new WebhookDispatcher({ config: () => this.webhook, clientSecret: identity.clientSecret, rng: this.rng, now });
-    this.limiter = new RateLimiter(() => this.limits, now);
+    this.limiter = new RateLimiter(() => this.limits, now, () => identity.timeZone ?? DEFAULT_TIME_ZONE);
   }
 
   /** Merges knob changes into the current ones: fields not sent keep their value. Validated by the control API. */

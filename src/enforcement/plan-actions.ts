@@ -23,7 +23,7 @@ const REVERT_REFUSED = "revert refused";
 
 export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], o: PlanOptions): ActionPlan {
   const stageLabel = (id: string) => live.metadata.stages.get(id)?.stage.label ?? id;
-  const ctx: TaskContext = { now: o.now, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory, stageLabel, propertyLabel: (name) => live.metadata.schema.properties.find((p) => p.name === name)?.label };
+  const ctx: TaskContext = { now: o.now, timeZone: live.metadata.timeZone, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory, stageLabel, propertyLabel: (name) => live.metadata.schema.properties.find((p) => p.name === name)?.label };
   const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
   const latestStage = latestStageChanges(live.deals);
   const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts, latestStage, stageLabel, ...(o.maxRevertsPerDay === undefined ? {} : { maxRevertsPerDay: o.maxRevertsPerDay }), ...(live.dailyReverts === undefined ? {} : { dailyReverts: live.dailyReverts }) });

@@ -4,7 +4,7 @@
 import type { HubSpotClient } from "../hubspot/client";
 import type { HubSpotError } from "../hubspot/errors";
 import { fetchDealProperties, fetchOwners, fetchPipelines } from "../hubspot/metadata";
-import type { PortalPipeline, PortalProperty, PortalSchema, PortalStage } from "../policy";
+import { usableTimeZone, type PortalPipeline, type PortalProperty, type PortalSchema, type PortalStage } from "../policy";
 import type { Result } from "../result";
 import {
   getCachedJson,
@@ -15,6 +15,7 @@ import {
 } from "../store/metadata-cache";
 import type { OwnerDirectory } from "./build-change";
 import type { DealGroup } from "./group-events";
+import { loadPortalTimeZone } from "./portal-time-zone";
 
 export interface StageInfo {
   pipelineId: string;
@@ -29,6 +30,8 @@ export interface PortalMetadata {
   owners: Map<string, CachedOwner>;
   ownersByUser: Map<string, CachedOwner>;
   directory: OwnerDirectory;
+  /** The portal's IANA time zone (UTC when HubSpot couldn't say): business days and "today" follow it. */
+  timeZone: string;
   fetchedAt: number;
 }
 
@@ -161,12 +164,14 @@ async function loadFromCache(o: MetadataOptions, needs: MetadataNeeds): Promise<
     ownerList = r.value;
   }
 
-  return { ok: true, value: portalMetadataOf({ pipelines, properties }, ownerList, o.managerMap, o.now) };
+  const zone = await loadPortalTimeZone(o.db, o.client, o.now);
+  return { ok: true, value: portalMetadataOf({ pipelines, properties, timeZone: zone.timeZone }, ownerList, o.managerMap, o.now) };
 }
 
-/** The metadata of a schema and owner list already in hand (a back-test's, read once). Pure. */
+/** The metadata of a schema and owner list already in hand (a back-test's, read once); the schema's zone or UTC. Pure. */
 export function portalMetadataOf(schema: PortalSchema, ownerList: CachedOwner[], managerMap: Record<string, string>, fetchedAt: number): PortalMetadata {
   const owners = new Map(ownerList.map((x) => [x.id, x]));
   const ownersByUser = new Map(ownerList.flatMap((x) => (x.userId === null ? [] : [[x.userId, x] as const])));
-  return { schema, stages: indexStages(schema.pipelines), owners, ownersByUser, directory: buildDirectory(owners, ownersByUser, managerMap), fetchedAt };
+  const timeZone = usableTimeZone(schema.timeZone);
+  return { schema, stages: indexStages(schema.pipelines), owners, ownersByUser, directory: buildDirectory(owners, ownersByUser, managerMap), timeZone, fetchedAt };
 }

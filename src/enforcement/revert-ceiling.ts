@@ -37,7 +37,7 @@ export function ceilingNoticeIntent(ctx: TaskContext, d: DetectedViolation, inde
       `\nThis deal was moved back ${maxPerDay} times in the last day and was moved again; the engine has stopped moving it back today.`,
       "\nPlease find out what keeps moving it (a workflow, an integration or a person) and settle the stage with the deal owner.",
     ].join(""),
-    dueAt: addBusinessDays(ctx.now, 1),
+    dueAt: addBusinessDays(ctx.now, 1, ctx.timeZone),
     priority: "HIGH",
   };
 }

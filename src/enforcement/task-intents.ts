@@ -10,6 +10,8 @@ import type { OwnerDirectory } from "./build-change";
 
 export interface TaskContext {
   now: number;
+  /** The portal's time zone: due dates count its business days. */
+  timeZone: string;
   portalUiUrl: string;
   directory: OwnerDirectory;
   /** A stage's label ("Contract Sent"), its id when unknown. */
@@ -74,7 +76,7 @@ export function taskIntents(ctx: TaskContext, d: DetectedViolation, actions: Rec
         ownerId: assigneeFor(ctx, d, planned),
         subject: planned.task.subject,
         body: (rep ? revertWords(ctx, d, revert) : "") + taskBody(ctx, d, planned.task.body),
-        dueAt: addBusinessDays(ctx.now, planned.task.dueInBusinessDays),
+        dueAt: addBusinessDays(ctx.now, planned.task.dueInBusinessDays, ctx.timeZone),
         priority: planned.task.priority,
       });
     } else if (planned.type === "notify-manager") {
@@ -89,7 +91,7 @@ export function taskIntents(ctx: TaskContext, d: DetectedViolation, actions: Rec
         ownerId: manager,
         subject: `Review needed: ${v.message}`.slice(0, 250),
         body: taskBody(ctx, d, planned.note ?? v.message, `\nDeal owner: ${d.built.change.ownerId ?? "none"}`),
-        dueAt: addBusinessDays(ctx.now, 1),
+        dueAt: addBusinessDays(ctx.now, 1, ctx.timeZone),
         priority: v.severity === "critical" ? "HIGH" : "MEDIUM",
       });
     }
@@ -113,7 +115,7 @@ export function fallbackTaskIntent(ctx: TaskContext, d: DetectedViolation, index
     ownerId: d.built.change.ownerId,
     subject: `Fix this deal: ${v.message}`.slice(0, 250),
     body: taskBody(ctx, d, v.message, `\nThe engine could not move the deal back (HubSpot said: ${refusal}). Please correct it.`),
-    dueAt: addBusinessDays(ctx.now, 1),
+    dueAt: addBusinessDays(ctx.now, 1, ctx.timeZone),
     priority: v.severity === "critical" ? "HIGH" : "MEDIUM",
   };
 }

@@ -57,6 +57,7 @@ export function metadata(withManager = true): PortalMetadata {
       ownerIdForUser: (id) => (id === "101" ? "201" : null),
       managerOf: (id) => (withManager && id === "201" ? "301" : null),
     },
+    timeZone: "UTC",
     fetchedAt: NOW,
   };
 }

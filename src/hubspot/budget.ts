@@ -3,6 +3,8 @@
 // after a 429, blocks every isolate. It never sleeps: limits come back as "retry after N s" for the queue.
 import type { Config } from "../env";
 import type { Result } from "../result";
+import { usableTimeZone } from "../policy/zoned-time";
+import { readCachedTimeZone } from "../store/portal-time-zone";
 import { blockBudget, chargeBudget, learnWindowMax, reserveBudget } from "../store/rate-budget";
 import { createHubSpotClient, type HubSpotCall, type HubSpotClient } from "./client";
 import { describeError, type HubSpotError } from "./errors";
@@ -71,7 +73,9 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
       close,
       async fail(failure) {
         await close();
-        const delay = retryDelaySeconds(failure, 1, o.now);
+        // A DAILY 429 waits for midnight in the portal's zone (cached from its account info; UTC if never read).
+        const timeZone = failure.kind === "rate-limited" && failure.policy === "DAILY" ? usableTimeZone((await readCachedTimeZone(o.db))?.timeZone) : undefined;
+        const delay = retryDelaySeconds(failure, 1, o.now, timeZone);
         if (failure.kind === "rate-limited" && delay !== null) {
           // Every isolate backs off, not just this message.
           await blockBudget(o.db, o.now + delay * 1000, `429 ${failure.policy}`, o.now);

@@ -179,3 +179,6 @@ function toError(status: number, body: unknown, headers: Record<string, string>)
   if (status >= 500) return { kind: "unavailable", status, message };
   return { kind: "unexpected", status, message };
 }
+
+/** The same JSON call for the other fetch-only endpoints (account info): one error mapping for all of them. */
+export { send as sendHubSpotJson };

@@ -1,5 +1,6 @@
 // Turns HubSpot's limit signals (429 policyName, X-HubSpot-RateLimit-* headers, 5xx) into "retry after N s".
 // Never sleeps: the queue consumer re-queues the message with this delay.
+import { FALLBACK_TIME_ZONE, nextZonedMidnight } from "../policy/zoned-time";
 import type { HubSpotError } from "./errors";
 
 export interface RateLimitSnapshot {
@@ -25,11 +26,12 @@ export function readRateLimitHeaders(headers: Record<string, string>): RateLimit
   };
 }
 
-/** Seconds until the next UTC midnight, plus a margin (the portal's time zone is unknown: a DAILY 429 waits long). */
-function secondsUntilNextUtcMidnight(now: number): number {
-  const next = new Date(now);
-  next.setUTCHours(24, 0, 0, 0);
-  return Math.ceil((next.getTime() - now) / 1000) + 60;
+/**
+ * Seconds until the next midnight in the portal's time zone, plus a minute's margin: HubSpot's daily limit "resets at
+ * midnight based on the time zone setting of the HubSpot account" (developers.hubspot.com/apisbytier).
+ */
+function secondsUntilDailyReset(now: number, timeZone: string): number {
+  return Math.ceil((nextZonedMidnight(now, timeZone) - now) / 1000) + 60;
 }
 
 /** Upper bound Cloudflare Queues accepts for delaySeconds (12 h). */
@@ -37,12 +39,13 @@ export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 
 /**
  * How long to wait before retrying work that failed with `error`, or null when retrying won't help.
- * `attempt` is the queue message's attempt count (1-based), used for exponential backoff on outages.
+ * `attempt` is the queue message's attempt count (1-based), used for exponential backoff on outages; `timeZone` is the
+ * portal's (a DAILY 429 waits for its midnight; UTC when unknown).
  */
-export function retryDelaySeconds(error: HubSpotError, attempt: number, now: number): number | null {
+export function retryDelaySeconds(error: HubSpotError, attempt: number, now: number, timeZone: string = FALLBACK_TIME_ZONE): number | null {
   switch (error.kind) {
     case "rate-limited": {
-      if (error.policy === "DAILY") return Math.min(MAX_QUEUE_DELAY_SECONDS, secondsUntilNextUtcMidnight(now));
+      if (error.policy === "DAILY") return Math.min(MAX_QUEUE_DELAY_SECONDS, secondsUntilDailyReset(now, timeZone));
       const snapshot = readRateLimitHeaders(error.headers);
       const windowSeconds = Math.ceil((snapshot.intervalMs ?? 10_000) / 1000);
       // A rolling window frees capacity gradually; one window plus jitter avoids a thundering herd of isolates.

@@ -3,6 +3,7 @@
 import { Environment, type ASTNode, type ParseResult } from "@marcbachmann/cel-js";
 import type { PortalIndex } from "./portal-index";
 import { celTypeOf, isCelIdentifier } from "./values";
+import { startOfZonedDay } from "./zoned-time";
 
 // Constructors for the registered CEL object types (instances are plain field bags).
 class CelDeal {}
@@ -62,7 +63,8 @@ export function createCelEnvironment(index: PortalIndex): CelEnvironment {
     .registerFunction("days(int): double", (n: bigint) => Number(n) * DAY_MS)
     .registerFunction("days(double): double", (n: number) => n * DAY_MS)
     .registerFunction("hours(int): double", (n: bigint) => Number(n) * 3_600_000)
-    .registerFunction("startOfDay(double): double", (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS);
+    // "Today" is the portal's day: a close date picked in Auckland or Los Angeles is judged by that calendar.
+    .registerFunction("startOfDay(double): double", (ms: number) => (Number.isFinite(ms) ? startOfZonedDay(ms, index.timeZone) : ms));
   return {
     env,
     dealFields,

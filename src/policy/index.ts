@@ -10,6 +10,7 @@ export { formatPolicyError } from "./errors";
 export { parsePortalSchema, PortalSchemaSchema } from "./portal";
 export { normalizeChangeSource } from "./source";
 export { addBusinessDays } from "./business-days";
+export { FALLBACK_TIME_ZONE, isKnownTimeZone, nextZonedMidnight, startOfZonedDay, usableTimeZone, zonedParts } from "./zoned-time";
 export { hashText } from "./version";
 export { buildDealChange, ChangeSpecSchema, type ChangeSpec } from "./change-spec";
 export { runPolicyTestFile, PolicyTestSchema, type TestCaseResult } from "./policy-tests";

@@ -1,5 +1,6 @@
 // The portal schema indexed for lookups: stages by pipeline with their display-order index and won/lost flags.
 import type { PortalProperty, PortalSchema } from "./types";
+import { usableTimeZone } from "./zoned-time";
 
 export interface StageInfo {
   id: string;
@@ -23,6 +24,8 @@ export interface PipelineInfo {
 export interface PortalIndex {
   pipelines: Map<string, PipelineInfo>;
   properties: Map<string, PortalProperty>;
+  /** The zone days start in (the portal's, or UTC when unknown). */
+  timeZone: string;
 }
 
 /** Builds the lookup index; stages are ordered by displayOrder (ties keep the snapshot's order). */
@@ -44,7 +47,7 @@ export function indexPortal(portal: PortalSchema): PortalIndex {
       }));
     pipelines.set(pipeline.id, { id: pipeline.id, label: pipeline.label, stages: new Map(ordered.map((s) => [s.id, s])), ordered });
   }
-  return { pipelines, properties: new Map(portal.properties.map((p) => [p.name, p])) };
+  return { pipelines, properties: new Map(portal.properties.map((p) => [p.name, p])), timeZone: usableTimeZone(portal.timeZone) };
 }
 
 /** Finds a stage by id in the given pipeline, or in any pipeline when the pipeline is unknown. */

@@ -34,6 +34,8 @@ export interface PortalProperty {
 export interface PortalSchema {
   pipelines: PortalPipeline[];
   properties: PortalProperty[];
+  /** The portal's IANA time zone (HubSpot's account info): where `startOfDay(now)` starts a day. Absent: UTC. */
+  timeZone?: string;
 }
 
 // ---- The change being evaluated ----
