@@ -25,6 +25,8 @@ const PropertySchema = z.object({
 export const PortalSchemaSchema = z.object({
   pipelines: z.array(PipelineSchema),
   properties: z.array(PropertySchema),
+  /** The account's IANA time zone (a snapshot may state it; the engine reads HubSpot's account info). Unknown: UTC. */
+  timeZone: z.string().optional(),
 });
 
 /** Parses a portal snapshot (YAML or JSON text; extra keys such as apiVersion/kind are ignored). Never throws. */
