@@ -2,6 +2,7 @@
 import { checkRequirements, checkScope, findException, runCel, type Failure } from "./checks";
 import { createChangeContext, sanitizeChange } from "./context";
 import { moveComplies } from "./move-compliance";
+import { skippedStagesMet } from "./skipped-criteria";
 import { isInternalSet } from "./plan";
 import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } from "./types";
 
@@ -12,7 +13,8 @@ import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } fro
  * has moved on (or been reverted) they count as resolved. `current` describes the deal now (typically kind "scan",
  * fromStage null, toStage = current stage). A past move (transition, or an assert
  * reading old/change.from) is only resolved by leaving the stage. A move rule (transition) whose violation knows the
- * stage the deal left is judged by `moveComplies`: moving further on never resolves it. Pure; never throws — on any
+ * stage the deal left is judged by `moveComplies`, and a skip also by `skippedStagesMet` (the skipped stages' entry
+ * criteria now met): moving further on never resolves it. Pure; never throws — on any
  * internal problem it answers false.
  */
 export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef, current: DealChange, options: EvaluateOptions): boolean {
@@ -22,7 +24,9 @@ export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef
     const rule = policy?.rules.find((r) => r.id === violation.ruleId);
     if (policy === undefined || rule === undefined) return true;
     if (rule.transition !== null && typeof violation.fromStage === "string") {
-      return moveComplies(set, violation, { stageId: violation.fromStage, pipelineId: violation.fromPipelineId ?? null }, current, options) === true;
+      const anchor = { stageId: violation.fromStage, pipelineId: violation.fromPipelineId ?? null };
+      // A skip is also made good by meeting the skipped stages' entry criteria (skipped-criteria.ts).
+      return moveComplies(set, violation, anchor, current, options) === true || skippedStagesMet(set, violation, anchor, current, options);
     }
     const change = sanitizeChange(current);
     if (violation.toStage !== null && change.toStage !== violation.toStage) return true;
