@@ -19,7 +19,7 @@ type Path = readonly PathSegment[];
 export function compilePolicy(input: CompileInput): PolicyPlan {
   const { doc, index, ctx } = input;
   const pipelines = resolvePipelines(doc.scope?.pipelines, index, ctx, ["scope", "pipelines"]);
-  const policyExceptions = (doc.exceptions ?? []).flatMap((e, i) => resolveException(e, ctx, ["exceptions", i]) ?? []);
+  const policyExceptions = (doc.exceptions ?? []).flatMap((e, i) => resolveException(e, ctx, ["exceptions", i], index.timeZone) ?? []);
   const policyExempt = (doc.exempt ?? []).map((m, i) => resolveActorMatcher(m, ctx, ["exempt", i]));
   const seen = new Map<string, number>();
   const rules = doc.rules.map((rule, i): RulePlan => {
@@ -113,7 +113,7 @@ function compileRule(input: CompileInput, rule: RuleDoc, path: Path, pipelines: 
     explicitTriggers: rule.on !== undefined,
     appliesTo: rule.appliesTo ? rule.appliesTo.map((m, i) => resolveActorMatcher(m, ctx, [...path, "appliesTo", i])) : null,
     exempt: [...inherited.exempt, ...(rule.exempt ?? []).map((m, i) => resolveActorMatcher(m, ctx, [...path, "exempt", i]))],
-    exceptions: [...inherited.exceptions, ...(rule.exceptions ?? []).flatMap((e, i) => resolveException(e, ctx, [...path, "exceptions", i]) ?? [])],
+    exceptions: [...inherited.exceptions, ...(rule.exceptions ?? []).flatMap((e, i) => resolveException(e, ctx, [...path, "exceptions", i], input.index.timeZone) ?? [])],
     message,
     explain,
     actions,

@@ -18,7 +18,7 @@ export interface ExceptionPlan {
   teams: ReadonlySet<string> | null;
   deals: ReadonlySet<string> | null;
   reason: string;
-  /** Exclusive epoch ms: the exception applies while now < expiresAt (a date expires at the end of that UTC day). */
+  /** Exclusive epoch ms: the exception applies while now < expiresAt (a date expires at the end of that day in the portal's time zone). */
   expiresAt: number;
   expires: string;
 }

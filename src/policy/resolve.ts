@@ -7,6 +7,7 @@ import type { ActorMatchDoc, ExceptionDoc, RequireDoc } from "./schema";
 import { CHANGE_SOURCE_KINDS, normalizeChangeSource } from "./source";
 import { suggestName } from "./suggest";
 import type { ChangeSourceKind, PortalProperty } from "./types";
+import { FALLBACK_TIME_ZONE, nextZonedMidnight, zonedInstant, zonedParts } from "./zoned-time";
 
 type Path = readonly PathSegment[];
 
@@ -127,10 +128,9 @@ function resolveSource(name: string): ChangeSourceKind | null {
   return normalized === "other" ? null : normalized;
 }
 
-const DAY_MS = 86_400_000;
-
-export function resolveException(doc: ExceptionDoc, ctx: CompileContext, path: Path): ExceptionPlan | null {
-  const expiresAt = parseExpiry(doc.expires);
+/** An exception; a bare expiry date runs through the end of that day in `timeZone` (the portal's; default UTC). */
+export function resolveException(doc: ExceptionDoc, ctx: CompileContext, path: Path, timeZone: string = FALLBACK_TIME_ZONE): ExceptionPlan | null {
+  const expiresAt = parseExpiry(doc.expires, timeZone);
   if (expiresAt === null) {
     ctx.report("invalid-date", [...path, "expires"], `invalid expiry date "${String(doc.expires)}" (use YYYY-MM-DD or an ISO timestamp)`);
     return null;
@@ -145,12 +145,13 @@ export function resolveException(doc: ExceptionDoc, ctx: CompileContext, path: P
   };
 }
 
-/** A bare date is valid through the end of that UTC day; a timestamp expires at that instant. */
-function parseExpiry(value: string | Date): number | null {
+/** A bare date is valid through the end of that day in the portal's zone; a timestamp expires at that instant. */
+function parseExpiry(value: string | Date, timeZone: string): number | null {
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const ms = Date.parse(`${value}T00:00:00Z`);
-    return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(value) ? ms + DAY_MS : null;
+    // Noon of that date in the zone is safely inside it; the exception ends at the zone's next midnight.
+    return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(value) ? nextZonedMidnight(zonedInstant({ ...zonedParts(ms, "UTC"), hour: 12 }, timeZone), timeZone) : null;
   }
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return null;
   const ms = Date.parse(value);

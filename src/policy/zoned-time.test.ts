@@ -122,3 +122,29 @@ describe("startOfDay(now) in a policy follows the portal's zone", () => {
     expect(judge(zone, now, closedate)).toBe(expected);
   });
 });
+
+describe("an exception's expiry date runs to the end of that day in the portal's zone", () => {
+  const rules = `
+  - id: needs-next-step
+    on: { stageEntered: Presentation Scheduled }
+    require: [hs_next_step]
+    exceptions:
+      - users: ["userId:101"]
+        reason: Quarter-end push
+        expires: 2026-12-31`;
+  const excepted = (zone: string | undefined, now: string) => {
+    const loaded = loadPolicySet([policyFile(rules)], zone === undefined ? TEST_PORTAL : { ...TEST_PORTAL, timeZone: zone });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+    return evaluateChange(loaded.value, makeChange(), { now: at(now) }).violations.length === 0;
+  };
+  it.each([
+    [LA, "2027-01-01T07:59:00Z", true], // 23:59 on Dec 31 in Los Angeles
+    [LA, "2027-01-01T08:00:00Z", false],
+    [AKL, "2026-12-31T10:59:00Z", true], // 23:59 on Dec 31 in Auckland
+    [AKL, "2026-12-31T11:00:00Z", false],
+    [undefined, "2026-12-31T23:59:00Z", true],
+    [undefined, "2027-01-01T00:00:00Z", false],
+  ])("zone %s at %s → excepted %s", (zone, now, expected) => {
+    expect(excepted(zone, now)).toBe(expected);
+  });
+});
