@@ -34,7 +34,7 @@ export function ceilingNoticeIntent(ctx: TaskContext, d: DetectedViolation, inde
     subject: `Deal keeps being moved against the rules: ${d.violation.message}`.slice(0, 250),
     body: [
       d.violation.message,
-      `\nThis deal was moved back ${maxPerDay} times in the last day and was moved again; the engine has stopped moving it back today.`,
+      `\nThis deal was moved back ${maxPerDay} times in the last day and was moved again; the engine stops moving it back until fewer than ${maxPerDay} of its reverts fall within the last 24 hours.`,
       "\nPlease find out what keeps moving it (a workflow, an integration or a person) and settle the stage with the deal owner.",
     ].join(""),
     dueAt: addBusinessDays(ctx.now, 1, ctx.timeZone),
