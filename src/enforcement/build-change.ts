@@ -6,6 +6,7 @@ import type { DealRecord, HistoryEntry } from "../hubspot/deals";
 import type { Actor, DealChange } from "../policy";
 import type { DealState } from "../store/deal-state";
 import type { ChangeGroup, DealGroup } from "./group-events";
+import { stageEnteredAt } from "./stage-entry";
 
 export interface OwnerDirectory {
   ownerTeams(ownerId: string | null): string[];
@@ -150,6 +151,7 @@ export function buildDealChange(input: BuildInput): BuiltChange {
       actor,
       associations: input.associations,
       occurredAt: at,
+      stageEnteredAt: stageEnteredAt(deal.history.dealstage, toStage, at) ?? (stageMoved ? at : null),
     },
     stageMoved,
     fromEnteredAt,
@@ -177,6 +179,7 @@ export function buildCurrentState(deal: DealRecord, properties: string[], direct
     actor: { userId: null, ownerId: null, teamIds: [], isDealOwner: false, isManager: false, changeSource: "SCAN", sourceId: null },
     associations,
     occurredAt: at,
+    stageEnteredAt: stageEnteredAt(deal.history.dealstage, values.dealstage ?? null, Number.POSITIVE_INFINITY),
   };
 }
 

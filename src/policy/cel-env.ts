@@ -28,6 +28,8 @@ export const ACTOR_FIELDS = {
 export const DEAL_INFO_FIELDS = {
   id: "string", ownerId: "string", teamIds: "list<string>", pipeline: "string",
   contacts: "int", companies: "int", lineItems: "int",
+  // Calendar days (fractional) since the deal entered its current stage, at `now`; absent when the entry is unknown.
+  daysInStage: "double",
 } as const;
 
 export interface CelEnvironment {

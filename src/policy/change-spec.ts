@@ -35,6 +35,8 @@ export const ChangeSpecSchema = z.strictObject({
   occurredAt: z.union([z.number(), z.string()]).optional(),
   /** HubSpot's approval status, as the engine would read it (requireApproval rules compiled to a native gate). */
   approval: z.enum(["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE"]).optional(),
+  /** When the deal entered its current stage (epoch ms or ISO): what `deal.daysInStage` counts from. */
+  stageEnteredAt: z.union([z.number(), z.string()]).optional(),
 });
 export type ChangeSpec = z.infer<typeof ChangeSpecSchema>;
 
@@ -117,6 +119,7 @@ export function buildDealChange(input: unknown, portal: PortalSchema): Result<De
       associations: { contacts: spec.associations?.contacts ?? 0, companies: spec.associations?.companies ?? 0, line_items: spec.associations?.line_items ?? 0 },
       occurredAt: Number.isFinite(occurredAt) ? occurredAt : 0,
       ...(spec.approval === undefined ? {} : { approval: spec.approval }),
+      ...(spec.stageEnteredAt === undefined ? {} : { stageEnteredAt: typeof spec.stageEnteredAt === "string" ? Date.parse(spec.stageEnteredAt) : spec.stageEnteredAt }),
     },
   };
 }

@@ -6,6 +6,7 @@ import { normalizeChangeSource } from "./source";
 import type { Actor, ApprovalStatus, ChangeSourceKind, DealChange } from "./types";
 import { readRaw } from "./template";
 import { convertValue } from "./values";
+import { daysInStage } from "./days-in-stage";
 
 export interface ChangeContext {
   change: DealChange;
@@ -67,6 +68,7 @@ export function sanitizeChange(input: unknown): DealChange {
     associations: { contacts: count(assoc.contacts), companies: count(assoc.companies), line_items: count(assoc.line_items) },
     occurredAt: typeof c.occurredAt === "number" && Number.isFinite(c.occurredAt) ? c.occurredAt : 0,
     approval: isApprovalStatus(c.approval) ? c.approval : null,
+    stageEnteredAt: typeof c.stageEnteredAt === "number" && Number.isFinite(c.stageEnteredAt) ? c.stageEnteredAt : null,
   };
 }
 
@@ -134,6 +136,8 @@ function buildCelVariables(cel: CelRuntime, ctx: ChangeContext): Record<string, 
   info.contacts = BigInt(change.associations.contacts);
   info.companies = BigInt(change.associations.companies);
   info.lineItems = BigInt(change.associations.line_items);
+  const days = daysInStage(change, ctx.now);
+  if (days !== null) info.daysInStage = days;
   return { old: deal(change.old), new: deal(change.new), change: changeVar, actor, deal: info, now: ctx.now };
 }
 

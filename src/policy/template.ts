@@ -8,13 +8,14 @@ import { suggestName } from "./suggest";
 import type { DealChange, Mode, Severity } from "./types";
 import { renderValue } from "./values";
 import { describeMissing } from "./describe-missing";
+import { daysInStage } from "./days-in-stage";
 
 const STAGE_REFS = ["label", "id", "index"];
 const FIXED_REFS = [
   "missing", "failures", "change.kind", "change.properties",
   ...STAGE_REFS.flatMap((f) => [`change.from.${f}`, `change.to.${f}`]),
   "actor.userId", "actor.ownerId", "actor.changeSource", "actor.source", "actor.sourceId",
-  "deal.id", "deal.ownerId", "deal.pipeline", "policy.id", "rule.id", "severity", "mode", "now",
+  "deal.id", "deal.ownerId", "deal.pipeline", "deal.daysInStage", "policy.id", "rule.id", "severity", "mode", "now",
 ];
 
 /** Splits and checks a template; unknown references are reported at their position in the scalar. */
@@ -110,6 +111,11 @@ function resolveRef(ref: string, input: RenderInput): string {
       return change.ownerId ?? "(unowned)";
     case "deal.pipeline":
       return change.pipelineId ?? "(none)";
+    case "deal.daysInStage": {
+      // Whole days, as people count them ("25 days"); the CEL value keeps the fraction.
+      const days = daysInStage(change, input.now);
+      return days === null ? "(unknown)" : String(Math.floor(days));
+    }
     case "policy.id":
       return input.policyId;
     case "rule.id":

@@ -89,6 +89,11 @@ export interface DealChange {
    * entering a stage that needs an approval; absent/null when not read (no native approval gate).
    */
   approval?: ApprovalStatus | null;
+  /**
+   * When the deal entered its current stage (`toStage`), epoch ms — from the dealstage property history, as of the
+   * change. CEL reads it as `deal.daysInStage` (calendar days up to `now`); absent/null when unknown.
+   */
+  stageEnteredAt?: number | null;
 }
 
 export type ApprovalStatus = "APPROVED" | "PENDING" | "REJECTED" | "NO_APPROVAL_NEEDED" | "NOT_APPLICABLE";

@@ -47,7 +47,7 @@ describe("policies check", () => {
   it("passes the shipped set (exit 0) and says what it checked", async () => {
     const io = capture();
     expect(await runCli(["check", SHIPPED], io)).toBe(0);
-    expect(io.stdout.join("\n")).toMatch(/✓ 5 policies, 19 rules checked against .*portal\.yaml/);
+    expect(io.stdout.join("\n")).toMatch(/✓ 5 policies, 20 rules checked against .*portal\.yaml/);
   });
   it("fails (exit 1) with file:line:col, the field path and a suggestion", async () => {
     const dir = policyDir({ "enterprise.yaml": BAD_POLICY });

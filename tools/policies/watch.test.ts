@@ -44,7 +44,7 @@ describe("watchPolicies", () => {
     renameSync(`${file}.tmp~`, file);
     expect(await done).toBe("reloaded");
     expect(readFileSync(outFile, "utf8")).toContain("Please update the close date of");
-    expect(io.stdout.at(-1)).toMatch(/^\d\d:\d\d:\d\d ✓ policies reloaded: 5 policies, 19 rules/);
+    expect(io.stdout.at(-1)).toMatch(/^\d\d:\d\d:\d\d ✓ policies reloaded: 5 policies, 20 rules/);
 
     done = rebuilt();
     writeFileSync(file, original.replace("assert: new.closedate >= startOfDay(now)", "assert: new.closdate >= startOfDay(now)"));
