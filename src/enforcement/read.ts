@@ -26,7 +26,7 @@ import { governancePortalKey, readGovernance } from "./read-governance";
 import type { DealSnapshot, LiveSnapshot, Snapshot } from "./snapshot";
 
 /** Properties every run reads besides the policies' own. */
-const BASE_PROPERTIES = ["amount", "closedate", "dealname", "dealstage", "hubspot_owner_id", "pipeline"];
+export const BASE_PROPERTIES = ["amount", "closedate", "dealname", "dealstage", "hubspot_owner_id", "pipeline"];
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 

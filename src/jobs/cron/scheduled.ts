@@ -1,4 +1,4 @@
-// The cron's jobs (inbox retention, engine-write pruning, reconciliation, native drift, the pending sweep, dead-letter
+// The cron's jobs (inbox retention, engine-write pruning, reconciliation, the rule scan, native drift, the pending sweep, dead-letter
 // replays, settling planned writes, governance-property repair), run side by side; one failing job neither stops the others nor goes unreported.
 // Add a job to `cronJobs`.
 import type { Config, Env } from "../../env";
@@ -8,6 +8,7 @@ import { checkNativeDrift } from "./native-drift";
 import { runGovernanceRepair } from "./governance-sync";
 import { runReconciliation } from "./reconcile";
 import { enforceInboxRetention, enforceRefusedRetention } from "./retention";
+import { runRuleScan } from "./scan-rules";
 import { settlePlannedWrites } from "./settle-planned";
 import { replayRequestedDeadLetters, sweepPendingInbox } from "./sweep-pending";
 
@@ -36,6 +37,9 @@ export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] 
     // Closes webhook gaps (HubSpot stops retrying after 24 h): deals modified in the last 30 min whose stage the
     // engine doesn't know are replayed through the same idempotent path as a webhook.
     { name: "deal-reconciliation", run: () => runReconciliation(env, config, now) },
+    // `scan: true` rules (close dates in the past, owners, stale deals) over every open deal, a few pages per tick from
+    // a cursor: each finding once per (deal, rule), its task once, resolved when the deal complies.
+    { name: "rule-scan", run: () => runRuleScan(env, config, now) },
     // HubSpot's own pipeline rules vs the policy set (issue 15): shown on the overview and in /healthz.
     { name: "native-drift", run: () => checkNativeDrift(env, config, now) },
     // Pending never means forgotten: rows past the queue's retry horizon, and dead letters an operator asked to replay.
