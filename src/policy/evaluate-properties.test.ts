@@ -46,6 +46,8 @@ const dealChange: fc.Arbitrary<DealChange> = fc.record({
   }),
   associations: fc.record({ contacts: fc.nat(3), companies: fc.nat(3), line_items: fc.nat(3) }),
   occurredAt: fc.integer(),
+  // Entry into the current stage (days in stage): sometimes unknown, sometimes months before `now`.
+  stageEnteredAt: fc.option(fc.integer({ min: Date.UTC(2024, 6, 1), max: Date.UTC(2028, 0, 1) })),
 });
 
 describe("evaluation is total", () => {

@@ -30,6 +30,8 @@ function changes(): ChangeSpec[] {
       out.push({ from: "Contract Sent", to: "Contract Sent", old: { ...old, closedate: "2026-07-01" }, new: { closedate: "2026-01-01" }, actor });
       out.push({ from: "Contract Sent", to: "Contract Sent", old: { ...old, amount: "5000" }, new: { amount: null }, actor });
       out.push({ from: "Contract Sent", to: "Contract Sent", old, new: { manager_approved: "true" }, actor });
+      // The scheduled scan of a deal a month in Contract Sent (stale-deal rules).
+      out.push({ kind: "scan", to: "Contract Sent", old, actor, stageEnteredAt: "2026-05-01T00:00:00Z" });
     }
   }
   return out;
