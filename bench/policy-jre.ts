@@ -1,4 +1,4 @@
-// The baseline for bench:policy: the shipped policy set's 19 rules written for json-rules-engine, over facts derived
+// The baseline for bench:policy: the shipped policy set's rules (all but the scan-only stale-deal rule) written for json-rules-engine, over facts derived
 // from the same DealChange (with the same value conversion), so both engines must reach the same verdicts.
 import { Engine, type NestedCondition, type RuleProperties, type TopLevelCondition } from "json-rules-engine";
 import { normalizeChangeSource, type DealChange } from "../src/policy/index";
