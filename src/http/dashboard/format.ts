@@ -63,11 +63,13 @@ const SOURCE_WORDS: Record<ChangeSourceKind, string> = {
 
 /**
  * Who made a change, in words: the acting user's name from the owners cache, else the kind of change
- * ("a workflow", "an import"), else "HubSpot user 123" as a last resort.
+ * ("a workflow", "an import", "the scheduled scan"), else "HubSpot user 123" as a last resort.
  */
 export function actorName(names: Pick<DisplayNames, "users">, userId: string | null, changeSource: string | null): string {
   if (userId !== null && names.users.has(userId)) return names.users.get(userId) ?? userId;
   if (userId !== null) return `HubSpot user ${userId}`;
+  // Findings of the scheduled rule scan: nobody changed anything, the deal was found standing still.
+  if (changeSource === "SCAN") return "the scheduled scan";
   return SOURCE_WORDS[normalizeChangeSource(changeSource ?? "")];
 }
 
