@@ -99,6 +99,11 @@ async function scanPage(deps: ScanDeps, portalId: string, state: ScanState, repo
     return state;
   }
   const { snapshot, ids, more } = read.value;
+  if (snapshot.live === null) {
+    // No open deal left after the cursor: nothing to judge, plan or write — the pass is complete.
+    await budget.value.close();
+    return finishPage(env.DB, portalId, state, ids, more, now, report);
+  }
   const plan = planScan(snapshot, evaluateSnapshot(snapshot.live, { modeOverride: config.POLICY_MODE_OVERRIDE }), planOptions(config, now));
   const applied = await applyPlan({ db: env.DB, client: budget.value.client, now, clock: ctx.clock, lastRead: lastReadOf(snapshot) }, plan);
   await recordRun(env.DB, plan, applied, now);
@@ -110,14 +115,19 @@ async function scanPage(deps: ScanDeps, portalId: string, state: ScanState, repo
     return state;
   }
   await budget.value.close();
-  report.pages++;
-  report.scanned += snapshot.live?.deals.length ?? 0;
+  report.scanned += snapshot.live.deals.length;
   report.violations += plan.violations.filter((v) => v.insert !== null).length;
   report.resolved += new Set(plan.resolutions.map((r) => r.id)).size;
   report.tasksCreated += applied.tasksCreated;
+  return finishPage(env.DB, portalId, state, ids, more, now, report);
+}
+
+/** Counts the page and moves the cursor past it (or records the finished pass). */
+async function finishPage(db: D1Database, portalId: string, state: ScanState, ids: string[], more: boolean, now: number, report: ScanReport): Promise<ScanState> {
   const next = nextState(state, ids, more, now);
+  report.pages++;
   report.passComplete = !more;
-  await saveScanProgress(env.DB, portalId, next, now);
+  await saveScanProgress(db, portalId, next, now);
   return next;
 }
 

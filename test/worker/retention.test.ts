@@ -1,5 +1,6 @@
 // The cron: the Worker's scheduled handler runs inbox retention (deletes rows older than INBOX_RETENTION_DAYS), the
-// pruning of engine writes past their echo window, and deal reconciliation (a search of recently modified deals) side by side, against an isolated simulator portal —
+// pruning of engine writes past their echo window, deal reconciliation (a search of recently modified deals) and the rule
+// scan (a search of open deals) side by side, against an isolated simulator portal —
 // no real network. A failing job neither stops the other nor goes unreported.
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -47,14 +48,19 @@ describe("the scheduled handler", () => {
     await insertRow("young", NOW - 29 * DAY);
     await worker.scheduled(cron(), portalEnv);
     expect(await hashes()).toEqual(["young"]);
-    // Reconciliation ran: one search of the deals modified in its window.
+    // Reconciliation ran (a search of the deals modified in its window), and so did the rule scan (a search of the open
+    // deals; the portal has none, so nothing else).
     const searches = await portal.calls({ method: "POST" });
-    expect(searches.map((c) => c.path)).toEqual(["/crm/v3/objects/deals/search"]);
+    expect(searches.map((c) => c.path)).toEqual(["/crm/v3/objects/deals/search", "/crm/v3/objects/deals/search"]);
+    const filtered = searches.map((c) => (c.body as { filterGroups: Array<{ filters: Array<{ propertyName: string }> }> }).filterGroups[0]?.filters[0]?.propertyName).sort();
+    expect(filtered).toEqual(["hs_is_closed", "hs_lastmodifieddate"]);
   });
 
   it("a failing job (HubSpot answers the search with a 503) doesn't stop retention, and the handler reports it by name", async () => {
     await insertRow("old", NOW - 31 * DAY);
     await insertRow("young", NOW - 29 * DAY);
+    // Another rule scan holds the lease, so the only search is reconciliation's.
+    await env.DB.prepare("INSERT OR REPLACE INTO scan_state (portal_id, lease_until, updated_at) VALUES (?, ?, ?)").bind(portalEnv.HUBSPOT_PORTAL_ID ?? "default", NOW + 3600_000, NOW).run();
     await portal.setKnobs({ faults: { script: [{ status: 503, count: 1, pathIncludes: "/deals/search" }] } });
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
@@ -66,6 +72,7 @@ describe("the scheduled handler", () => {
     }
     expect(await hashes()).toEqual(["young"]);
     expect((await portal.calls()).map((c) => c.status)).toEqual([503]);
+    await env.DB.prepare("DELETE FROM scan_state").run();
   });
 });
 
