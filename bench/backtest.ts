@@ -1,5 +1,5 @@
 // Back-test benchmark (`npm run bench:backtest`): 100,000 recorded changes (judged_changes rows, decoded like the CLI
-// does) replayed through 20 rules — the shipped 19 and a draft one — by the back-test core, then the same history
+// does) replayed through 21 rules — the shipped 20 and a draft one — by the back-test core, then the same history
 // with --against (draft and shipped sets, and their difference). Prints a table; the LAST line is one JSON object with
 // changes, rules, seconds and changesPerSec. Pure CPU: no network, stops by itself.
 import { loadavg } from "node:os";
@@ -64,7 +64,7 @@ function main(): void {
   const table = [
     ["changes replayed", String(result.draft.changes)],
     ["deals", String(result.draft.deals)],
-    ["rules (shipped 19 + 1 draft)", String(rules)],
+    ["rules (shipped 20 + 1 draft)", String(rules)],
     ["hits", String(result.draft.hits.length)],
     ["decode rows (s)", ((t1 - t0) / 1000).toFixed(2)],
     ["replay + summary (s)", ((t2 - t1) / 1000).toFixed(2)],

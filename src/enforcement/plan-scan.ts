@@ -4,7 +4,8 @@
 //   recorded again — the finding is the standing violation, so its actions left pending by a failed run are retried
 //   and nothing new is created;
 // - a scan only observes: it never moves the engine's last-known deal state, which reconciliation compares with
-//   HubSpot to find the stage changes whose webhooks were missed.
+//   HubSpot to find the stage changes whose webhooks were missed, and records no judged change for back-tests (those
+//   replay what happened to deals; a scan of every open deal every run would only grow the table).
 import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { planEnforcement, type Plan, type PlanOptions } from "./plan";
 import type { OpenViolation, Snapshot } from "./snapshot";
@@ -17,7 +18,7 @@ export function planScan(snapshot: Snapshot, evaluations: DealEvaluation[], o: P
     const standing = (openByDeal.get(e.dealId) ?? []).filter((v) => !resolved.has(v.id));
     return { ...e, detected: dedupe(e.detected, standing) };
   });
-  return { ...planEnforcement(snapshot, found, o), states: [] };
+  return { ...planEnforcement(snapshot, found, o), states: [], judged: [] };
 }
 
 /** Each finding of a rule with a standing open violation becomes that violation (its id and time); one per rule. */
