@@ -55,7 +55,7 @@ describe("policies backtest --source hubspot", () => {
     expect(first.stdout.join("\n")).toContain("stage-discipline/no-stage-skipping");
     const json = JSON.parse(first.stdout.at(-1) ?? "") as { source: string; deals: number; changes: number; rules: unknown[]; hits: unknown[]; hubspotCalls: { searches: number; historyReads: number } };
     expect(json).toMatchObject({ source: "hubspot" });
-    expect(json.rules).toHaveLength(19);
+    expect(json.rules).toHaveLength(20);
     expect(json.changes).toBeGreaterThan(20);
     expect(json.hits.length).toBeGreaterThan(0);
     const calls = await portal.calls();
@@ -76,7 +76,7 @@ describe("policies backtest --source hubspot", () => {
     const result = await run(["policies", ...window, "--against-ref", "HEAD", "--json"], temp("backtest-cache-"));
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout.at(-1) ?? "") as { diff: Array<{ rule: string; newHits: number; goneHits: number; changedActions: number }> };
-    expect(json.diff).toHaveLength(19);
+    expect(json.diff).toHaveLength(20);
     expect(json.diff.every((d) => d.rule === "kept" && d.newHits + d.goneHits + d.changedActions === 0)).toBe(true);
   });
 
