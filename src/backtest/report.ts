@@ -18,7 +18,7 @@ export interface RuleSummary {
   tasks: number;
   /** Hits per week (the Monday, UTC, as YYYY-MM-DD). */
   byWeek: Record<string, number>;
-  /** Hits per stage the change moved to ("" when the stage didn't move). */
+  /** Hits per stage the deal stood in after the change ("" when it had none). */
   byStage: Record<string, number>;
   /** Hits per deal owner ("" when the deal had none). */
   byRep: Record<string, number>;

@@ -1,6 +1,6 @@
 // A back-test for people: one table per set of rules (hits, deals, reps, reverts and tasks enforce would have made),
 // the latest examples with deal names, and the difference against the set compared with. Node-only formatting.
-import type { BacktestHit, BacktestResult, RuleDiff, RuleSummary } from "../../src/backtest/index";
+import { weekOf, type BacktestHit, type BacktestResult, type RuleDiff, type RuleSummary } from "../../src/backtest/index";
 import type { PortalMetadata } from "../../src/enforcement/portal-metadata";
 
 export interface RenderContext {
@@ -26,7 +26,7 @@ function stageLabel(ctx: RenderContext, id: string | null): string {
 
 function example(ctx: RenderContext, h: BacktestHit): string {
   const rep = h.ownerId === null ? "no owner" : (ctx.metadata.owners.get(h.ownerId)?.name ?? `owner ${h.ownerId}`);
-  const move = h.toStage === null ? "" : ` → ${stageLabel(ctx, h.toStage)}`;
+  const move = h.fromStage !== null ? ` ${stageLabel(ctx, h.fromStage)} → ${stageLabel(ctx, h.toStage)}` : h.toStage === null ? "" : ` in ${stageLabel(ctx, h.toStage)}`;
   return `    ${minute(h.occurredAt)}  ${h.dealName ?? "(unnamed deal)"} (deal ${h.dealId}, ${rep})${move}: ${h.message}`;
 }
 
@@ -40,6 +40,29 @@ function diffRows(diff: RuleDiff[]): string[] {
   return table(["rule", "rule is", "new hits", "no longer raised", "changed actions"], rows);
 }
 
+function counted(keys: string[]): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return [...m];
+}
+
+/** Hits by week (with a bar), by rep and by stage: where the rule would have bitten. */
+function breakdowns(hits: readonly BacktestHit[], ctx: RenderContext): string[] {
+  if (hits.length === 0) return [];
+  const weeks = counted(hits.map((h) => weekOf(h.occurredAt))).sort((a, b) => a[0].localeCompare(b[0]));
+  const max = Math.max(...weeks.map(([, n]) => n));
+  const rep = (id: string) => (id === "" ? "no owner" : (ctx.metadata.owners.get(id)?.name ?? `owner ${id}`));
+  const top = (pairs: Array<[string, number]>, name: (k: string) => string) =>
+    pairs.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => `${name(k)} ${n}`).join(", ");
+  return [
+    "",
+    "Hits by week (Monday, UTC):",
+    ...weeks.map(([w, n]) => `  ${w}  ${String(n).padStart(5)}  ${"#".repeat(Math.max(1, Math.round((n / max) * 40)))}`),
+    `Most hits by rep: ${top(counted(hits.map((h) => h.ownerId ?? "")), rep)}`,
+    `Most hits by stage: ${top(counted(hits.map((h) => h.toStage ?? "")), (id) => stageLabel(ctx, id === "" ? null : id))}`,
+  ];
+}
+
 /** The report's lines. */
 export function renderBacktest(result: BacktestResult, ctx: RenderContext): string[] {
   const { draft } = result;
@@ -49,6 +72,7 @@ export function renderBacktest(result: BacktestResult, ctx: RenderContext): stri
     ...ruleRows(draft.rules),
     "  reverts and tasks: what each hit would have made in enforce mode (audit rules record them as would-run)",
   ];
+  out.push(...breakdowns(draft.hits, ctx));
   const withHits = draft.rules.filter((r) => r.examples.length > 0);
   if (withHits.length > 0) out.push("", "Latest examples:");
   for (const r of withHits) out.push(`  ${ruleName(r)}`, ...r.examples.map((h) => example(ctx, h)));
