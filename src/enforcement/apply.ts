@@ -1,6 +1,7 @@
-// Step 4, apply: the plan's HubSpot writes — reverts and the rules' tasks side by side, then the rep's tasks standing
-// in for refused reverts, then the completion of fixed rules' tasks, then the deals' governance properties — returned as outcomes matched to the plan by
-// (violation, action). Decides nothing the plan didn't say and mutates nothing the plan made.
+// Step 4, apply: the plan's HubSpot writes — reverts and the rules' tasks side by side (the deals' governance
+// properties as soon as the reverts are settled), then the rep's tasks standing in for refused reverts, then the
+// completion of fixed rules' tasks — returned as outcomes matched to the plan by (violation, action). Decides nothing
+// the plan didn't say and mutates nothing the plan made.
 import type { HubSpotClient } from "../hubspot/client";
 import { completeTask } from "../hubspot/tasks";
 import { applyGovernance, NO_GOVERNANCE } from "./apply-governance";
@@ -12,14 +13,18 @@ import type { Snapshot } from "./snapshot";
 
 /** Runs every HubSpot write of the plan. A HubSpot failure stops what depends on it and comes back in `failure`. */
 export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied> {
-  const [reverts, tasks] = await Promise.all([applyReverts(ctx, plan.reverts), applyTasks(ctx, plan.tasks)]);
+  const revertsSent = applyReverts(ctx, plan.reverts);
+  // The governance values depend only on whether the reverts landed: written alongside the tasks, not after them, so
+  // they don't lengthen the run the queue's next batch waits for.
+  const governanceSent = revertsSent.then((r) => (r.failure !== null ? NO_GOVERNANCE : applyGovernance(ctx, plan.governance, revertedIds(r.reverted))));
+  const [reverts, tasks, governance] = await Promise.all([revertsSent, applyTasks(ctx, plan.tasks), governanceSent]);
   const applied: Applied = {
     outcomes: [...reverts.outcomes, ...tasks.outcomes],
     reverted: reverts.reverted,
     revertMarks: reverts.revertMarks,
     completed: [],
     tasksCreated: tasks.created,
-    governance: NO_GOVERNANCE,
+    governance,
     failure: reverts.failure,
   };
   if (reverts.failure !== null) return { ...applied, outcomes: [...applied.outcomes, ...unsettled(plan.tasks, applied)] };
@@ -33,20 +38,20 @@ export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied
   applied.outcomes.push(...late.outcomes);
   applied.outcomes.push(...unsettled([...plan.tasks, ...fallbacks], applied));
   applied.tasksCreated += late.created;
-  applied.failure = tasks.failure ?? late.failure;
+  applied.failure = tasks.failure ?? late.failure ?? governance.failure;
   if (applied.failure !== null) return applied;
 
-  const reverted = new Set(applied.reverted.flatMap((r) => [r.violationId, ...r.siblings]));
+  const reverted = revertedIds(applied.reverted);
   const completions = plan.completions.filter((c) => c.unlessOpen.every((id) => reverted.has(id)));
   const completed = await completeTasks(ctx.client, completions);
   applied.completed = completed.rowIds;
   applied.failure = completed.failure;
-  if (applied.failure !== null) return applied;
-
-  // Last: the governance values depend on whether the reverts landed.
-  applied.governance = await applyGovernance(ctx, plan.governance, reverted);
-  applied.failure = applied.governance.failure;
   return applied;
+}
+
+/** The violations whose revert landed in this run, with the siblings it resolved. */
+function revertedIds(reverted: Applied["reverted"]): Set<string> {
+  return new Set(reverted.flatMap((r) => [r.violationId, ...r.siblings]));
 }
 
 /** The stages the batch read saw, and when: a revert's "re-read just before the write" when still fresh. */

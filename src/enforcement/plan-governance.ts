@@ -2,7 +2,7 @@
 // plus this run's new violations and resolutions — and the write when a value changed. A pending revert gives two
 // answers (it lands: those violations are resolved; HubSpot refuses it: they stay open); apply picks by the outcome.
 // A governance property someone edited by hand is put back and the repair recorded.
-import { computeGovernanceValues, governanceChanged, governanceEssential, isGovernanceProperty, sameGovernanceValue, toHubSpotProperties, type GovernanceFacts, type GovernanceValues } from "../governance";
+import { computeGovernanceValues, GOVERNANCE_BATCH_LIMIT, governanceChanged, governanceEssential, isGovernanceProperty, sameGovernanceValue, toHubSpotProperties, type GovernanceFacts, type GovernanceValues } from "../governance";
 import type { GovernanceRepair } from "../store/governance";
 import type { Resolution } from "../store/violations";
 import type { DealEvaluation } from "./evaluate-deal";
@@ -72,10 +72,19 @@ export function planGovernance(i: GovernanceInputs): GovernancePlan {
       plan.repairs.push({ dealId, property: e.propertyName ?? "", foundValue: e.propertyValue, restoredValue: wanted[e.propertyName ?? ""] ?? null, foundBy: "webhook" });
     }
   }
-  // No call of its own for a first "compliant" or a check refresh: those ride along with an essential write (the
-  // background repair writes the rest).
-  if (!plan.writes.some((w) => w.essential)) plan.writes = [];
+  plan.writes = withinEssentialCalls(plan.writes);
   return plan;
+}
+
+/**
+ * No call of its own for a first "compliant" or a check refresh: those only fill the room left in the batch calls
+ * the essential writes make anyway (the background repair writes the rest). Riding along with every deal of a big
+ * batch would cost a call per 100 deals and lengthen the run that the queue's next batch waits for.
+ */
+export function withinEssentialCalls(writes: GovernanceIntent[]): GovernanceIntent[] {
+  const essential = writes.filter((w) => w.essential);
+  const room = Math.ceil(essential.length / GOVERNANCE_BATCH_LIMIT) * GOVERNANCE_BATCH_LIMIT - essential.length;
+  return [...essential, ...writes.filter((w) => !w.essential).slice(0, room)];
 }
 
 /** The recorded facts with this run's new violations added and its resolutions taken out. */

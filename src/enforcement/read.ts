@@ -73,9 +73,10 @@ export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Pr
   const base = { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen, deleted };
   const governanceOf = (dealIds: string[]) => readGovernance(db, ctx.governanceKey, dealIds, grouped.governanceEdits, now);
   if (alive.length === 0) return { ok: true, value: { ...base, live: null, governance: await governanceOf([]) } };
-  const live = await readLive(ctx, alive);
+  // D1 only and keyed by the events' deals: read while HubSpot answers, not after (it is on the way to the tasks).
+  const [live, governance] = await Promise.all([readLive(ctx, alive), governanceOf(alive.map((g) => g.dealId))]);
   if (!live.ok) return live;
-  return { ok: true, value: { ...base, live: live.value, governance: await governanceOf(live.value.deals.map((d) => d.deal.id)) } };
+  return { ok: true, value: { ...base, live: live.value, governance } };
 }
 
 async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<LiveSnapshot, EnforceFailure>> {

@@ -4,6 +4,9 @@
 
 export const GOVERNANCE_GROUP = { name: "deal_governance", label: "Deal governance", displayOrder: -1 } as const;
 
+/** HubSpot's batch update takes at most 100 inputs: the values are written in calls of this many deals. */
+export const GOVERNANCE_BATCH_LIMIT = 100;
+
 export interface GovernancePropertyDef {
   name: string;
   label: string;

@@ -6,13 +6,12 @@ import {
   PropertyCreateTypeEnum as PropertyType,
 } from "@hubspot/api-client/lib/codegen/crm/properties/index.js";
 import { chunk } from "../chunk";
-import { GOVERNANCE_GROUP, GOVERNANCE_PROPERTIES, GOVERNANCE_PROPERTY_NAMES, type GovernancePropertyDef } from "../governance";
+import { GOVERNANCE_BATCH_LIMIT, GOVERNANCE_GROUP, GOVERNANCE_PROPERTIES, GOVERNANCE_PROPERTY_NAMES, type GovernancePropertyDef } from "../governance";
 import type { Result } from "../result";
 import type { HubSpotClient } from "./client";
 import { callHubSpot, describeError, type HubSpotError } from "./errors";
 
-/** HubSpot's batch update takes at most 100 inputs. */
-export const GOVERNANCE_BATCH_LIMIT = 100;
+export { GOVERNANCE_BATCH_LIMIT };
 /** The private app scope creating properties needs (reading and writing deals need crm.objects.deals.read/write). */
 export const PROPERTIES_SCOPE = "crm.schemas.deals.write";
 

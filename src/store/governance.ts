@@ -56,6 +56,16 @@ interface FactRow {
 }
 
 /**
+ * The facts query for `n` deals. `+mode` keeps SQLite off the `mode` index: without table statistics it would pick
+ * `violations_mode_time` and scan every enforce-mode violation, once for the query and again in the subquery for
+ * each row — a cost that grows with the whole table, not the batch. By `deal_id` it reads only the batch's deals.
+ */
+export function governanceFactsSql(n: number): string {
+  return `SELECT id, deal_id, status, message, occurred_at, resolved_by FROM violations v WHERE deal_id IN (${Array.from({ length: n }, () => "?").join(",")}) AND +mode = 'enforce'
+         AND (status = 'open' OR occurred_at = (SELECT MAX(occurred_at) FROM violations w WHERE w.deal_id = v.deal_id AND +w.mode = 'enforce'))`;
+}
+
+/**
  * The recorded facts per deal: its open violations and its latest violation, enforce mode only (a rule rolled out in
  * audit mode stays off the deal record until it is enforced). `excepted` is false here (only a run's
  * evaluation knows it). Deals without any violation get empty facts.
@@ -63,13 +73,7 @@ interface FactRow {
 export async function listGovernanceFacts(db: D1Database, dealIds: string[]): Promise<Map<string, GovernanceFacts>> {
   const out = new Map<string, GovernanceFacts>(dealIds.map((id) => [id, { open: [], latest: null, excepted: false }]));
   for (const ids of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(
-        `SELECT id, deal_id, status, message, occurred_at, resolved_by FROM violations v WHERE deal_id IN (${ids.map(() => "?").join(",")}) AND mode = 'enforce'
-         AND (status = 'open' OR occurred_at = (SELECT MAX(occurred_at) FROM violations w WHERE w.deal_id = v.deal_id AND w.mode = 'enforce'))`,
-      )
-      .bind(...ids)
-      .all<FactRow>();
+    const rows = await db.prepare(governanceFactsSql(ids.length)).bind(...ids).all<FactRow>();
     for (const r of rows.results) {
       const facts = out.get(r.deal_id);
       if (facts === undefined) continue;
