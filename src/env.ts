@@ -24,7 +24,7 @@ export interface Env {
   METADATA_TTL_SECONDS?: string;
   HUBSPOT_PORTAL_UI_URL?: string;
   MANAGER_MAP?: string;
-  /** "enforce" | "audit": switches every policy's mode (benchmarks, demos); unset = as the policies say. */
+  /** "enforce" | "warn" | "audit": switches every policy's mode (benchmarks, demos); unset = as the policies say. */
   POLICY_MODE_OVERRIDE?: string;
   /** Adoption health: a team is flagged when compliance or completeness drops more than this many points in two weeks. */
   ADOPTION_DROP_POINTS?: string;
@@ -77,11 +77,12 @@ const ManagerMapSchema = optionalString.transform((raw): Record<string, string> 
   }
 });
 
-/** "enforce" | "audit" (any case) switches every policy's mode; anything else, or unset, leaves them as written. */
-const ModeOverrideSchema = optionalString.transform((raw): Mode | null => {
-  const mode = raw?.toLowerCase();
-  return mode === "enforce" || mode === "audit" ? mode : null;
-});
+/** "enforce" | "warn" | "audit" (any case) switches every policy's mode; anything else, or unset, leaves them as written. */
+export function parseModeOverride(raw: string | undefined): Mode | null {
+  const mode = raw?.trim().toLowerCase();
+  return mode === "enforce" || mode === "warn" || mode === "audit" ? mode : null;
+}
+const ModeOverrideSchema = optionalString.transform(parseModeOverride);
 
 /** "v3" unless set: v1 and v2 carry no timestamp, so a captured delivery could be replayed forever. */
 const SignatureVersionsSchema = optionalString.transform((raw, ctx): SignatureVersion[] => {

@@ -9,6 +9,7 @@ import { planReverts } from "./plan-reverts";
 import type { PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot } from "./snapshot";
 import { fallbackTaskIntent, hasRepTask, revertWords, taskIntents, type TaskContext } from "./task-intents";
+import { warnTaskIntents } from "./warn-mode";
 
 export interface ActionPlan {
   resolutions: Resolution[];
@@ -24,7 +25,8 @@ const REVERT_REFUSED = "revert refused";
 export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], violations: ViolationPlan[], o: PlanOptions): ActionPlan {
   const stageLabel = (id: string) => live.metadata.stages.get(id)?.stage.label ?? id;
   const ctx: TaskContext = { now: o.now, timeZone: live.metadata.timeZone, portalUiUrl: o.portalUiUrl, directory: live.metadata.directory, stageLabel, propertyLabel: (name) => live.metadata.schema.properties.find((p) => p.name === name)?.label };
-  const active = violations.filter((v) => v.open && v.d.mode === "enforce" && v.actions.some((a) => a.outcome === "pending"));
+  // Enforce and warn mode act (warn never reverts: its reverts are recorded as would-run); audit only records.
+  const active = violations.filter((v) => v.open && v.d.mode !== "audit" && v.actions.some((a) => a.outcome === "pending"));
   const latestStage = latestStageChanges(live.deals);
   const reverts = planReverts(active, { now: o.now, maxRevertsPerHour: o.maxRevertsPerHour, reverts: live.reverts, recentReverts: live.recentReverts, latestStage, stageLabel, ...(o.maxRevertsPerDay === undefined ? {} : { maxRevertsPerDay: o.maxRevertsPerDay }), ...(live.dailyReverts === undefined ? {} : { dailyReverts: live.dailyReverts }) });
 
@@ -34,7 +36,7 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
   for (const v of active) {
     const row = live.reverts.get(v.d.id);
     const note: RevertNote = row?.status === "done" ? { kind: "done", to: stageLabel(row.to_stage) } : { kind: "skipped" };
-    tasks.push(...taskIntents(ctx, v.d, v.actions, note));
+    tasks.push(...taskIntents(ctx, v.d, v.actions, note), ...warnTaskIntents(ctx, v.d, v.actions));
   }
   for (const v of active) {
     const pending = v.actions.findIndex((a) => a.reason === REVERT_REFUSED && a.outcome === "pending");

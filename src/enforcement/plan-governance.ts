@@ -50,7 +50,8 @@ export function planGovernance(i: GovernanceInputs): GovernancePlan {
   const excepted = new Map(i.evaluations.map((e) => [e.dealId, e.excepted]));
   const fresh = new Map<string, ViolationPlan[]>();
   // Audit mode records what would happen and writes nothing to HubSpot: its violations stay off the deal record.
-  for (const v of i.violations.filter((x) => x.d.mode === "enforce")) fresh.set(v.d.built.change.dealId, [...(fresh.get(v.d.built.change.dealId) ?? []), v]);
+  // Warn mode gives the rep a task on the deal, so the deal record says it is out of line too.
+  for (const v of i.violations.filter((x) => x.d.mode !== "audit")) fresh.set(v.d.built.change.dealId, [...(fresh.get(v.d.built.change.dealId) ?? []), v]);
   const editsByDeal = new Map<string, typeof g.edits>();
   for (const e of g.edits) editsByDeal.set(e.objectId, [...(editsByDeal.get(e.objectId) ?? []), e]);
 

@@ -24,7 +24,7 @@ function skipRule(actions: string): string {
     actions: ${actions}`;
 }
 
-function planFor(actions: string, mode: "enforce" | "audit" = "enforce", extra: Partial<SnapshotInput> = {}): { plan: Plan; snapshot: Snapshot } {
+function planFor(actions: string, mode: "enforce" | "warn" | "audit" = "enforce", extra: Partial<SnapshotInput> = {}): { plan: Plan; snapshot: Snapshot } {
   const snapshot = snapshotOf({
     events: [event({ propertyValue: "decisionmakerboughtin", occurredAt: NOW - 10 * S })],
     deal: dealRecord(SKIP_HISTORY),
@@ -42,6 +42,10 @@ describe("the plan for each action kind and mode", () => {
     { name: "a task for the owner's manager", actions: "[{ task: { subject: Look, assignee: manager } }]", mode: "enforce" as const, outcomes: ["pending"], tasks: [["manager", "301"]], reverts: 0 },
     { name: "notify-manager: a review task for the manager", actions: "[notify-manager]", mode: "enforce" as const, outcomes: ["pending"], tasks: [["manager", "301"]], reverts: 0 },
     { name: "revert: sent back to the stage it came from", actions: "[revert]", mode: "enforce" as const, outcomes: ["pending"], tasks: [], reverts: 1 },
+    { name: "warn: the rep gets the rule's task, the revert is only recorded", actions: "[task, revert]", mode: "warn" as const, outcomes: ["pending", "would-run"], tasks: [["rep", "201"]], reverts: 0 },
+    { name: "warn: a revert-only rule gives the rep a task in its place", actions: "[revert]", mode: "warn" as const, outcomes: ["would-run", "pending"], tasks: [["rep", "201"]], reverts: 0 },
+    { name: "warn: the manager's tasks run too", actions: "[notify-manager, revert]", mode: "warn" as const, outcomes: ["pending", "would-run", "pending"], tasks: [["manager", "301"], ["rep", "201"]], reverts: 0 },
+    { name: "warn: a log-only rule stays a log", actions: "[log]", mode: "warn" as const, outcomes: ["done"], tasks: [], reverts: 0 },
   ];
   it.each(cases)("$name", ({ actions, mode, outcomes, tasks, reverts }) => {
     const { plan } = planFor(actions, mode);
@@ -49,6 +53,27 @@ describe("the plan for each action kind and mode", () => {
     expect(plan.tasks.map((t) => [t.purpose, t.ownerId])).toEqual(tasks);
     expect(plan.reverts).toHaveLength(reverts);
     expect(plan.violations[0]?.insert?.mode).toBe(mode);
+  });
+
+  it("warn mode's stand-in task says why nothing was moved back, and a retry doesn't add a second one", () => {
+    const { plan } = planFor("[revert]", "warn");
+    const [revert, standIn] = plan.violations[0]?.actions ?? [];
+    expect(revert).toMatchObject({ type: "revert", outcome: "would-run", reason: "warn mode: nothing is reverted" });
+    expect(standIn).toMatchObject({ type: "task", outcome: "pending", reason: "warn mode: a task instead of the revert" });
+    expect(plan.tasks[0]).toMatchObject({ ref: { index: 1 }, fallback: false, subject: "Fix this deal: skipped a stage" });
+    expect(plan.tasks[0]?.body).toContain("not moving the deal back");
+    const id = plan.violations[0]?.d.id ?? "";
+    const actions = [revert, { ...standIn, outcome: "done", taskId: "t1" }].filter((a): a is RecordedAction => a !== undefined);
+    const stored: StoredViolation = { id, dealId: "42", policyId: "test-policy", ruleId: "no-skip", toStage: "decisionmakerboughtin", fromStage: "qualifiedtobuy", status: "open", actions, taskId: "t1", reverted: false, occurredAt: NOW - 10 * S };
+    const retry = planFor("[revert]", "warn", { live: { stored: new Map([[id, stored]]) } }).plan;
+    expect(retry.violations[0]?.actions.map((a) => a.outcome)).toEqual(["would-run", "done"]);
+    expect(retry.tasks).toEqual([]);
+  });
+
+  it("POLICY_MODE_OVERRIDE=warn turns an enforce rule's revert into a task", () => {
+    const snapshot = snapshotOf({ events: [event({ propertyValue: "decisionmakerboughtin", occurredAt: NOW - 10 * S })], deal: dealRecord(SKIP_HISTORY), set: compile(skipRule("[revert]")) });
+    const plan = planEnforcement(snapshot, evaluateSnapshot(snapshot.live, { modeOverride: "warn" }), OPTIONS);
+    expect([plan.reverts.length, plan.tasks.length, plan.violations[0]?.insert?.mode]).toEqual([0, 1, "warn"]);
   });
 
   it("notify-manager with no manager known is skipped, saying why", () => {

@@ -8,6 +8,7 @@ import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { encodeJudgedChange } from "./judged-change-codec";
 import { planActions } from "./plan-actions";
 import { planGovernance } from "./plan-governance";
+import { needsWarnTask, WARN_NOT_REVERTED, warnTaskAction } from "./warn-mode";
 import type { Plan, PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot, Snapshot } from "./snapshot";
 
@@ -117,13 +118,19 @@ function planViolations(live: LiveSnapshot, evaluations: DealEvaluation[], now: 
   return [...out.values()];
 }
 
-/** The actions as first recorded: audit mode records what would have run; `log` is done by recording. */
+/**
+ * The actions as first recorded: audit mode records what would have run; `log` is done by recording. Warn mode runs
+ * the tasks and records the revert as what enforce would have done; a rule whose only say to the rep was the revert
+ * gives the rep a task in its place (warn-mode.ts).
+ */
 function initialActions(detected: DetectedViolation): RecordedAction[] {
-  return detected.violation.actions.map((planned): RecordedAction => {
+  const actions = detected.violation.actions.map((planned): RecordedAction => {
     if (detected.mode === "audit") return { type: planned.type, planned, outcome: "would-run" };
     if (planned.type === "log") return { type: planned.type, planned, outcome: "done" };
+    if (detected.mode === "warn" && planned.type === "revert") return { type: planned.type, planned, outcome: "would-run", reason: WARN_NOT_REVERTED };
     return { type: planned.type, planned, outcome: "pending" };
   });
+  return needsWarnTask(detected) ? [...actions, warnTaskAction()] : actions;
 }
 
 function toInsert(d: DetectedViolation, now: number, label: (stageId: string | null) => string | null): NonNullable<ViolationPlan["insert"]> {

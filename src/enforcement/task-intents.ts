@@ -25,7 +25,7 @@ function dealLink(portalUiUrl: string, portalId: number, dealId: string): string
   return `${portalUiUrl.replace(/\/+$/, "")}/contacts/${portalId}/record/0-3/${dealId}`;
 }
 
-function taskBody(ctx: TaskContext, d: DetectedViolation, body: string, extra = ""): string {
+export function taskBody(ctx: TaskContext, d: DetectedViolation, body: string, extra = ""): string {
   const v = d.violation;
   const missing = v.missing.length === 0 ? "" : `\nWhat is missing: ${describeMissing(v.missing, ctx.propertyLabel)}`;
   return [body, extra, missing, `\nDeal: ${dealLink(ctx.portalUiUrl, d.portalId, d.built.change.dealId)}`].join("");

@@ -26,7 +26,7 @@ export const VIOLATION_FILTER_PARAMS: Param[] = [
   q("policy", "Policy: id or description"),
   q("rule", "Rule: id or description (combine with policy: rule ids are unique per policy)"),
   q("severity", "info, warning or critical", { type: "string", enum: ["info", "warning", "critical"] }),
-  q("mode", "audit or enforce", { type: "string", enum: ["audit", "enforce"] }),
+  q("mode", "audit, warn or enforce", { type: "string", enum: ["audit", "warn", "enforce"] }),
   q("pipeline", "Pipeline id"),
   q("stage", "Stage the deal moved to: label (\"Contract Sent\") or id; add pipeline when a label is in several pipelines"),
   q("deal", "Deal id"),

@@ -33,7 +33,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             id: str("Violation id"), portalId: { type: "integer" }, dealId: str("HubSpot deal id"), dealName: str("Deal name", { type: ["string", "null"] }),
             pipelineId: str("Pipeline id"), fromStage: str("Stage before"), toStage: str("Stage after"), fromStageLabel: str("Label"), toStageLabel: str("Label"),
             policyId: str("Policy"), policyVersion: str("Content hash of the policy"), ruleId: str("Rule"),
-            severity: { enum: ["info", "warning", "critical"] }, mode: { enum: ["audit", "enforce"] }, message: str("What the rule says"),
+            severity: { enum: ["info", "warning", "critical"] }, mode: { enum: ["audit", "warn", "enforce"] }, message: str("What the rule says"),
             missing: { type: "array", items: { type: "string" } }, ownerId: str("Deal owner"), teamId: str("Owner's team"), actorUserId: str("Who made the change"),
             changeSource: str("HubSpot change source"), taskId: str("Corrective task id"), reverted: { type: "boolean" }, status: { enum: ["open", "resolved"] },
             occurredAt: str("ISO time of the change", { format: "date-time" }), detectedAt: str("ISO", { format: "date-time" }),

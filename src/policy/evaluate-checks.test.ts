@@ -1,6 +1,6 @@
 // Entry requirements, CEL conditions, actor/source, exceptions with expiry, modes, severities, actions and messages.
 import { describe, expect, it } from "vitest";
-import { evaluateChange, loadPolicySet, normalizeChangeSource } from "./index";
+import { evaluateChange, loadPolicySet, normalizeChangeSource, runPolicyTestFile } from "./index";
 import { makeChange, NOW, policyFile, TEST_PORTAL } from "./test-portal";
 import type { CompiledPolicySet, DealChange, Violation } from "./types";
 
@@ -173,5 +173,43 @@ describe("mode, severity, actions and messages", () => {
     expect(enforced?.actions[2]?.task).toEqual({ subject: "Fix Acme", body: `${enforced?.message ?? ""}\n\nWhat to fix: a condition of this rule is not met`, assignee: { kind: "owner-id", ownerId: "999" }, dueInBusinessDays: 3, priority: "HIGH" });
     expect(enforced?.actions[3]?.task?.assignee).toEqual({ kind: "owner" });
     expect(enforced?.policyVersion).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe("warn mode", () => {
+  const warned = compile(`
+  - id: warned
+    on: { stageChanged: true }
+    mode: warn
+    assert: "false"
+    actions: [task, revert]`);
+
+  it("compiles, and its violations say warn with every planned action (the plan decides what runs)", () => {
+    const [v] = run(warned, makeChange());
+    expect([v?.mode, v?.actions.map((a) => a.type)]).toEqual(["warn", ["task", "revert"]]);
+  });
+  it("a mode outside audit | warn | enforce is a check error naming the three", () => {
+    const result = loadPolicySet([policyFile(`
+  - id: r
+    on: { stageChanged: true }
+    mode: block
+    assert: "false"`)], TEST_PORTAL);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error[0]?.message).toMatch(/audit.*warn.*enforce/);
+  });
+  it("a policy test can expect mode: warn", () => {
+    const file = { path: "policies/tests/warn.yaml", text: `apiVersion: governance/v1
+kind: PolicyTest
+now: 2026-06-01T12:00:00Z
+cases:
+  - name: warned
+    change: { from: Qualified To Buy, to: Presentation Scheduled }
+    expect: { violations: [{ rule: warned, mode: warn, actions: [task, revert] }] }
+  - name: a wrong mode fails
+    change: { from: Qualified To Buy, to: Presentation Scheduled }
+    expect: { violations: [{ rule: warned, mode: enforce }] }
+` };
+    const results = runPolicyTestFile(warned, TEST_PORTAL, file);
+    expect(results.ok && results.value.map((r) => r.passed)).toEqual([true, false]);
   });
 });

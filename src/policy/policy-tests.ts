@@ -11,7 +11,7 @@ const ExpectedViolation = z.strictObject({
   rule: z.string().min(1),
   policy: z.string().optional(),
   severity: z.enum(["info", "warning", "critical"]).optional(),
-  mode: z.enum(["audit", "enforce"]).optional(),
+  mode: z.enum(["audit", "warn", "enforce"]).optional(),
   actions: z.array(z.enum(["task", "revert", "log", "notify-manager"])).optional(),
   missing: z.array(z.string()).optional(),
   message: z.string().optional(),

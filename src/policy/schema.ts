@@ -9,7 +9,8 @@ const OneOrMany = z.union([Name, Names]);
 const StageTrigger = z.union([z.literal(true), Name, Names]);
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and dashes (a slug)");
 
-export const ModeSchema = z.enum(["audit", "enforce"]);
+/** audit: record only · warn: record and give the rep the task, never revert · enforce: every action. */
+export const ModeSchema = z.enum(["audit", "warn", "enforce"]);
 export const SeveritySchema = z.enum(["info", "warning", "critical"]);
 
 export const TriggersSchema = z

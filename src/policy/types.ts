@@ -4,7 +4,8 @@
 /** `{ ok: true, value } | { ok: false, error }` — expected failures are values, never thrown. */
 export type { Result } from "../result";
 
-export type Mode = "audit" | "enforce";
+/** audit: record what would have run · warn: tasks run, nothing is reverted · enforce: every action runs. */
+export type Mode = "audit" | "warn" | "enforce";
 export type Severity = "info" | "warning" | "critical";
 export type ActionType = "task" | "revert" | "log" | "notify-manager";
 export type AssociationKind = "contacts" | "companies" | "line_items";

@@ -61,13 +61,13 @@ interface FactRow {
  * each row — a cost that grows with the whole table, not the batch. By `deal_id` it reads only the batch's deals.
  */
 export function governanceFactsSql(n: number): string {
-  return `SELECT id, deal_id, status, message, occurred_at, resolved_by FROM violations v WHERE deal_id IN (${Array.from({ length: n }, () => "?").join(",")}) AND +mode = 'enforce'
-         AND (status = 'open' OR occurred_at = (SELECT MAX(occurred_at) FROM violations w WHERE w.deal_id = v.deal_id AND +w.mode = 'enforce'))`;
+  return `SELECT id, deal_id, status, message, occurred_at, resolved_by FROM violations v WHERE deal_id IN (${Array.from({ length: n }, () => "?").join(",")}) AND +mode IN ('enforce', 'warn')
+         AND (status = 'open' OR occurred_at = (SELECT MAX(occurred_at) FROM violations w WHERE w.deal_id = v.deal_id AND +w.mode IN ('enforce', 'warn')))`;
 }
 
 /**
- * The recorded facts per deal: its open violations and its latest violation, enforce mode only (a rule rolled out in
- * audit mode stays off the deal record until it is enforced). `excepted` is false here (only a run's
+ * The recorded facts per deal: its open violations and its latest violation, enforce and warn mode only (a rule
+ * rolled out in audit mode stays off the deal record until it warns or is enforced). `excepted` is false here (only a run's
  * evaluation knows it). Deals without any violation get empty facts.
  */
 export async function listGovernanceFacts(db: D1Database, dealIds: string[]): Promise<Map<string, GovernanceFacts>> {

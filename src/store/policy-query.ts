@@ -1,11 +1,13 @@
-// Policy view: hits per rule and mode, and what enforce mode would have done (planned actions of audit hits).
+// Policy view: hits per rule and mode, and what enforce mode would have done (planned actions of audit hits, the
+// reverts warn mode only recorded).
+import type { Mode } from "../policy";
 import { DAY_MS, type Counts } from "./summary-query";
 
 export interface PolicyStats {
   policyId: string;
   window: { from: string; to: string };
-  rules: Array<Counts & { ruleId: string; mode: "audit" | "enforce" }>;
-  /** For audit-mode hits: how many of each planned action enforce would have taken, per rule. */
+  rules: Array<Counts & { ruleId: string; mode: Mode }>;
+  /** What enforce would have taken, per rule and action: every planned action of audit-mode hits, the reverts of warn-mode ones. */
   wouldHaveDone: Array<{ ruleId: string; action: string; count: number }>;
   versions: Array<{ version: string; firstSeen: string; lastSeen: string; hits: number }>;
 }
@@ -45,14 +47,15 @@ export async function getPolicyStats(db: D1Database, f: PolicyFilter): Promise<P
           .prepare(
             `SELECT v.rule_id, COALESCE(json_extract(a.value, '$.type'), 'unknown') AS action, COUNT(*) AS count
              FROM violations v, json_each(CASE WHEN json_valid(v.actions) THEN v.actions ELSE '[]' END) a
-             WHERE ${where.replace(/(policy_id|occurred_at|team_id)/g, "v.$1")} AND v.mode = 'audit' GROUP BY 1, 2 ORDER BY 1, 2`,
+             WHERE ${where.replace(/(policy_id|occurred_at|team_id)/g, "v.$1")} AND (v.mode = 'audit' OR (v.mode = 'warn' AND json_extract(a.value, '$.outcome') = 'would-run'))
+             GROUP BY 1, 2 ORDER BY 1, 2`,
           )
           .bind(...params),
   ]);
-  type GroupRow = { rule_id: string; mode: "audit" | "enforce"; policy_version: string; open: number; resolved: number; first: number; last: number };
+  type GroupRow = { rule_id: string; mode: Mode; policy_version: string; open: number; resolved: number; first: number; last: number };
   type ActionRow = { rule_id: string; action: string; count: number };
   const rows = (groups?.results ?? []) as GroupRow[];
-  const rules = new Map<string, Counts & { ruleId: string; mode: "audit" | "enforce" }>();
+  const rules = new Map<string, Counts & { ruleId: string; mode: Mode }>();
   const versions = new Map<string, { version: string; first: number; last: number; hits: number }>();
   for (const r of rows) {
     const key = `${r.rule_id}\u0000${r.mode}`;

@@ -9,6 +9,7 @@ import {
   type ViolationItem,
   type ViolationListRow,
 } from "./violations";
+import type { Mode } from "../policy";
 
 export interface ViolationFilter {
   status?: "open" | "resolved";
@@ -18,7 +19,7 @@ export interface ViolationFilter {
   policyId?: string;
   ruleId?: string;
   severity?: "info" | "warning" | "critical";
-  mode?: "audit" | "enforce";
+  mode?: Mode;
   pipelineId?: string;
   stage?: string;
   dealId?: string;

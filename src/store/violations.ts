@@ -1,7 +1,7 @@
 // The `violations` table: what a violation says about a change (ViolationFacts, named once for both sides), the
 // enforcement writes (idempotent insert, action outcomes, resolution) with the rows they read back, and the row ↔ item
 // mapping the managers' read models share. Reads follow one rule: `get` by id, `list` filtered. Never serves HTTP.
-import type { Violation } from "../policy";
+import type { Mode, Violation } from "../policy";
 import { chunk } from "../chunk";
 
 /** The policy's verdict (policy, rule, severity, mode, message, missing) plus where and by whom it happened. */
@@ -180,7 +180,7 @@ export interface ViolationListRow {
   policy_version: string;
   rule_id: string;
   severity: "info" | "warning" | "critical";
-  mode: "audit" | "enforce";
+  mode: Mode;
   message: string;
   missing: string;
   owner_id: string | null;

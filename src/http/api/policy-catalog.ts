@@ -2,6 +2,7 @@
 // `explain` sentence and its mode. Compiled once per isolate from the bundled files against the bundled portal
 // snapshot (descriptions and modes don't depend on the live portal). Never does I/O.
 import { POLICY_FILES, PORTAL_SNAPSHOT } from "../../generated/policies";
+import { parseModeOverride } from "../../env";
 import { loadPolicySet, type Mode, type PolicyInfo } from "../../policy";
 
 export interface CatalogRule {
@@ -52,10 +53,9 @@ export function listCatalog(override: Mode | null): CatalogPolicy[] {
   }));
 }
 
-/** POLICY_MODE_OVERRIDE=enforce|audit, as enforcement reads it; anything else means "as written". */
+/** POLICY_MODE_OVERRIDE=enforce|warn|audit, as enforcement reads it; anything else means "as written". */
 export function readModeOverride(raw: string | undefined): Mode | null {
-  const value = raw?.trim().toLowerCase();
-  return value === "enforce" || value === "audit" ? value : null;
+  return parseModeOverride(raw);
 }
 
 /** Rule id → its description, for tables that show rules (falls back to the id for rules no longer shipped). */

@@ -64,7 +64,7 @@ export const ViolationsQuerySchema = z
     policy: id.optional(),
     rule: id.optional(),
     severity: z.enum(["info", "warning", "critical"]).optional(),
-    mode: z.enum(["audit", "enforce"]).optional(),
+    mode: z.enum(["audit", "warn", "enforce"]).optional(),
     pipeline: id.optional(),
     stage: id.optional(),
     deal: id.optional(),

@@ -35,7 +35,7 @@ tbody tr:hover{background:#fafbfd}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;border:1px solid transparent;white-space:nowrap}
 .badge-open{background:#fff4e6;color:var(--open)}.badge-resolved{background:#ebfbee;color:var(--resolved)}
 .badge-critical{background:#fff5f5;color:var(--crit)}.badge-warning{background:#fff9db;color:var(--warn)}.badge-info{background:#e7f5ff;color:var(--info)}
-.badge-audit{background:#f1f3f5;color:#495057}.badge-enforce{background:#f3f0ff;color:#5f3dc4}
+.badge-audit{background:#f1f3f5;color:#495057}.badge-warn{background:#fff4e6;color:#a34700}.badge-enforce{background:#f3f0ff;color:#5f3dc4}
 .filters{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;margin-bottom:var(--gap)}
 .filters label{display:flex;flex-direction:column;font-size:.78rem;color:var(--muted);gap:3px}
 .filters input,.filters select{font:inherit;font-size:.9rem;padding:5px 8px;border:1px solid #cfd5de;border-radius:6px;background:#fff;min-width:120px}

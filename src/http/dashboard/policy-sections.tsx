@@ -1,4 +1,5 @@
 // The policy page's sections: every rule with its hits, what enforce mode would have done, versions seen.
+import type { Mode } from "../../policy";
 import type { PolicyStats } from "../../store/policy-query";
 import type { CatalogRule } from "../api/policy-catalog";
 import { Card } from "./components/card";
@@ -17,7 +18,7 @@ export interface RuleRow {
   id: string;
   description: string | null;
   explain: string | null;
-  mode: "audit" | "enforce";
+  mode: Mode;
   open: number;
   resolved: number;
   total: number;
@@ -64,12 +65,12 @@ export function RuleHits(props: { policyId: string; rows: RuleRow[]; from: strin
 
 export function WouldHaveDone(props: { rows: PolicyStats["wouldHaveDone"]; rule: (ruleId: string) => string }) {
   return (
-    <Card title="If audit rules were enforced">
-      <p class="muted">What the engine planned for audit-mode hits but did not do.</p>
+    <Card title="If audit and warn rules were enforced">
+      <p class="muted">What the engine planned but did not do: every action of audit-mode hits, the reverts of warn-mode hits (their tasks did run).</p>
       <DataTable
         id="would-have-done"
         rows={props.rows}
-        empty={{ title: "No audit-mode hits", hint: "Every hit here came from a rule already in enforce mode." }}
+        empty={{ title: "Nothing left undone", hint: "Every hit here came from a rule in enforce mode, or a warn-mode rule that doesn't revert." }}
         columns={[
           { header: "Rule", cell: (w) => props.rule(w.ruleId) },
           { header: "Enforce would have", cell: (w) => WOULD[w.action] ?? w.action },

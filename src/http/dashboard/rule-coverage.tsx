@@ -21,6 +21,7 @@ function coverageRows(): CoverageRow[] {
 const CELL: Record<CoverageCell, { text: string; title: string }> = {
   hubspot: { text: "HubSpot, before", title: "HubSpot's pipeline rules refuse the change before it is saved" },
   engine: { text: "engine, after", title: "The engine judges the saved change and acts (task, revert)" },
+  "engine-warn": { text: "engine, task", title: "Warn mode: the engine gives the rep a task and reverts nothing" },
   "engine-audit": { text: "engine, records", title: "Audit mode: the engine records what it would have done" },
   "not-checked": { text: "—", title: "The rule exempts this source or doesn't apply to it" },
 };

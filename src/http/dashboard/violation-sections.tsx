@@ -20,7 +20,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   pending: "in progress",
   skipped: "skipped",
   failed: "failed",
-  "would-run": "would have run (audit mode: nothing was written to HubSpot)",
+  "would-run": "would have run in enforce mode (not done: nothing was written to HubSpot)",
 };
 
 function showValue(v: unknown): string {

@@ -28,7 +28,7 @@ export function ViolationsFilters(props: FilterBarProps) {
       <SelectField name="policy" label="Policy" value={q.policy} options={catalog.map((p) => ({ value: p.id, label: p.description ?? p.id }))} />
       <SelectField name="rule" label="Rule" value={q.rule} groups={catalog.map((p) => ({ label: p.description ?? p.id, options: p.rules.map((r) => ({ value: r.id, label: r.description ?? r.id })) }))} />
       <SelectField name="severity" label="Severity" value={q.severity} options={plainOptions(["critical", "warning", "info"])} />
-      <SelectField name="mode" label="Mode" value={q.mode} options={plainOptions(["enforce", "audit"])} />
+      <SelectField name="mode" label="Mode" value={q.mode} options={plainOptions(["enforce", "warn", "audit"])} />
       <TextField name="deal" label="Deal id" value={q.deal} />
       <label>From<input type="date" name="from" value={base.from ?? ""} /></label>
       <label>To<input type="date" name="to" value={base.to ?? ""} /></label>

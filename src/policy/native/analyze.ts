@@ -35,6 +35,7 @@ export function analyzeRule(policy: PolicyPlan, rule: RulePlan, index: PortalInd
   if (actorExempt.length > 0) blockers.push(`exemptions HubSpot can't make (exempt: ${actorExempt.map((m) => m.text).join(" | ")})`);
   if (rule.exceptions.length > 0) blockers.push(`exceptions (${rule.exceptions.map((e) => `${e.reason}, until ${e.expires}`).join("; ")})`);
   if (rule.mode === "audit") blockers.push("audit mode: HubSpot can only block, it has no warn-only mode");
+  if (rule.mode === "warn") blockers.push("warn mode: HubSpot can only block; the engine gives the rep a task and reverts nothing");
   if (rule.inStages !== null) blockers.push("inStages (HubSpot's rules don't look at the current stage)");
   const t = rule.triggers;
   if (rule.explicitTriggers && (t.properties !== null || t.scan || t.exited !== null)) blockers.push("property-change, stage-exit or scheduled triggers");

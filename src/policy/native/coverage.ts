@@ -25,7 +25,7 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   { id: "super-admin", label: "Super admin (any tool)", kind: "ui", native: false },
 ];
 
-export type CoverageCell = "hubspot" | "engine" | "engine-audit" | "not-checked";
+export type CoverageCell = "hubspot" | "engine" | "engine-warn" | "engine-audit" | "not-checked";
 
 export interface CoverageRow {
   policyId: string;
@@ -48,7 +48,7 @@ export function computeCoverage(set: CompiledPolicySet): CoverageRow[] {
       for (const source of COVERAGE_SOURCES) {
         const skipped = (rule.appliesTo !== null && !rule.appliesTo.some((m) => m.sources === null || m.sources.has(source.kind))) ||
           rule.exempt.some((m) => m.sources !== null && sourceOnlyMatch(m, source.kind));
-        cells[source.id] = skipped ? "not-checked" : native && source.native ? "hubspot" : rule.mode === "audit" ? "engine-audit" : "engine";
+        cells[source.id] = skipped ? "not-checked" : native && source.native ? "hubspot" : rule.mode === "audit" ? "engine-audit" : rule.mode === "warn" ? "engine-warn" : "engine";
       }
       const why = native ? "HubSpot blocks it where it can; the engine judges the rest"
         : report === undefined ? ""

@@ -186,7 +186,7 @@ rules:
 `;
 
 /** Stage-skipping and entry-criteria rules in enforce mode, as a test policy file. */
-export function enforcePolicy(mode: "enforce" | "audit" = "enforce"): string {
+export function enforcePolicy(mode: "enforce" | "warn" | "audit" = "enforce"): string {
   return `apiVersion: governance/v1
 kind: DealPolicy
 id: test-${mode}
