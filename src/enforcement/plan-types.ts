@@ -7,6 +7,7 @@ import type { RecordedAction, Resolution, ViolationInsert } from "../store/viola
 import type { DetectedViolation } from "./evaluate-deal";
 import type { RevertIntent, TaskCompletion, TaskIntent } from "./outcomes";
 import type { GovernancePlan } from "./plan-governance";
+import type { PolicyVersionPlan } from "./plan-policy-version";
 
 /** One violation of this run: its actions as the plan decided them (plan's own copy; apply's outcomes go on top). */
 export interface ViolationPlan {
@@ -61,5 +62,7 @@ export interface Plan {
   completions: TaskCompletion[];
   /** The deals' governance properties to write (only values that changed) and hand edits to put back. */
   governance: GovernancePlan;
+  /** A policy set version to record (the first run of a set the history doesn't have yet). */
+  policyVersion: PolicyVersionPlan | null;
   stats: EnforceStats;
 }

@@ -8,6 +8,7 @@ import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { encodeJudgedChange } from "./judged-change-codec";
 import { planActions } from "./plan-actions";
 import { planGovernance } from "./plan-governance";
+import { planPolicyVersion } from "./plan-policy-version";
 import { needsWarnTask, WARN_NOT_REVERTED, warnTaskAction } from "./warn-mode";
 import type { Plan, PlanOptions, ViolationPlan } from "./plan-types";
 import type { LiveSnapshot, Snapshot } from "./snapshot";
@@ -40,6 +41,7 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   plan.stats.resolved += new Set(evaluations.flatMap((e) => e.resolutions.map((r) => r.id))).size;
   plan.stats.reverts = actions.resolutions.length;
   plan.governance = planGovernance({ governance: snapshot.governance, evaluations, violations, resolutions: plan.resolutions, reverts: actions.reverts, now: o.now });
+  plan.policyVersion = planPolicyVersion(snapshot.policyVersion, o.now);
   return plan;
 }
 
@@ -81,6 +83,7 @@ function planBookkeeping(snapshot: Snapshot, now: number): Plan {
     lateTasks: [],
     completions: [],
     governance: planGovernance({ governance: snapshot.governance, evaluations: [], violations: [], resolutions: mergedResolutions, reverts: [], now }),
+    policyVersion: null,
     stats: {
       deals: 0,
       echoes: snapshot.echoes.length,

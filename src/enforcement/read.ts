@@ -7,7 +7,7 @@ import type { HubSpotClient } from "../hubspot/client";
 import { readDeals } from "../hubspot/deals";
 import type { Config } from "../env";
 import type { HubSpotEvent } from "../hubspot/events";
-import { neededAssociations, requiredProperties, type AssociationKind, type PolicyFile, type PortalProperty } from "../policy";
+import { neededAssociations, requiredProperties, type AssociationKind, type Mode, type PolicyBundleInfo, type PolicyFile, type PortalProperty } from "../policy";
 import type { Result } from "../result";
 import { getDealStates } from "../store/deal-state";
 import { listOpenTasks } from "../store/deal-tasks";
@@ -20,7 +20,8 @@ import { buildDealChanges } from "./build-change";
 import { groupDealEvents, isDeletedAtEnd, type DealGroup } from "./group-events";
 import type { EnforceFailure } from "./outcomes";
 import { compilePolicies } from "./policy-set";
-import { shippedPolicyFiles, shippedPortalProperties } from "./shipped-policies";
+import { shippedBundleInfo, shippedPolicyFiles, shippedPortalProperties } from "./shipped-policies";
+import { readPolicyVersion } from "./read-policy-version";
 import { loadPortalMetadata, metadataNeeds } from "./portal-metadata";
 import { governancePortalKey, readGovernance } from "./read-governance";
 import type { DealSnapshot, LiveSnapshot, Snapshot } from "./snapshot";
@@ -39,6 +40,9 @@ export interface ReadContext {
   clock: () => number;
   appId: string;
   policyFiles: PolicyFile[];
+  /** POLICY_MODE_OVERRIDE, and who bundled the files (null when they aren't the bundled set): the version history. */
+  modeOverride: Mode | null;
+  bundle: PolicyBundleInfo | null;
   fallbackProperties: PortalProperty[];
   managerMap: Record<string, string>;
   metadataTtlMs: number;
@@ -53,6 +57,8 @@ export function readSettings(config: Config, given: { policyFiles?: PolicyFile[]
   return {
     appId: config.HUBSPOT_APP_ID,
     policyFiles: given.policyFiles ?? shippedPolicyFiles(),
+    modeOverride: config.POLICY_MODE_OVERRIDE,
+    bundle: given.policyFiles === undefined ? shippedBundleInfo() : null,
     fallbackProperties: given.portalProperties ?? shippedPortalProperties(),
     managerMap: config.MANAGER_MAP,
     metadataTtlMs: config.METADATA_TTL_SECONDS * 1000,
@@ -76,7 +82,9 @@ export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Pr
   // D1 only and keyed by the events' deals: read while HubSpot answers, not after (it is on the way to the tasks).
   const [live, governance] = await Promise.all([readLive(ctx, alive), governanceOf(alive.map((g) => g.dealId))]);
   if (!live.ok) return live;
-  return { ok: true, value: { ...base, live: live.value, governance } };
+  // One D1 read per isolate and set (memoised): whether this set's version is recorded yet.
+  const policyVersion = await readPolicyVersion(db, live.value.set, ctx.policyFiles, ctx.modeOverride, ctx.bundle);
+  return { ok: true, value: { ...base, live: live.value, governance, policyVersion } };
 }
 
 async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<LiveSnapshot, EnforceFailure>> {

@@ -1,10 +1,12 @@
 // Step 5, record: one D1 batch of the plan and apply's outcomes — inbox dispositions, gone deals, violations with
-// their final actions, transitions, close-date pushes, resolutions, deal state, revert and task bookkeeping. Every
+// their final actions, transitions, close-date pushes, resolutions, deal state, revert and task bookkeeping, and a
+// new policy set version. Every
 // statement is idempotent (deterministic ids, INSERT OR IGNORE, updates guarded by status), so a retry rewrites it
 // harmlessly. It never calls HubSpot and decides nothing.
 import { markDealsGoneStatements, setDealStageStatement, upsertDealStateStatements } from "../store/deal-state";
 import { markTaskCompletedStatement } from "../store/deal-tasks";
 import { insertJudgedChangeStatements } from "../store/judged-changes";
+import { insertPolicyVersionStatements } from "../store/policy-versions";
 import { recordRepairStatements, saveWrittenGovernanceStatements, setInstallStateStatement } from "../store/governance";
 import { setInboxDispositionStatement } from "../store/inbox-dispositions";
 import { markRevertStatement, planRevertStatement } from "../store/reverts";
@@ -17,6 +19,7 @@ import {
 } from "../store/violations";
 import { fallbackAction, type ActionOutcome, type Applied } from "./outcomes";
 import type { EnforceStats, Plan, ViolationPlan } from "./plan-types";
+import { notePolicyVersionRecorded } from "./read-policy-version";
 
 /** Writes the run in one D1 batch. Throws only for D1 (the message is retried; every statement is idempotent). */
 export async function recordRun(db: D1Database, plan: Plan, applied: Applied, now: number): Promise<void> {
@@ -53,8 +56,10 @@ export async function recordRun(db: D1Database, plan: Plan, applied: Applied, no
     }),
     ...applied.completed.map((rowId) => markTaskCompletedStatement(db, rowId, now)),
     ...governanceStatements(db, plan, applied, now),
+    ...(plan.policyVersion?.write ? insertPolicyVersionStatements(db, plan.policyVersion.write) : []),
   ];
   if (statements.length > 0) await db.batch(statements);
+  if (plan.policyVersion !== null) notePolicyVersionRecorded(plan.policyVersion.key);
 }
 
 /** The plan's actions with apply's outcomes on top; a stand-in task for a revert refused in this run is added. */

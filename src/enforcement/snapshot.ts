@@ -11,6 +11,7 @@ import type { BuiltChange } from "./build-change";
 import type { DealGroup, GroupedEvents } from "./group-events";
 import type { PortalMetadata } from "./portal-metadata";
 import type { GovernanceSnapshot } from "./read-governance";
+import type { PolicyVersionSnapshot } from "./read-policy-version";
 
 /** An open violation as the re-check needs it (stored, or detected earlier in this run). */
 export interface OpenViolation {
@@ -73,4 +74,6 @@ export interface Snapshot {
   live: LiveSnapshot | null;
   /** The governance properties' state for the live deals and the deals whose governance property was edited. */
   governance: GovernanceSnapshot;
+  /** The running set against the last recorded version; null/absent when already recorded (or nothing was compiled). */
+  policyVersion?: PolicyVersionSnapshot | null;
 }

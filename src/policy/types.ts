@@ -97,6 +97,30 @@ export interface DealChange {
   stageEnteredAt?: number | null;
 }
 
+/**
+ * Who and when a policy set was bundled (`npm run generate`, before start/deploy): the last commit touching the
+ * policies directory, whether it had uncommitted edits, and who ran the bundle. Git fields are null without git.
+ */
+export interface PolicyBundleInfo {
+  bundledAt: number;
+  commit: string | null;
+  author: string | null;
+  committedAt: number | null;
+  subject: string | null;
+  dirty: boolean;
+  bundledBy: string | null;
+}
+
+/** A draft set bundled next to the active one (policies/staged/): the active files overlaid by the staged ones. */
+export interface StagedPolicySet {
+  name: string;
+  /** The complete draft set, as the engine would run it. */
+  files: PolicyFile[];
+  /** Paths of the staged files (the rest are the active set's). */
+  staged: string[];
+  version: string;
+}
+
 export type ApprovalStatus = "APPROVED" | "PENDING" | "REJECTED" | "NO_APPROVAL_NEEDED" | "NOT_APPLICABLE";
 export type Enforcement = "engine" | "native+engine";
 
