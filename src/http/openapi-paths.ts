@@ -58,16 +58,16 @@ export function reportsPaths(): Record<string, unknown> {
     },
     "/api/policies": {
       get: {
-        summary: "Every policy and rule with its description, plain condition (explain), mode, hits in the window and a weekly trend",
+        summary: "Every policy and rule with its description, plain condition (explain), mode, hits in the window and a weekly trend; the policy set's version history",
         parameters: [...WINDOW_PARAMS],
-        responses: { 200: json("The policies index", obj("window, policies[{ id, description, mode, rules[{ id, description, explain, mode, open, resolved, total, weekly }] }]")), ...errors([400, 401]) },
+        responses: { 200: json("The policies index", obj("window, policies[{ id, description, mode, rules[{ id, description, explain, mode, open, resolved, total, weekly }] }], history[{ id, setVersion, previousId, firstRunAt, bundledAt, commit, author, committedAt, subject, dirty, bundledBy, modeOverride, rules, changes[{ policyId, ruleId, kind, modeBefore, modeAfter, textBefore, textAfter }] }] (newest first, at most 20)")), ...errors([400, 401]) },
       },
     },
     "/api/policies/{policyId}": {
       get: {
-        summary: "A policy's hits per rule and mode, and what enforce would have done for audit-mode hits",
+        summary: "A policy's hits per rule and mode, what enforce would have done for audit- and warn-mode hits, and the versions that changed its rules",
         parameters: [{ name: "policyId", in: "path", required: true, description: "Policy id", schema: { type: "string" } }, ...WINDOW_PARAMS],
-        responses: { 200: json("Policy statistics", obj("rules, wouldHaveDone, versions")), ...errors([400, 401, 403]) },
+        responses: { 200: json("Policy statistics", obj("rules, wouldHaveDone, versions, history (the set versions that changed this policy's rules, newest first, with those changes)")), ...errors([400, 401, 403]) },
       },
     },
     "/api/me": { get: { summary: "Who the credential belongs to", responses: { 200: json("The principal", obj("tokenId, name, role, teams")), ...errors([401]) } } },

@@ -93,7 +93,8 @@ type ChangeRow = { version_id: string; policy_id: string; rule_id: string; kind:
 
 /**
  * The newest versions first, each with its rule changes — only those of `policyId` when given (and then only the
- * versions that changed one of its rules, plus the first recorded one). Throws only on D1 errors.
+ * versions that changed one of its rules; the first recorded version lists every rule as added). Throws only on D1
+ * errors.
  */
 export async function listPolicyVersions(db: D1Database, options: { policyId?: string; limit: number }): Promise<PolicyVersionItem[]> {
   const scoped = options.policyId !== undefined;
@@ -102,7 +103,7 @@ export async function listPolicyVersions(db: D1Database, options: { policyId?: s
       `SELECT id, set_version, previous_id, mode_override, first_run_at, bundled_at, commit_sha, commit_author, committed_at, commit_subject, dirty,
               bundled_by, json_array_length(rules) AS rule_count
        FROM policy_set_versions v
-       ${scoped ? "WHERE previous_id IS NULL OR EXISTS (SELECT 1 FROM policy_rule_changes c WHERE c.version_id = v.id AND c.policy_id = ?)" : ""}
+       ${scoped ? "WHERE EXISTS (SELECT 1 FROM policy_rule_changes c WHERE c.version_id = v.id AND c.policy_id = ?)" : ""}
        ORDER BY first_run_at DESC, id DESC LIMIT ?`,
     )
     .bind(...(scoped ? [options.policyId, options.limit] : [options.limit]))

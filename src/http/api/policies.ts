@@ -1,10 +1,12 @@
 // GET /api/policies: every shipped policy and rule with its description, plain `explain` sentence, mode, hits in the
-// window (within the caller's teams) and a weekly trend — rules without a single hit included.
+// window (within the caller's teams) and a weekly trend — rules without a single hit included — and the policy set's
+// version history (who changed which rule's mode or text, when, in which set version).
 import { Hono } from "hono";
 import { listRuleHits, type RuleHits } from "../../store/policy-hits-query";
 import { weeksOf } from "../../store/summary-query";
 import type { AuthEnv } from "../auth";
-import { listCatalog, readModeOverride, type CatalogPolicy, type CatalogRule } from "./policy-catalog";
+import { listPolicyVersions, type PolicyVersionItem } from "../../store/policy-versions";
+import { HISTORY_LIMIT, listCatalog, readModeOverride, type CatalogPolicy, type CatalogRule } from "./policy-catalog";
 import { parseQuery, resolveWindow, WindowQuerySchema } from "./query-schemas";
 
 export interface IndexedRule extends CatalogRule {
@@ -21,10 +23,12 @@ export interface IndexedPolicy extends Omit<CatalogPolicy, "rules"> {
 export interface PolicyIndex {
   window: { from: string; to: string };
   policies: IndexedPolicy[];
+  /** The policy set's versions as the engine ran them, newest first, with each rule's difference. */
+  history: PolicyVersionItem[];
 }
 
 /** Joins the catalog with the hits; hits of rules no longer shipped are listed under their policy id. */
-export function buildPolicyIndex(catalog: readonly CatalogPolicy[], hits: readonly RuleHits[], window: { from: number; to: number }): PolicyIndex {
+export function buildPolicyIndex(catalog: readonly CatalogPolicy[], hits: readonly RuleHits[], window: { from: number; to: number }, history: PolicyVersionItem[] = []): PolicyIndex {
   const weeks = weeksOf(window.from, window.to);
   const key = (p: string, r: string) => `${p}\u0000${r}`;
   const byKey = new Map(hits.map((h) => [key(h.policyId, h.ruleId), h]));
@@ -42,13 +46,13 @@ export function buildPolicyIndex(catalog: readonly CatalogPolicy[], hits: readon
     if (owner) owner.rules.push(rule);
     else policies.push({ id: h.policyId, description: null, version: "", file: "", mode: "audit", open: rule.open, total: rule.total, rules: [rule] });
   }
-  return { window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, policies };
+  return { window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, policies, history };
 }
 
 /** The index for a request: catalog (with POLICY_MODE_OVERRIDE applied) joined with the caller's hits. */
 export async function loadPolicyIndex(env: { DB: D1Database; POLICY_MODE_OVERRIDE?: string }, teams: string[] | null, window: { from: number; to: number }): Promise<PolicyIndex> {
-  const hits = await listRuleHits(env.DB, { teams, ...window });
-  return buildPolicyIndex(listCatalog(readModeOverride(env.POLICY_MODE_OVERRIDE)), hits, window);
+  const [hits, history] = await Promise.all([listRuleHits(env.DB, { teams, ...window }), listPolicyVersions(env.DB, { limit: HISTORY_LIMIT })]);
+  return buildPolicyIndex(listCatalog(readModeOverride(env.POLICY_MODE_OVERRIDE)), hits, window, history);
 }
 
 export function policyIndexRoutes(): Hono<AuthEnv> {

@@ -22,6 +22,9 @@ export interface CatalogPolicy {
   rules: CatalogRule[];
 }
 
+/** How many policy set versions the history shows (newest first). */
+export const HISTORY_LIMIT = 20;
+
 let cached: readonly PolicyInfo[] | null = null;
 
 function shippedPolicies(): readonly PolicyInfo[] {

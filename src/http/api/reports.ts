@@ -2,10 +2,11 @@
 import { Hono } from "hono";
 import { AppError } from "../../errors";
 import { getPolicyStats } from "../../store/policy-query";
+import { listPolicyVersions } from "../../store/policy-versions";
 import { findRepTeams, getRepRecord } from "../../store/reps-query";
 import { getSummary } from "../../store/summary-query";
 import { canSeeTeam, resolveTeamScope, type AuthEnv, type Principal } from "../auth";
-import { listCatalog, readModeOverride } from "./policy-catalog";
+import { HISTORY_LIMIT, listCatalog, readModeOverride } from "./policy-catalog";
 import { parseQuery, PathIdSchema, resolveWindow, SummaryQuerySchema, WindowQuerySchema } from "./query-schemas";
 import { resolveFilterNames } from "./resolve-filters";
 import { nameSummary } from "./with-names";
@@ -49,7 +50,11 @@ export function reportRoutes(): Hono<AuthEnv> {
     const policyId = parsePathId(c.req.param("policyId"), "policyId");
     const q = parseQuery(WindowQuerySchema, c.req.url);
     const window = resolveWindow(q, Date.now());
-    return c.json(await getPolicyStats(c.env.DB, { policyId, teams: c.get("principal").teams, ...window }));
+    const [stats, history] = await Promise.all([
+      getPolicyStats(c.env.DB, { policyId, teams: c.get("principal").teams, ...window }),
+      listPolicyVersions(c.env.DB, { policyId, limit: HISTORY_LIMIT }),
+    ]);
+    return c.json({ ...stats, history });
   });
   return routes;
 }

@@ -48,6 +48,8 @@ a.button.secondary{background:#fff;color:var(--ink);border:1px solid #cfd5de}
 .trace .mark{font-weight:700;width:18px}.trace .pass{color:var(--resolved)}.trace .fail{color:var(--crit)}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}
 pre{background:#f8f9fb;border:1px solid var(--line);border-radius:6px;padding:10px;overflow:auto;max-height:320px}
+.version{border-top:1px solid var(--line);padding-top:10px;margin-top:10px}.version h3{font-size:.95rem;margin:0 0 4px}
+.diff-added{background:#ebfbee;color:#2b8a3e}.diff-removed{background:#fff5f5;color:#c92a2a}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:6px 18px;margin:0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .login{max-width:420px;margin:64px auto}.login input{width:100%;font:inherit;padding:8px 10px;border:1px solid #cfd5de;border-radius:6px;margin:8px 0 14px}
 .alert{background:#fff5f5;border:1px solid #ffc9c9;color:#a61e4d;border-radius:6px;padding:10px 12px;margin-bottom:14px}

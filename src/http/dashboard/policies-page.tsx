@@ -1,8 +1,9 @@
 // The policies index: every policy and rule with its description, plain condition, mode, hits in the window and a
-// weekly trend — every rule listed, whether or not it was ever broken.
+// weekly trend — every rule listed, whether or not it was ever broken — and the set's version history.
 import type { Context } from "hono";
 import type { IndexedPolicy } from "../api/policies";
 import { loadPolicyIndex } from "../api/policies";
+import { listCatalog, readModeOverride, ruleLabels } from "../api/policy-catalog";
 import { parseQuery, resolveWindow, WindowQuerySchema } from "../api/query-schemas";
 import type { AuthEnv } from "../auth";
 import { Card } from "./components/card";
@@ -10,6 +11,7 @@ import { DataTable } from "./components/data-table";
 import { Sparkline } from "./components/sparkline";
 import { formatCount, formatDate, toQueryString } from "./format";
 import { Badge, Layout } from "./layout";
+import { VersionHistory } from "./policy-history";
 
 function PolicyCard(props: { p: IndexedPolicy; from: string; to: string; partial: boolean }) {
   const { p } = props;
@@ -86,6 +88,7 @@ export async function policiesPage(c: Context<AuthEnv>): Promise<Response> {
         {principal.teams ? " in your teams" : ""}. The last bar of each trend is the current week, still in progress.
       </p>
       {index.policies.map((p) => <PolicyCard p={p} from={from} to={to} partial={window.to > now} />)}
+      <VersionHistory versions={index.history} rule={ruleLabels(listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)))} scope="the policy set" />
     </Layout>,
   );
 }

@@ -1,13 +1,16 @@
-// Policy page: every rule of the policy with its description and plain condition, hits per rule and mode, and what
-// enforce mode would have done for audit-mode hits. Reachable for every shipped policy, broken or not.
+// Policy page: every rule of the policy with its description and plain condition, hits per rule and mode, what
+// enforce mode would have done for audit- and warn-mode hits, and the versions that changed its rules (who, when, the
+// difference). Reachable for every shipped policy, broken or not.
 import type { Context } from "hono";
 import { AppError } from "../../errors";
 import { getPolicyStats } from "../../store/policy-query";
-import { listCatalog, readModeOverride, ruleLabels } from "../api/policy-catalog";
+import { listPolicyVersions } from "../../store/policy-versions";
+import { HISTORY_LIMIT, listCatalog, readModeOverride, ruleLabels } from "../api/policy-catalog";
 import { parseQuery, PathIdSchema, resolveWindow, WindowQuerySchema } from "../api/query-schemas";
 import type { AuthEnv } from "../auth";
 import { formatDate } from "./format";
 import { Layout } from "./layout";
+import { VersionHistory } from "./policy-history";
 import { mergeRuleRows, RuleHits, VersionsSeen, WouldHaveDone } from "./policy-sections";
 import { RuleCoverage } from "./rule-coverage";
 
@@ -19,8 +22,11 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
   const window = resolveWindow(q, Date.now());
   const catalog = listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE));
   const shipped = catalog.find((p) => p.id === id.data);
-  const p = await getPolicyStats(c.env.DB, { policyId: id.data, teams: principal.teams, ...window });
-  if (!shipped && p.rules.length === 0) throw new AppError("NOT_FOUND", "There is no policy with that id.");
+  const [p, history] = await Promise.all([
+    getPolicyStats(c.env.DB, { policyId: id.data, teams: principal.teams, ...window }),
+    listPolicyVersions(c.env.DB, { policyId: id.data, limit: HISTORY_LIMIT }),
+  ]);
+  if (!shipped && p.rules.length === 0 && history.length === 0) throw new AppError("NOT_FOUND", "There is no policy with that id.");
   const from = formatDate(p.window.from);
   const to = formatDate(new Date(window.to - 1).toISOString());
   const title = shipped?.description ?? p.policyId;
@@ -36,6 +42,7 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
         <RuleHits policyId={p.policyId} rows={mergeRuleRows(shipped?.rules ?? [], p.rules)} from={from} to={to} />
         <WouldHaveDone rows={p.wouldHaveDone} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
       </div>
+      <VersionHistory versions={history} rule={ruleLabels(catalog)} scope="this policy's rules" />
       <VersionsSeen versions={p.versions} />
       <RuleCoverage policyId={p.policyId} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
     </Layout>,

@@ -30,7 +30,7 @@ export interface ViolationSeed {
   policyId?: string;
   ruleId?: string;
   severity?: "info" | "warning" | "critical";
-  mode?: "audit" | "enforce";
+  mode?: "audit" | "warn" | "enforce";
   pipelineId?: string;
   fromStage?: string;
   toStage?: string;
