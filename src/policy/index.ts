@@ -18,3 +18,4 @@ export { replayViolation } from "./trace";
 export { describeMissing } from "./describe-missing";
 export { snapshotRules, diffRuleSnapshots, type RuleSnapshot, type RuleChange, type RuleChangeKind } from "./rule-snapshot";
 export { diffLines, type DiffLine } from "./line-diff";
+export { overlayPolicyFiles } from "./overlay";

@@ -1,6 +1,6 @@
 // The policy CLI end to end: exit codes and messages for check, test, explain, pull-portal and the bundle step.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
@@ -217,6 +217,23 @@ describe("bundle", () => {
     const text = readFileSync(out, "utf8");
     expect(text).toContain("export const POLICY_FILES: PolicyFile[]");
     expect(text).toContain('"id": "closedwon"');
+  });
+  it("bundles each staged draft that passes check over the active set, leaves out one that fails, and stamps the bundle", async () => {
+    const dir = policyDir();
+    mkdirSync(path.join(dir, "staged", "broken"), { recursive: true });
+    writeFileSync(path.join(dir, "staged", "broken", "enterprise.yaml"), BAD_POLICY);
+    const out = path.join(dir, "generated", "policies.ts");
+    const io = capture();
+    expect(await writeBundle({ dir, outFile: out, now: 1_700_000_000_000 }, io)).toBe(0);
+    const text = readFileSync(out, "utf8");
+    const staged = JSON.parse(/STAGED_POLICY_SETS: StagedPolicySet\[\] = (\[[\s\S]*?\n\]);/.exec(text)?.[1] ?? "[]") as Array<{ name: string; staged: string[]; files: Array<{ path: string }> }>;
+    expect(staged.map((s) => [s.name, s.staged.map((f) => path.basename(f))])).toEqual([["next-step", ["next-step-hygiene.yaml"]]]);
+    expect(staged[0]?.files.map((f) => path.basename(f.path))).toContain("stage-discipline.yaml");
+    expect(io.stderr.join("\n")).toContain('staged set "broken" left out of the bundle');
+    expect(text).toContain('"bundledAt": 1700000000000');
+    // Bundling the same content again keeps the file, stamp included.
+    expect(await writeBundle({ dir, outFile: out, now: 1_800_000_000_000 }, capture())).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(text);
   });
   it("refuses to bundle a policy that fails check (exit 1, file unchanged)", async () => {
     const dir = policyDir({ "enterprise.yaml": BAD_POLICY });

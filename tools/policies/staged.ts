@@ -4,7 +4,7 @@
 // set that fails check is left out with its errors printed: a draft never blocks a deploy of the active set.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { formatPolicyError, loadPolicySet, type PolicyFile, type PortalSchema, type StagedPolicySet } from "../../src/policy/index";
+import { formatPolicyError, loadPolicySet, overlayPolicyFiles, type PolicyFile, type PortalSchema, type StagedPolicySet } from "../../src/policy/index";
 import { readPolicyDir } from "./files";
 import type { CliIO } from "./io";
 
@@ -18,19 +18,13 @@ function stagedDirs(dir: string): Array<{ name: string; dir: string }> {
   return [{ name: STAGED_DIR, dir: root }, ...subdirs.map((name) => ({ name, dir: path.join(root, name) }))];
 }
 
-/** The active files overlaid by the staged ones, by file name. */
-export function overlay(active: PolicyFile[], staged: PolicyFile[]): PolicyFile[] {
-  const names = new Set(staged.map((f) => path.basename(f.path)));
-  return [...active.filter((f) => !names.has(path.basename(f.path))), ...staged];
-}
-
 /** Every staged set of `dir` that passes check; the others are reported on `io.err` and left out. */
 export function readStagedSets(dir: string, active: PolicyFile[], portal: PortalSchema, io: CliIO): StagedPolicySet[] {
   const out: StagedPolicySet[] = [];
   for (const s of stagedDirs(dir)) {
     const staged = readPolicyDir(s.dir).files;
     if (staged.length === 0) continue;
-    const files = overlay(active, staged);
+    const files = overlayPolicyFiles(active, staged);
     const loaded = loadPolicySet(files, portal);
     if (!loaded.ok) {
       for (const error of loaded.error) io.err(formatPolicyError(error));
