@@ -225,7 +225,8 @@ CREATE TABLE policy_set_versions (
   commit_subject TEXT,
   dirty          INTEGER NOT NULL DEFAULT 0, -- policies/ had uncommitted edits when bundled
   bundled_by     TEXT,                      -- git user.name of whoever bundled it
-  rules          TEXT NOT NULL              -- JSON: every rule as it ran ({ policyId, ruleId, policyVersion, mode, text })
+  rules          TEXT NOT NULL,             -- JSON: every rule as it ran ({ policyId, ruleId, policyVersion, mode, text })
+  files          TEXT NOT NULL DEFAULT '[]' -- JSON: the policy files as they ran ({ path, text }): a change is back-tested from them
 );
 CREATE INDEX policy_set_versions_time ON policy_set_versions (first_run_at DESC, id);
 

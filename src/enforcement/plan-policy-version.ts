@@ -32,6 +32,7 @@ export function planPolicyVersion(snapshot: PolicyVersionSnapshot | null | undef
       bundle: running.bundle,
       rules,
       changes: diffRuleSnapshots(latest?.rules ?? [], rules),
+      files: running.files,
     },
   };
 }

@@ -1,7 +1,7 @@
 // The policy set's version history (policy_set_versions, policy_rule_changes; migration 0018): the latest version
 // the engine recorded, the idempotent insert of a new one with its rule changes, and the history the policy pages show.
 // Never decides what changed (the policy core diffs) and never serves HTTP.
-import type { Mode, PolicyBundleInfo, RuleChange, RuleChangeKind, RuleSnapshot } from "../policy";
+import type { Mode, PolicyBundleInfo, PolicyFile, RuleChange, RuleChangeKind, RuleSnapshot } from "../policy";
 
 /** The latest recorded version, as the next diff needs it. */
 export interface RecordedPolicyVersion {
@@ -21,6 +21,7 @@ export interface PolicyVersionWrite {
   bundle: PolicyBundleInfo | null;
   rules: RuleSnapshot[];
   changes: RuleChange[];
+  files: PolicyFile[];
 }
 
 /** One version as the history shows it, with its rule changes (all, or one policy's). */
@@ -69,10 +70,10 @@ export function insertPolicyVersionStatements(db: D1Database, w: PolicyVersionWr
     db
       .prepare(
         `INSERT OR IGNORE INTO policy_set_versions (id, set_key, set_version, previous_id, mode_override, first_run_at, bundled_at, commit_sha,
-           commit_author, committed_at, commit_subject, dirty, bundled_by, rules) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           commit_author, committed_at, commit_subject, dirty, bundled_by, rules, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(w.id, w.setKey, w.setVersion, w.previousId, w.modeOverride, w.firstRunAt, b?.bundledAt ?? null, b?.commit ?? null, b?.author ?? null,
-        b?.committedAt ?? null, b?.subject ?? null, b?.dirty === true ? 1 : 0, b?.bundledBy ?? null, JSON.stringify(w.rules)),
+        b?.committedAt ?? null, b?.subject ?? null, b?.dirty === true ? 1 : 0, b?.bundledBy ?? null, JSON.stringify(w.rules), JSON.stringify(w.files)),
     ...w.changes.map((c) =>
       db
         .prepare(
@@ -125,4 +126,23 @@ export async function listPolicyVersions(db: D1Database, options: { policyId?: s
       policyId: c.policy_id, ruleId: c.rule_id, kind: c.kind, modeBefore: c.mode_before, modeAfter: c.mode_after, textBefore: c.text_before, textAfter: c.text_after,
     })),
   }));
+}
+
+/** One version's policy files and its previous version's (to back-test the change); null when unknown. */
+export async function getVersionFiles(db: D1Database, id: string): Promise<{ firstRunAt: number; files: PolicyFile[]; previous: PolicyFile[] | null } | null> {
+  const row = await db
+    .prepare("SELECT v.first_run_at, v.files, p.files AS previous FROM policy_set_versions v LEFT JOIN policy_set_versions p ON p.id = v.previous_id WHERE v.id = ?")
+    .bind(id)
+    .first<{ first_run_at: number; files: string; previous: string | null }>();
+  if (row === null) return null;
+  const parse = (raw: string): PolicyFile[] => {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return Array.isArray(parsed) ? (parsed as PolicyFile[]) : [];
+    } catch (err) {
+      console.warn("policy_set_versions.files is not JSON", err);
+      return [];
+    }
+  };
+  return { firstRunAt: row.first_run_at, files: parse(row.files), previous: row.previous === null ? null : parse(row.previous) };
 }

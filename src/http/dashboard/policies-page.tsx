@@ -88,7 +88,7 @@ export async function policiesPage(c: Context<AuthEnv>): Promise<Response> {
         {principal.teams ? " in your teams" : ""}. The last bar of each trend is the current week, still in progress.
       </p>
       {index.policies.map((p) => <PolicyCard p={p} from={from} to={to} partial={window.to > now} />)}
-      <VersionHistory versions={index.history} rule={ruleLabels(listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)))} scope="the policy set" />
+      <VersionHistory versions={index.history} rule={ruleLabels(listCatalog(readModeOverride(c.env.POLICY_MODE_OVERRIDE)))} scope="the policy set" admin={principal.role === "admin"} />
     </Layout>,
   );
 }

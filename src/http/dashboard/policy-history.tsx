@@ -5,7 +5,7 @@ import { diffLines } from "../../policy/index";
 import type { PolicyVersionItem } from "../../store/policy-versions";
 import { Card } from "./components/card";
 import { DataTable } from "./components/data-table";
-import { formatTime } from "./format";
+import { formatTime, toQueryString } from "./format";
 import { Badge, EmptyState } from "./layout";
 
 type Change = PolicyVersionItem["changes"][number];
@@ -46,7 +46,18 @@ function TextDiff(props: { c: Change }) {
   );
 }
 
-function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ruleId: string) => string }) {
+const DAY = 86_400_000;
+/** The weeks before a change a back-test replays by default. */
+export const WEEKS_BEFORE_CHANGE = 4;
+
+/** The back-test of a version against the one before it, over the weeks before it first ran. */
+export function versionBacktestHref(v: PolicyVersionItem): string {
+  const to = Math.floor(Date.parse(v.firstRunAt) / DAY) * DAY + DAY;
+  const from = to - WEEKS_BEFORE_CHANGE * 7 * DAY;
+  return `/dashboard/admin/backtest${toQueryString({ version: v.id, from: new Date(from).toISOString().slice(0, 10), to: new Date(to - DAY).toISOString().slice(0, 10) })}`;
+}
+
+function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ruleId: string) => string; admin: boolean }) {
   const { v } = props;
   const first = v.previousId === null;
   return (
@@ -56,6 +67,7 @@ function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ru
         {first ? " · first version recorded" : ` · ${v.changes.length} rule${v.changes.length === 1 ? "" : "s"} changed`}
       </h3>
       <p class="muted">{describeVersionOrigin(v)}</p>
+      {props.admin && !first ? <p><a class="backtest-link" href={versionBacktestHref(v)}>Back-test this change on the {WEEKS_BEFORE_CHANGE} weeks before it</a></p> : null}
       {first ? (
         <p class="muted">{v.changes.length} rule{v.changes.length === 1 ? " was" : "s were"} running when the engine first recorded the set; later versions are compared with it.</p>
       ) : (
@@ -75,14 +87,14 @@ function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ru
 }
 
 /** The versions, newest first; `rule` names a rule by its description where it is still shipped. */
-export function VersionHistory(props: { versions: PolicyVersionItem[]; rule: (policyId: string, ruleId: string) => string; scope: string }) {
+export function VersionHistory(props: { versions: PolicyVersionItem[]; rule: (policyId: string, ruleId: string) => string; scope: string; admin: boolean }) {
   return (
     <Card title="Version history" id="history">
       <p class="muted">Every version of {props.scope} the engine has run, newest first: who changed it and when, and each rule whose mode or text changed.</p>
       {props.versions.length === 0 ? (
         <EmptyState title="No version recorded yet">The engine records the policy set the first time it judges a deal change with it.</EmptyState>
       ) : (
-        props.versions.map((v) => <VersionEntry v={v} rule={props.rule} />)
+        props.versions.map((v) => <VersionEntry v={v} rule={props.rule} admin={props.admin} />)
       )}
     </Card>
   );

@@ -42,7 +42,7 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
         <RuleHits policyId={p.policyId} rows={mergeRuleRows(shipped?.rules ?? [], p.rules)} from={from} to={to} />
         <WouldHaveDone rows={p.wouldHaveDone} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
       </div>
-      <VersionHistory versions={history} rule={ruleLabels(catalog)} scope="this policy's rules" />
+      <VersionHistory versions={history} rule={ruleLabels(catalog)} scope="this policy's rules" admin={principal.role === "admin"} />
       <VersionsSeen versions={p.versions} />
       <RuleCoverage policyId={p.policyId} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
     </Layout>,
