@@ -14,6 +14,7 @@ import { policiesPage } from "./policies-page";
 import { policyPage } from "./policy-page";
 import { coachingPage } from "./coaching-page";
 import { failuresPage } from "./failures-page";
+import { backtestPage, backtestUpload } from "./backtest-page";
 import { repPage } from "./rep-page";
 import { REVIEW_CSS } from "./review-parts";
 import { reviewPage } from "./review-page";
@@ -70,6 +71,11 @@ export function dashboardRoutes(): Hono<AuthEnv> {
   d.get("/policies", policiesPage);
   d.get("/policies/:policyId", policyPage);
   d.get("/admin/failures", failuresPage);
+  d.get("/admin/backtest", backtestPage);
+  d.post("/admin/backtest", async (c) => {
+    if (!isSameOrigin(c.req.url, c.req.header("origin"))) throw new AppError("FORBIDDEN", "cross-site form post refused");
+    return backtestUpload(c);
+  });
   d.all("*", () => {
     throw new AppError("NOT_FOUND", "There is no such page.");
   });

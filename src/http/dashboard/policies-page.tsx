@@ -83,6 +83,7 @@ export async function policiesPage(c: Context<AuthEnv>): Promise<Response> {
   return c.html(
     <Layout title="Policies" principal={principal} active="policies">
       <h1>Policies</h1>
+      {principal.role === "admin" ? <p><a id="backtest-link" href="/dashboard/admin/backtest">Back-test a draft set before it bites →</a></p> : null}
       <p class="sub">
         Every rule the engine checks, with how often it was broken from {from} to {to}
         {principal.teams ? " in your teams" : ""}. The last bar of each trend is the current week, still in progress.
