@@ -66,7 +66,7 @@ export function BacktestSummary(props: { b: DashboardBacktest; draftName: string
     <Card title="Result" id="backtest-summary">
       <p>
         The {props.draftName} (set <code>{result.draft.setVersion}</code>) over {formatCount(result.draft.changes)} recorded changes of {formatCount(result.draft.deals)} deals,
-        {" "}{day(result.window.from)} to {day(result.window.to - 1)}: <strong>{formatCount(hits)} hits</strong> against {formatCount(active)} by
+        {" "}{day(result.window.from)} to {day(result.window.to - 1)}: <strong>{formatCount(hits)} hit{hits === 1 ? "" : "s"}</strong> against {formatCount(active)} by
         ({props.againstName}, set <code>{result.against?.setVersion ?? "—"}</code>) — {formatCount(news)} new, {formatCount(gone)} no longer raised.
       </p>
       {props.b.draftFiles.length > 0 ? <p class="muted">Draft files: {props.b.draftFiles.join(", ")}; the rest is the active set.</p> : null}

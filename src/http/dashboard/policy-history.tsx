@@ -57,7 +57,14 @@ export function versionBacktestHref(v: PolicyVersionItem): string {
   return `/dashboard/admin/backtest${toQueryString({ version: v.id, from: new Date(from).toISOString().slice(0, 10), to: new Date(to - DAY).toISOString().slice(0, 10) })}`;
 }
 
-function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ruleId: string) => string; admin: boolean }) {
+/** A change's back-test in short: the difference the version made on the weeks before it (for the rules shown). */
+export interface ChangeBacktest {
+  newHits: number;
+  goneHits: number;
+  changedActions: number;
+}
+
+function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ruleId: string) => string; admin: boolean; backtest: ChangeBacktest | undefined }) {
   const { v } = props;
   const first = v.previousId === null;
   return (
@@ -67,7 +74,12 @@ function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ru
         {first ? " · first version recorded" : ` · ${v.changes.length} rule${v.changes.length === 1 ? "" : "s"} changed`}
       </h3>
       <p class="muted">{describeVersionOrigin(v)}</p>
-      {props.admin && !first ? <p><a class="backtest-link" href={versionBacktestHref(v)}>Back-test this change on the {WEEKS_BEFORE_CHANGE} weeks before it</a></p> : null}
+      {props.admin && !first ? (
+        <p class="version-backtest">
+          {props.backtest ? <>On the {WEEKS_BEFORE_CHANGE} weeks before it, against the version before: <strong>{props.backtest.newHits} new hit{props.backtest.newHits === 1 ? "" : "s"}</strong>, {props.backtest.goneHits} no longer raised, {props.backtest.changedActions} with other actions. </> : null}
+          <a class="backtest-link" href={versionBacktestHref(v)}>{props.backtest ? "See the back-test" : `Back-test this change on the ${WEEKS_BEFORE_CHANGE} weeks before it`}</a>
+        </p>
+      ) : null}
       {first ? (
         <p class="muted">{v.changes.length} rule{v.changes.length === 1 ? " was" : "s were"} running when the engine first recorded the set; later versions are compared with it.</p>
       ) : (
@@ -87,14 +99,21 @@ function VersionEntry(props: { v: PolicyVersionItem; rule: (policyId: string, ru
 }
 
 /** The versions, newest first; `rule` names a rule by its description where it is still shipped. */
-export function VersionHistory(props: { versions: PolicyVersionItem[]; rule: (policyId: string, ruleId: string) => string; scope: string; admin: boolean }) {
+export function VersionHistory(props: {
+  versions: PolicyVersionItem[];
+  rule: (policyId: string, ruleId: string) => string;
+  scope: string;
+  admin: boolean;
+  /** Version id → its back-test, for the versions it was run for. */
+  backtests?: Map<string, ChangeBacktest>;
+}) {
   return (
     <Card title="Version history" id="history">
       <p class="muted">Every version of {props.scope} the engine has run, newest first: who changed it and when, and each rule whose mode or text changed.</p>
       {props.versions.length === 0 ? (
         <EmptyState title="No version recorded yet">The engine records the policy set the first time it judges a deal change with it.</EmptyState>
       ) : (
-        props.versions.map((v) => <VersionEntry v={v} rule={props.rule} admin={props.admin} />)
+        props.versions.map((v) => <VersionEntry v={v} rule={props.rule} admin={props.admin} backtest={props.backtests?.get(v.id)} />)
       )}
     </Card>
   );

@@ -10,6 +10,7 @@ import { parseQuery, PathIdSchema, resolveWindow, WindowQuerySchema } from "../a
 import type { AuthEnv } from "../auth";
 import { formatDate } from "./format";
 import { Layout } from "./layout";
+import { backtestRecentChanges } from "./change-backtests";
 import { VersionHistory } from "./policy-history";
 import { mergeRuleRows, RuleHits, VersionsSeen, WouldHaveDone } from "./policy-sections";
 import { RuleCoverage } from "./rule-coverage";
@@ -26,6 +27,7 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
     getPolicyStats(c.env.DB, { policyId: id.data, teams: principal.teams, ...window }),
     listPolicyVersions(c.env.DB, { policyId: id.data, limit: HISTORY_LIMIT }),
   ]);
+  const backtests = principal.role === "admin" ? await backtestRecentChanges(c.env.DB, id.data, history) : new Map();
   if (!shipped && p.rules.length === 0 && history.length === 0) throw new AppError("NOT_FOUND", "There is no policy with that id.");
   const from = formatDate(p.window.from);
   const to = formatDate(new Date(window.to - 1).toISOString());
@@ -42,7 +44,7 @@ export async function policyPage(c: Context<AuthEnv>): Promise<Response> {
         <RuleHits policyId={p.policyId} rows={mergeRuleRows(shipped?.rules ?? [], p.rules)} from={from} to={to} />
         <WouldHaveDone rows={p.wouldHaveDone} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
       </div>
-      <VersionHistory versions={history} rule={ruleLabels(catalog)} scope="this policy's rules" admin={principal.role === "admin"} />
+      <VersionHistory versions={history} rule={ruleLabels(catalog)} scope="this policy's rules" admin={principal.role === "admin"} backtests={backtests} />
       <VersionsSeen versions={p.versions} />
       <RuleCoverage policyId={p.policyId} rule={(ruleId) => ruleLabels(catalog)(p.policyId, ruleId)} />
     </Layout>,

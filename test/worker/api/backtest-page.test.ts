@@ -47,6 +47,7 @@ beforeAll(async () => {
 });
 
 describe("back-test page", () => {
+  // Every test reads the same judged changes (inserted once above) and writes nothing the others read.
   it("back-tests a staged set: the draft's new rule as new hits only, per week, with each deal linked", async () => {
     const res = await call(`/dashboard/admin/backtest?set=next-step&${WINDOW}`, { cookie: await signIn(admin) });
     expect(res.status).toBe(200);
@@ -97,6 +98,10 @@ describe("back-test page", () => {
     const html = await (await call(`/dashboard/admin/backtest?version=${id}&${WINDOW}`, { cookie: await signIn(admin) })).text();
     expect(html).toContain("the version before it");
     expect(html).toMatch(/1 new, 0 no longer raised/);
+    // The policy page back-tests its latest changes inline, on the 4 weeks before each.
+    const page = await (await call("/dashboard/policies/next-step-hygiene", { cookie: await signIn(admin) })).text();
+    expect(page).toMatch(/On the 4 weeks before it, against the version before: <strong>1 new hit<\/strong>, 0 no longer raised, 0 with other actions/);
+    expect(page).toContain(`/dashboard/admin/backtest?version=${id}&amp;from=`);
   });
 
   it("is for admins only", async () => {
