@@ -3,7 +3,7 @@
 // (the history entry before the event's value), falling back to the engine's last-known state. Pure.
 import { NO_ASSOCIATIONS } from "../hubspot/associations";
 import type { DealRecord, HistoryEntry } from "../hubspot/deals";
-import type { Actor, DealChange } from "../policy";
+import type { Actor, DealChange, ValueOrigin } from "../policy";
 import type { DealState } from "../store/deal-state";
 import type { ChangeGroup, DealGroup } from "./group-events";
 import { stageEnteredAt } from "./stage-entry";
@@ -58,6 +58,22 @@ function valueAt(entries: HistoryEntry[] | undefined, at: number): { value: stri
   return found === undefined ? { value: null, at: null } : { value: found.value, at: found.timestamp };
 }
 
+/**
+ * Why a value is what the change is judged with. The event's own value and a history entry at or before the change
+ * are as of the change; a property HubSpot returned no history for is as of the change only when it is empty now
+ * (never set); otherwise its current value stands in, and the trace says so.
+ */
+function originOf(name: string, inEvent: boolean, entries: HistoryEntry[] | undefined, now: string | null | undefined, at: number): ValueOrigin {
+  if (inEvent) return { origin: "as-of", reason: "set by this change" };
+  if (entries === undefined) return { origin: "current", reason: `no history read for ${name}` };
+  if (entries.length === 0) {
+    return emptyToNull(now) === null ? { origin: "as-of", reason: "never set (no history, empty now)" } : { origin: "current", reason: "HubSpot returned no history for it" };
+  }
+  const entry = valueAt(entries, at);
+  if (entry.at === null) return { origin: "as-of", reason: `not yet set (first set ${new Date(entries[0]?.timestamp ?? 0).toISOString()})` };
+  return { origin: "as-of", reason: `history entry of ${new Date(entry.at).toISOString()}` };
+}
+
 function emptyToNull(v: string | null | undefined): string | null {
   return v === undefined || v === null || v === "" ? null : v;
 }
@@ -85,9 +101,11 @@ export function buildDealChange(input: BuildInput): BuiltChange {
   const names = new Set([...properties, ...group.values.keys()]);
   let fromEnteredAt: number | null = null;
   let updatedByUserId: string | null = null;
+  const origins: Record<string, ValueOrigin> = {};
   for (const name of names) {
     const entries = deal.history[name];
     const hasHistory = entries !== undefined && entries.length > 0;
+    origins[name] = originOf(name, group.values.has(name), entries, deal.properties[name], at);
     if (group.values.has(name)) {
       const located = locate(entries, group.values.get(name) ?? null, at);
       newValues[name] = emptyToNull(located.value);
@@ -152,6 +170,7 @@ export function buildDealChange(input: BuildInput): BuiltChange {
       associations: input.associations,
       occurredAt: at,
       stageEnteredAt: stageEnteredAt(deal.history.dealstage, toStage, at) ?? (stageMoved ? at : null),
+      origins,
     },
     stageMoved,
     fromEnteredAt,
@@ -180,6 +199,7 @@ export function buildCurrentState(deal: DealRecord, properties: string[], direct
     associations,
     occurredAt: at,
     stageEnteredAt: stageEnteredAt(deal.history.dealstage, values.dealstage ?? null, Number.POSITIVE_INFINITY),
+    origins: Object.fromEntries(Object.keys(values).map((name) => [name, { origin: "current" as const, reason: "the deal as it is now" }])),
   };
 }
 

@@ -99,10 +99,10 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
   const set = compiled.value;
 
   const properties = [...new Set([...requiredProperties(set), ...BASE_PROPERTIES])].sort();
-  // History only where old values matter: the stage/pipeline/close date and whatever these events changed. Other
-  // properties are taken as they are now (their history would multiply the payload for nothing).
-  const changedNames = alive.flatMap((g) => g.changes.flatMap((c) => [...c.values.keys()]));
-  const withHistory = [...new Set(["dealstage", "pipeline", "closedate", ...changedNames])].filter((p) => properties.includes(p)).sort();
+  // History for every property read: a rule judges each value as it was when the change happened, not as it is now
+  // (an amount filled in a later delivery must not make an earlier move compliant, nor a later clear a violation).
+  // HubSpot allows at most 50 inputs per batch read with history; readDeals chunks accordingly.
+  const withHistory = properties;
   const reads = await readDeals(ctx.client, alive.map((g) => g.dealId), properties, withHistory);
   if (!reads.ok) return { ok: false, error: { kind: "hubspot", error: reads.error } };
   const readAt = ctx.clock();

@@ -3,7 +3,7 @@
 import type { CelRuntime, InternalPolicySet } from "./plan";
 import { findStage, type StageInfo } from "./portal-index";
 import { normalizeChangeSource } from "./source";
-import type { Actor, ApprovalStatus, ChangeSourceKind, DealChange } from "./types";
+import type { Actor, ApprovalStatus, ChangeSourceKind, DealChange, ValueOrigin } from "./types";
 import { readRaw } from "./template";
 import { convertValue } from "./values";
 import { daysInStage } from "./days-in-stage";
@@ -69,12 +69,24 @@ export function sanitizeChange(input: unknown): DealChange {
     occurredAt: typeof c.occurredAt === "number" && Number.isFinite(c.occurredAt) ? c.occurredAt : 0,
     approval: isApprovalStatus(c.approval) ? c.approval : null,
     stageEnteredAt: typeof c.stageEnteredAt === "number" && Number.isFinite(c.stageEnteredAt) ? c.stageEnteredAt : null,
+    origins: sanitizeOrigins(c.origins),
   };
 }
 
 const APPROVAL_STATUSES: readonly ApprovalStatus[] = ["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE"];
 function isApprovalStatus(v: unknown): v is ApprovalStatus {
   return typeof v === "string" && (APPROVAL_STATUSES as readonly string[]).includes(v);
+}
+
+function sanitizeOrigins(v: unknown): Record<string, ValueOrigin> | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, ValueOrigin> = {};
+  for (const [name, o] of Object.entries(v as Record<string, unknown>)) {
+    const r = (typeof o === "object" && o !== null ? o : {}) as Record<string, unknown>;
+    if (r.origin !== "as-of" && r.origin !== "current") continue;
+    out[name] = { origin: r.origin, reason: str(r.reason) ?? "" };
+  }
+  return out;
 }
 
 /** Builds the context for one (already sanitised) change. */

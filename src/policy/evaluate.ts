@@ -7,6 +7,7 @@ import { checkApproval, checkCreatedIn, checkRestrictEdits } from "./checks-gate
 import { createChangeContext, sanitizeChange, type ChangeContext } from "./context";
 import { isInternalSet, type InternalPolicySet, type PolicyPlan, type RulePlan } from "./plan";
 import { renderTemplate } from "./template";
+import { valueOriginsStep } from "./value-origins";
 import type { CompiledPolicySet, DealChange, Evaluation, EvaluateOptions, RuleOutcome, RuleVerdict, Violation } from "./types";
 
 /** Evaluates one deal change against every policy in the set. Returns the violations; never throws. */
@@ -101,6 +102,8 @@ export function judgeRule(set: InternalPolicySet, policy: PolicyPlan, rule: Rule
   }
   if (failures.length === 0) return { outcome: "passed", violation: null };
   if (trace === null) return { outcome: "violated", violation: null };
+  const origins = valueOriginsStep(ctx.change, trace);
+  if (origins !== null) trace.push(origins);
   const missing = [...new Set(failures.flatMap((f) => f.missing))];
   const input = { ...base, missing, failures: failures.map((f) => f.detail) };
   const rendered = renderTemplate(rule.message, input);

@@ -95,6 +95,17 @@ export interface DealChange {
    * change. CEL reads it as `deal.daysInStage` (calendar days up to `now`); absent/null when unknown.
    */
   stageEnteredAt?: number | null;
+  /**
+   * Where each value came from (property name, or "association:contacts" etc.): as of the change, or the current
+   * value, and why. Optional: a change built by hand (policy tests, explain) has none. Only explains; never judged.
+   */
+  origins?: Record<string, ValueOrigin>;
+}
+
+/** How a value the rules read was obtained: as it was at the change (`as-of`), or as it is now (`current`), and why. */
+export interface ValueOrigin {
+  origin: "as-of" | "current";
+  reason: string;
 }
 
 /**
