@@ -42,10 +42,18 @@ export function objectRoutes(): Hono<CrmEnv> {
     const portal = c.get("portal");
     const results = [];
     const missing: string[] = [];
+    const archived = c.req.query("archived") === "true";
+    const answered = new Set<string>();
     for (const { id } of body.value.inputs) {
-      const obj = portal.store.get(type, String(id));
-      if (obj) results.push(serializeObject(obj, body.value, knownFor(portal, type)));
-      else missing.push(String(id));
+      // archived=true reads archived objects only (deleted, or merged away: the merged deal's own record); otherwise a
+      // merged-away id answers with the deal it was merged into (HubSpot community thread 1101616).
+      const own = portal.store.get(type, String(id), true);
+      const obj = archived ? (own?.archived ? own : undefined) : portal.store.resolve(type, String(id));
+      if (!obj) missing.push(String(id));
+      else if (!answered.has(obj.id)) {
+        answered.add(obj.id);
+        results.push(serializeObject(obj, body.value, knownFor(portal, type)));
+      }
     }
     return batchAnswer(c, results, missing.length === 0 ? [] : [notFoundError(missing)], 200);
   });
@@ -127,7 +135,7 @@ export function objectRoutes(): Hono<CrmEnv> {
     const portal = c.get("portal");
     const id = c.req.param("id");
     const archived = c.req.query("archived") === "true";
-    const obj = portal.store.get(type, id, archived);
+    const obj = archived ? portal.store.get(type, id, true) : portal.store.resolve(type, id);
     if (!obj || (archived && !obj.archived)) return c.json(notFoundBody(id, c.get("correlationId")), 404);
     const out = serializeObject(obj, { properties: splitList(c.req.queries("properties")), propertiesWithHistory: splitList(c.req.queries("propertiesWithHistory")) }, knownFor(portal, type));
     const assoc = splitList(c.req.queries("associations"));

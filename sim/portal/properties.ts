@@ -8,6 +8,7 @@ const COMMON: PropertyDef[] = [
   p("hs_object_id", "Record ID", "number", { readOnly: true }),
   p("createdate", "Create Date", "datetime", { readOnly: true }),
   p("hs_lastmodifieddate", "Last Modified Date", "datetime", { readOnly: true }),
+  p("hs_merged_object_ids", "Merged Record IDs", "string", { readOnly: true }),
   p("hubspot_owner_id", "Owner", "enumeration"),
 ];
 

@@ -40,6 +40,16 @@ export class PortalStore {
     return obj && (includeArchived || !obj.archived) ? obj : undefined;
   }
 
+  /**
+   * A read by id as HubSpot answers it: a deal merged away answers with the deal it was merged into (under that
+   * deal's id), following chains of merges; an archived (deleted) object is not found.
+   */
+  resolve(type: ObjectType, id: string): CrmObject | undefined {
+    let obj = this.objects.get(type)?.get(id);
+    for (let hops = 0; obj?.mergedInto !== undefined && hops < 20; hops++) obj = this.objects.get(type)?.get(obj.mergedInto);
+    return obj && !obj.archived ? obj : undefined;
+  }
+
   list(type: ObjectType, includeArchived = false): CrmObject[] {
     return [...(this.objects.get(type)?.values() ?? [])].filter((o) => includeArchived || !o.archived);
   }
@@ -112,6 +122,9 @@ export class PortalStore {
     if (from && to) for (const t of ASSOC_TYPES) for (const x of from[t]) to[t].add(x);
     merged.archived = true;
     merged.archivedAt = at;
+    merged.mergedInto = primaryId;
+    const ids = [...(primary.properties.hs_merged_object_ids ?? "").split(";").filter((x) => x !== ""), mergedId, ...(merged.properties.hs_merged_object_ids ?? "").split(";").filter((x) => x !== "")];
+    this.record(primary, "hs_merged_object_ids", [...new Set(ids)].join(";"), CALCULATED, at);
     this.onEvent({ kind: "merge", objectId: primaryId, primaryObjectId: primaryId, mergedObjectIds: [mergedId], actor, at });
     return { ok: true, value: primary };
   }

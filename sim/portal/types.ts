@@ -25,6 +25,8 @@ export interface CrmObject {
   updatedAt: number;
   archived: boolean;
   archivedAt?: number;
+  /** Set on a deal merged away: the deal it was merged into (reads of this id answer with that deal). */
+  mergedInto?: string;
 }
 
 export interface Stage {

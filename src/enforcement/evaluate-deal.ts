@@ -18,6 +18,8 @@ export interface DetectedViolation {
   /** The violation's mode after POLICY_MODE_OVERRIDE. */
   mode: Mode;
   built: BuiltChange;
+  /** The surviving deal, when this change was made on a deal merged away before it was processed. */
+  mergedInto: string | null;
   dealName: string | null;
   portalId: number;
   teamId: string | null;
@@ -32,7 +34,8 @@ export interface DealEvaluation {
   resolutions: Resolution[];
   /** Every change as it was judged (values and counts as of its time): recorded for back-tests (src/backtest/). */
   judged: BuiltChange[];
-  state: DealStateWrite;
+  /** null for a deal merged away (bookkeeping records it as merged). */
+  state: DealStateWrite | null;
   current: DealChange;
   /** The deal's latest change was let through by a policy exception (its governance status). */
   excepted: boolean;
@@ -106,8 +109,10 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     }
   };
 
+  const survivor = input.mergedInto?.dealId ?? null;
   for (const prebuilt of input.built) {
-    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations, approval: input.approval ?? null } };
+    // A merged-away deal's change is logged on the surviving deal (its ids stay derived from its own id).
+    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations, approval: input.approval ?? null, ...(survivor === null ? {} : { dealId: survivor }) } };
     const change = built.change;
     out.judged.push(built);
     catchUp(change.occurredAt, change);
@@ -133,6 +138,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
         violation,
         mode: o.modeOverride ?? violation.mode,
         built: seenAs,
+        mergedInto: survivor,
         dealName: change.new.dealname ?? deal.properties.dealname ?? null,
         portalId,
         teamId: ownerTeam,
@@ -144,6 +150,7 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
       }
     }
   }
+  if (input.mergedInto !== null) return settleMerged(out, input.mergedInto, input.group.events[0]?.inboxHash ?? null);
   // The deal as it is now may already comply (a later fix whose webhook hasn't arrived yet): judge as if in order.
   const last = input.group.changes.at(-1);
   const lastBuiltEvent = last?.events.find((e) => e.inboxHash !== undefined)?.inboxHash ?? null;
@@ -151,6 +158,12 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   catchUp(currentAt, out.current);
   resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
   return out;
+}
+
+/** A merged-away deal: no state of its own to keep, and what it violated was closed by the merge. */
+function settleMerged(out: DealEvaluation, into: { dealId: string; at: number }, event: string | null): DealEvaluation {
+  const resolutions = out.detected.map((d) => ({ id: d.id, resolvedAt: Math.max(into.at, d.built.change.occurredAt), resolvedBy: `merged:${into.dealId}`, resolvedByEvent: event }));
+  return { ...out, state: null, resolutions: [...out.resolutions, ...resolutions] };
 }
 
 /** The transition-log row of a change that moved the stage; null for one that didn't. */

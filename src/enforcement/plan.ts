@@ -33,7 +33,7 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   plan.transitions = evaluations.flatMap((e) => e.transitions);
   plan.closeDates = evaluations.flatMap((e) => e.closeDates);
   plan.judged = judgedChanges(live, evaluations);
-  plan.states = evaluations.map((e) => e.state);
+  plan.states = evaluations.flatMap((e) => (e.state === null ? [] : [e.state]));
   plan.resolutions.push(...evaluations.flatMap((e) => e.resolutions), ...actions.resolutions);
   Object.assign(plan, { reverts: actions.reverts, capped: actions.capped, tasks: actions.tasks, lateTasks: actions.lateTasks, completions: actions.completions });
   plan.stats.deals = evaluations.length;
@@ -113,7 +113,7 @@ function planViolations(live: LiveSnapshot, evaluations: DealEvaluation[], now: 
     const actions = (stored?.actions ?? initialActions(d)).map((a) => {
       if (open || a.outcome !== "pending") return { ...a };
       changed = true;
-      return { ...a, outcome: "skipped" as const, reason: "the deal already complies" };
+      return { ...a, outcome: "skipped" as const, reason: d.mergedInto === null ? "the deal already complies" : `the deal was merged into ${d.mergedInto}` };
     });
     const label = (id: string | null) => (id === null ? null : (live.metadata.stages.get(id)?.stage.label ?? null));
     out.set(d.id, { d, actions, insert: stored === undefined ? toInsert(d, now, label) : null, changed, open, reverted: false });

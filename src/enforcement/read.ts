@@ -4,7 +4,7 @@
 // cache aside) and decides nothing.
 import { countAssociations, NO_ASSOCIATIONS, type AssociationCounts } from "../hubspot/associations";
 import type { HubSpotClient } from "../hubspot/client";
-import { readDeals } from "../hubspot/deals";
+import { readDeals, type DealRecord } from "../hubspot/deals";
 import type { Config } from "../env";
 import type { HubSpotEvent } from "../hubspot/events";
 import { neededAssociations, requiredProperties, type AssociationKind, type Mode, type PolicyBundleInfo, type PolicyFile, type PortalProperty } from "../policy";
@@ -17,7 +17,7 @@ import { listOpenViolations, listViolationsSince } from "../store/violations";
 import { associationNeeds } from "./association-needs";
 import { readApprovalStatuses } from "./read-approvals";
 import { buildDealChanges } from "./build-change";
-import { groupDealEvents, isDeletedAtEnd, type DealGroup } from "./group-events";
+import { groupDealEvents, isDeletedAtEnd, type DealGroup, type MergedAway } from "./group-events";
 import type { EnforceFailure } from "./outcomes";
 import { compilePolicies } from "./policy-set";
 import { shippedBundleInfo, shippedPolicyFiles, shippedPortalProperties } from "./shipped-policies";
@@ -80,14 +80,23 @@ export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Pr
   const governanceOf = (dealIds: string[]) => readGovernance(db, ctx.governanceKey, dealIds, grouped.governanceEdits, now);
   if (alive.length === 0) return { ok: true, value: { ...base, live: null, governance: await governanceOf([]) } };
   // D1 only and keyed by the events' deals: read while HubSpot answers, not after (it is on the way to the tasks).
-  const [live, governance] = await Promise.all([readLive(ctx, alive), governanceOf(alive.map((g) => g.dealId))]);
+  const [live, read] = await Promise.all([readLive(ctx, alive, grouped.mergedAway), governanceOf(alive.map((g) => g.dealId))]);
   if (!live.ok) return live;
+  // Governance values belong to deals that still exist: a merged-away deal's events are judged on its survivor.
+  const gone = new Set(live.value.deals.flatMap((d) => (d.mergedInto === null ? [] : [d.deal.id])));
+  const keep = <T>(m: Map<string, T>) => new Map([...m].filter(([id]) => !gone.has(id)));
+  const governance = { ...read, written: keep(read.written), facts: keep(read.facts) };
   // One D1 read per isolate and set (memoised): whether this set's version is recorded yet.
   const policyVersion = await readPolicyVersion(db, live.value.set, ctx.policyFiles, ctx.modeOverride, ctx.bundle);
-  return { ok: true, value: { ...base, live: live.value, governance, policyVersion } };
+  // Deals the read found merged away that no merge event of this batch named: recorded as merged like those.
+  const known = new Set(grouped.mergedAway.map((m) => m.dealId));
+  const found = live.value.deals.flatMap((d) => (d.mergedInto === null || known.has(d.deal.id) ? [] : [{ dealId: d.deal.id, into: d.mergedInto.dealId, at: d.mergedInto.at, events: [] }]));
+  if (found.length === 0) return { ok: true, value: { ...base, live: live.value, governance, policyVersion } };
+  const moreOpen = await listOpenViolations(db, found.map((m) => m.dealId));
+  return { ok: true, value: { ...base, mergedAway: [...grouped.mergedAway, ...found], mergedOpen: [...mergedOpen, ...moreOpen], live: live.value, governance, policyVersion } };
 }
 
-async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<LiveSnapshot, EnforceFailure>> {
+async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: MergedAway[]): Promise<Result<LiveSnapshot, EnforceFailure>> {
   const { db, now } = ctx;
   const metadata = await loadPortalMetadata(
     { db, client: ctx.client, ttlMs: ctx.metadataTtlMs, now, managerMap: ctx.managerMap, memoKey: ctx.metadataKey, fallbackProperties: ctx.fallbackProperties },
@@ -106,7 +115,9 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
   const reads = await readDeals(ctx.client, alive.map((g) => g.dealId), properties, withHistory);
   if (!reads.ok) return { ok: false, error: { kind: "hubspot", error: reads.error } };
   const readAt = ctx.clock();
-  const foundIds = [...reads.value.found.keys()];
+  const merged = await readMergedAway(ctx.client, alive, reads.value.mergedInto, properties);
+  if (!merged.ok) return { ok: false, error: { kind: "hubspot", error: merged.error } };
+  const foundIds = [...reads.value.found.keys(), ...reads.value.mergedInto.keys()];
   const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
   const [states, open, stored, reverts, recentReverts, dailyReverts, openTasks] = await Promise.all([
     getDealStates(db, foundIds),
@@ -120,14 +131,16 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
 
   const deals: DealSnapshot[] = [];
   for (const group of alive) {
-    const deal = reads.value.found.get(group.dealId);
+    const into = reads.value.mergedInto.get(group.dealId);
+    const deal = into === undefined ? reads.value.found.get(group.dealId) : (merged.value.get(group.dealId) ?? withId(reads.value.found.get(into), group.dealId));
     if (deal === undefined) continue;
+    const mergedInto = into === undefined ? null : { dealId: into, at: mergedAway.find((m) => m.dealId === group.dealId)?.at ?? now };
     const openOfDeal = open
       .filter((v) => v.dealId === deal.id)
       .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: null, occurredAt: v.occurredAt }));
     const state = states.get(deal.id);
     const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
-    deals.push({ group, deal, state, open: openOfDeal, ...built, associations: { ...NO_ASSOCIATIONS }, approval: null });
+    deals.push({ group, deal, state, open: mergedInto === null ? openOfDeal : [], ...built, associations: { ...NO_ASSOCIATIONS }, approval: null, mergedInto });
   }
   const counted = await readAssociations(ctx.client, set, deals, now);
   if (!counted.ok) return { ok: false, error: { kind: "hubspot", error: counted.error } };
@@ -135,7 +148,7 @@ async function readLive(ctx: ReadContext, alive: DealGroup[]): Promise<Result<Li
   const approvals = await readApprovalStatuses(ctx.client, set, deals);
   if (!approvals.ok) return { ok: false, error: { kind: "hubspot", error: approvals.error } };
   for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
-  const missing = alive.filter((g) => !reads.value.found.has(g.dealId));
+  const missing = alive.filter((g) => !reads.value.found.has(g.dealId) && !reads.value.mergedInto.has(g.dealId));
   return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, dailyReverts, openTasks, readAt } };
 }
 
@@ -149,4 +162,21 @@ async function readAssociations(client: HubSpotClient, set: LiveSnapshot["set"],
     for (const kind of associationNeeds(set, kinds, changes, d.current, d.open, now)) wanted.set(kind, [...(wanted.get(kind) ?? []), d.deal.id]);
   }
   return countAssociations(client, wanted);
+}
+
+/**
+ * The merged-away deals' own records (archived read): their events are judged with their own history, not the
+ * survivor's. A deal HubSpot doesn't return that way is judged with the survivor's record, which carries the merged
+ * deal's history combined with its own (HubSpot's changelog on deal merges).
+ */
+async function readMergedAway(client: HubSpotClient, alive: DealGroup[], mergedInto: Map<string, string>, properties: string[]) {
+  const ids = alive.map((g) => g.dealId).filter((id) => mergedInto.has(id));
+  if (ids.length === 0) return { ok: true as const, value: new Map<string, DealRecord>() };
+  const reads = await readDeals(client, ids, properties, properties, { archived: true });
+  if (!reads.ok) return reads;
+  return { ok: true as const, value: new Map([...reads.value.found].filter(([id]) => ids.includes(id))) };
+}
+
+function withId(deal: DealRecord | undefined, id: string): DealRecord | undefined {
+  return deal === undefined ? undefined : { ...deal, id };
 }

@@ -38,6 +38,11 @@ export interface DealSnapshot {
   associations: AssociationCounts;
   /** HubSpot's approval status, read only for deals entering a compiled approval gate (read-approvals.ts). */
   approval?: ApprovalStatus | null;
+  /**
+   * Set when this deal was merged away before its events were processed: its changes are judged with its own history
+   * and logged on the surviving deal; its violations are resolved by the merge.
+   */
+  mergedInto: { dealId: string; at: number } | null;
 }
 
 /** What the batch read found, for the deals still alive at the end of the batch. */

@@ -92,6 +92,7 @@ export function snapshotOf(input: SnapshotInput): Snapshot {
     open: input.open ?? [],
     ...buildDealChanges({ group, deal: input.deal, state: input.state, properties: PROPERTIES, directory: meta.directory, now: NOW }),
     associations: { contacts: 1, companies: 1, line_items: 0 },
+    mergedInto: null,
   }));
   const live: LiveSnapshot = {
     set: input.set, metadata: meta, properties: PROPERTIES, deals, missing: [], stored: new Map(), reverts: new Map(), recentReverts: new Map(), openTasks: [], readAt: NOW,

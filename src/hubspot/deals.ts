@@ -30,9 +30,17 @@ export interface DealRecord {
 
 export interface DealReads {
   found: Map<string, DealRecord>;
-  /** Asked for, not returned: deleted or merged away. */
+  /** Asked for, not returned: deleted (or, in an archived read, not archived). */
   missing: string[];
+  /**
+   * Asked-for ids HubSpot answered with another deal: merged away into it (the answer's id differs from the one asked
+   * and its `hs_merged_object_ids` lists the asked id). Merged id → surviving id.
+   */
+  mergedInto: Map<string, string>;
 }
+
+/** Read this with every deal read: it tells a merged-away id answered by the deal it was merged into. */
+export const MERGED_IDS_PROPERTY = "hs_merged_object_ids";
 
 export interface SdkHistoryEntry {
   value: string;
@@ -84,8 +92,12 @@ export async function readDeals(
   ids: string[],
   properties: string[],
   propertiesWithHistory: string[],
+  options: { archived?: boolean } = {},
 ): Promise<Result<DealReads, HubSpotError>> {
   const unique = [...new Set(ids)];
+  const asked = new Set(unique);
+  const mergedInto = new Map<string, string>();
+  const withMerged = properties.includes(MERGED_IDS_PROPERTY) ? properties : [...properties, MERGED_IDS_PROPERTY];
   const found = new Map<string, DealRecord>();
   const chunks = chunk(unique, propertiesWithHistory.length > 0 ? BATCH_HISTORY_READ_LIMIT : BATCH_READ_LIMIT);
   // A few reads in flight at once: a big queue batch (thousands of deals) would otherwise wait on each in turn.
@@ -96,19 +108,25 @@ export async function readDeals(
     while (failure === null && next < chunks.length) {
       const part = chunks[next++] ?? [];
       const answer = await callHubSpot(() =>
-        client.deals.batch.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory }, false),
+        client.deals.batch.read({ inputs: part.map((id) => ({ id })), properties: withMerged, propertiesWithHistory }, options.archived ?? false),
       );
       if (!answer.ok) {
         failure ??= answer.error;
         return;
       }
-      for (const deal of answer.value.results as SdkDeal[]) found.set(String(deal.id), toDealRecord(deal));
+      for (const deal of answer.value.results as SdkDeal[]) {
+        const record = toDealRecord(deal);
+        found.set(record.id, record);
+        for (const id of (record.properties[MERGED_IDS_PROPERTY] ?? "").split(";")) {
+          if (id !== "" && id !== record.id && asked.has(id)) mergedInto.set(id, record.id);
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, chunks.length) }, worker));
   if (failure !== null) return { ok: false, error: failure };
-  const missing = unique.filter((id) => !found.has(id));
-  return { ok: true, value: { found, missing } };
+  const missing = unique.filter((id) => !found.has(id) && !mergedInto.has(id));
+  return { ok: true, value: { found, missing, mergedInto } };
 }
 
 const READS_IN_FLIGHT = 4;
