@@ -111,8 +111,9 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
 
   const survivor = input.mergedInto?.dealId ?? null;
   for (const prebuilt of input.built) {
-    // A merged-away deal's change is logged on the surviving deal (its ids stay derived from its own id).
-    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, associations: input.associations, approval: input.approval ?? null, ...(survivor === null ? {} : { dealId: survivor }) } };
+    // Association counts are the change's own (as of its time, read.ts). A merged-away deal's change is logged on the
+    // surviving deal (its ids stay derived from its own id).
+    const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, approval: input.approval ?? null, ...(survivor === null ? {} : { dealId: survivor }) } };
     const change = built.change;
     out.judged.push(built);
     catchUp(change.occurredAt, change);

@@ -8,6 +8,7 @@ import type { DetectedViolation } from "./evaluate-deal";
 import type { RevertIntent, TaskCompletion, TaskIntent } from "./outcomes";
 import type { GovernancePlan } from "./plan-governance";
 import type { PolicyVersionPlan } from "./plan-policy-version";
+import type { AssociationLog } from "./snapshot";
 
 /** One violation of this run: its actions as the plan decided them (plan's own copy; apply's outcomes go on top). */
 export interface ViolationPlan {
@@ -64,5 +65,7 @@ export interface Plan {
   governance: GovernancePlan;
   /** A policy set version to record (the first run of a set the history doesn't have yet). */
   policyVersion: PolicyVersionPlan | null;
+  /** Association timeline rows to add (the batch's association events, first-seen snapshots). */
+  associationLog: AssociationLog;
   stats: EnforceStats;
 }

@@ -33,6 +33,7 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   plan.transitions = evaluations.flatMap((e) => e.transitions);
   plan.closeDates = evaluations.flatMap((e) => e.closeDates);
   plan.judged = judgedChanges(live, evaluations);
+  plan.associationLog = live.associationLog;
   plan.states = evaluations.flatMap((e) => (e.state === null ? [] : [e.state]));
   plan.resolutions.push(...evaluations.flatMap((e) => e.resolutions), ...actions.resolutions);
   Object.assign(plan, { reverts: actions.reverts, capped: actions.capped, tasks: actions.tasks, lateTasks: actions.lateTasks, completions: actions.completions });
@@ -84,6 +85,7 @@ function planBookkeeping(snapshot: Snapshot, now: number): Plan {
     completions: [],
     governance: planGovernance({ governance: snapshot.governance, evaluations: [], violations: [], resolutions: mergedResolutions, reverts: [], now }),
     policyVersion: null,
+    associationLog: { entries: [], coverage: [] },
     stats: {
       deals: 0,
       echoes: snapshot.echoes.length,

@@ -2,21 +2,21 @@
 // read per ≤100 deals with history, deal states, open and earlier violations, reverts, open tasks, and the association
 // counts that can change a verdict — into one Snapshot. Reads only: it never writes to HubSpot or D1 (the metadata
 // cache aside) and decides nothing.
-import { countAssociations, NO_ASSOCIATIONS, type AssociationCounts } from "../hubspot/associations";
+import { NO_ASSOCIATIONS } from "../hubspot/associations";
 import type { HubSpotClient } from "../hubspot/client";
 import { readDeals, type DealRecord } from "../hubspot/deals";
 import type { Config } from "../env";
 import type { HubSpotEvent } from "../hubspot/events";
-import { neededAssociations, requiredProperties, type AssociationKind, type Mode, type PolicyBundleInfo, type PolicyFile, type PortalProperty } from "../policy";
+import { requiredProperties, type Mode, type PolicyBundleInfo, type PolicyFile, type PortalProperty } from "../policy";
 import type { Result } from "../result";
 import { getDealStates } from "../store/deal-state";
 import { listOpenTasks } from "../store/deal-tasks";
 import { listEngineWrites } from "../store/engine-writes";
 import { countRecentReverts, listReverts } from "../store/reverts";
 import { listOpenViolations, listViolationsSince } from "../store/violations";
-import { associationNeeds } from "./association-needs";
 import { readApprovalStatuses } from "./read-approvals";
 import { buildDealChanges } from "./build-change";
+import { applyAssociationTimeline } from "./read-associations";
 import { groupDealEvents, isDeletedAtEnd, type DealGroup, type MergedAway } from "./group-events";
 import type { EnforceFailure } from "./outcomes";
 import { compilePolicies } from "./policy-set";
@@ -142,26 +142,13 @@ async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: Merged
     const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
     deals.push({ group, deal, state, open: mergedInto === null ? openOfDeal : [], ...built, associations: { ...NO_ASSOCIATIONS }, approval: null, mergedInto });
   }
-  const counted = await readAssociations(ctx.client, set, deals, now);
-  if (!counted.ok) return { ok: false, error: { kind: "hubspot", error: counted.error } };
-  for (const d of deals) d.associations = counted.value.get(d.deal.id) ?? { ...NO_ASSOCIATIONS };
+  const associationLog = await applyAssociationTimeline({ db, client: ctx.client, now, readAt }, set, deals);
+  if (!associationLog.ok) return { ok: false, error: { kind: "hubspot", error: associationLog.error } };
   const approvals = await readApprovalStatuses(ctx.client, set, deals);
   if (!approvals.ok) return { ok: false, error: { kind: "hubspot", error: approvals.error } };
   for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
   const missing = alive.filter((g) => !reads.value.found.has(g.dealId) && !reads.value.mergedInto.has(g.dealId));
-  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, dailyReverts, openTasks, readAt } };
-}
-
-/** Association counts: only the kinds, for only the deals, whose verdicts depend on them (one call per kind). */
-async function readAssociations(client: HubSpotClient, set: LiveSnapshot["set"], deals: DealSnapshot[], now: number) {
-  const kinds = neededAssociations(set);
-  if (kinds.length === 0 || deals.length === 0) return { ok: true as const, value: new Map<string, AssociationCounts>() };
-  const wanted = new Map<AssociationKind, string[]>();
-  for (const d of deals) {
-    const changes = d.built.map((b) => b.change);
-    for (const kind of associationNeeds(set, kinds, changes, d.current, d.open, now)) wanted.set(kind, [...(wanted.get(kind) ?? []), d.deal.id]);
-  }
-  return countAssociations(client, wanted);
+  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: associationLog.value } };
 }
 
 /**

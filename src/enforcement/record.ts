@@ -4,6 +4,7 @@
 // statement is idempotent (deterministic ids, INSERT OR IGNORE, updates guarded by status), so a retry rewrites it
 // harmlessly. It never calls HubSpot and decides nothing.
 import { markDealsGoneStatements, setDealStageStatement, upsertDealStateStatements } from "../store/deal-state";
+import { insertAssociationTimelineStatements } from "../store/association-timeline";
 import { markTaskCompletedStatement } from "../store/deal-tasks";
 import { insertJudgedChangeStatements } from "../store/judged-changes";
 import { insertPolicyVersionStatements } from "../store/policy-versions";
@@ -57,6 +58,7 @@ export async function recordRun(db: D1Database, plan: Plan, applied: Applied, no
     ...applied.completed.map((rowId) => markTaskCompletedStatement(db, rowId, now)),
     ...governanceStatements(db, plan, applied, now),
     ...(plan.policyVersion?.write ? insertPolicyVersionStatements(db, plan.policyVersion.write) : []),
+    ...insertAssociationTimelineStatements(db, plan.associationLog.entries, plan.associationLog.coverage),
   ];
   if (statements.length > 0) await db.batch(statements);
   if (plan.policyVersion !== null) notePolicyVersionRecorded(plan.policyVersion.key);

@@ -2,7 +2,8 @@
 // (evaluate, plan) take it as their only input besides `now`; nothing after read.ts reads HubSpot or D1 to decide.
 import type { AssociationCounts } from "../hubspot/associations";
 import type { DealRecord } from "../hubspot/deals";
-import type { ApprovalStatus, CompiledPolicySet, DealChange } from "../policy";
+import type { ApprovalStatus, AssociationKind, CompiledPolicySet, DealChange } from "../policy";
+import type { AssociationEntry } from "../store/association-timeline";
 import type { DealState } from "../store/deal-state";
 import type { OpenTaskRow } from "../store/deal-tasks";
 import type { RevertRow } from "../store/reverts";
@@ -45,6 +46,12 @@ export interface DealSnapshot {
   mergedInto: { dealId: string; at: number } | null;
 }
 
+/** Rows to add to the association timeline (this batch's association events, first-seen snapshots). */
+export interface AssociationLog {
+  entries: AssociationEntry[];
+  coverage: Array<{ dealId: string; kind: AssociationKind; at: number }>;
+}
+
 /** What the batch read found, for the deals still alive at the end of the batch. */
 export interface LiveSnapshot {
   set: CompiledPolicySet;
@@ -66,6 +73,7 @@ export interface LiveSnapshot {
   openTasks: OpenTaskRow[];
   /** Clock time of the batch read: a revert's "re-read just before the write" counts it when fresh. */
   readAt: number;
+  associationLog: AssociationLog;
 }
 
 export interface Snapshot {

@@ -85,18 +85,24 @@ export function snapshotOf(input: SnapshotInput): Snapshot {
   const writes = new Map((input.engineWrites ?? []).map((key) => [key, input.events.filter((e) => `${e.objectId}|${e.propertyName ?? ""}|${e.propertyValue ?? ""}` === key).map((e) => e.occurredAt)]));
   const grouped = groupDealEvents(input.events, { appId: APP_ID, engineWrites: writes });
   const meta = metadata(input.withManager ?? true);
-  const deals: DealSnapshot[] = [...grouped.deals.values()].map((group) => ({
-    group,
-    deal: input.deal,
-    state: input.state,
-    open: input.open ?? [],
-    ...buildDealChanges({ group, deal: input.deal, state: input.state, properties: PROPERTIES, directory: meta.directory, now: NOW }),
-    associations: { contacts: 1, companies: 1, line_items: 0 },
-    mergedInto: null,
-  }));
+  const associations = { contacts: 1, companies: 1, line_items: 0 };
+  const deals: DealSnapshot[] = [...grouped.deals.values()].map((group) => {
+    const built = buildDealChanges({ group, deal: input.deal, state: input.state, properties: PROPERTIES, directory: meta.directory, now: NOW });
+    return {
+      group,
+      deal: input.deal,
+      state: input.state,
+      open: input.open ?? [],
+      built: built.built.map((b) => ({ ...b, change: { ...b.change, associations } })),
+      current: built.current,
+      associations,
+      mergedInto: null,
+    };
+  });
   const live: LiveSnapshot = {
     set: input.set, metadata: meta, properties: PROPERTIES, deals, missing: [], stored: new Map(), reverts: new Map(), recentReverts: new Map(), openTasks: [], readAt: NOW,
     ...input.live,
+    associationLog: input.live?.associationLog ?? { entries: [], coverage: [] },
   };
   return { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen: [], deleted: [], live, governance: emptyGovernance() };
 }

@@ -1,5 +1,5 @@
-// Association counts for deals (contacts, companies, line items), one v4 batch read per kind per ≤1000 deals.
-// Only the kinds (and deals) whose verdicts depend on them are fetched (see src/enforcement/association-needs.ts).
+// Deals' associations (contacts, companies, line items): one v4 batch read per kind per ≤1000 deals, for the
+// association timeline's first-seen snapshot (HubSpot keeps no association history; see enforcement/read-associations.ts).
 import type { AssociationKind } from "../policy";
 import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
@@ -9,22 +9,13 @@ export type AssociationCounts = { contacts: number; companies: number; line_item
 
 export const NO_ASSOCIATIONS: AssociationCounts = { contacts: 0, companies: 0, line_items: 0 };
 
-/** Counts, per kind, the associations of the listed deals (deals not listed for a kind count 0). */
-export async function countAssociations(
-  client: HubSpotClient,
-  wanted: Map<AssociationKind, string[]>,
-): Promise<Result<Map<string, AssociationCounts>, HubSpotError>> {
-  const counts = new Map<string, AssociationCounts>();
-  for (const [kind, dealIds] of wanted) {
-    for (const part of chunk(dealIds, 1000)) {
-      const answer = await callHubSpot(() => client.associations.batch.getPage("deals", kind, { inputs: part.map((id) => ({ id })) }));
-      if (!answer.ok) return answer;
-      for (const id of part) if (!counts.has(id)) counts.set(id, { ...NO_ASSOCIATIONS });
-      for (const r of answer.value.results) {
-        const entry = counts.get(String(r._from.id));
-        if (entry !== undefined) entry[kind] = r.to.length;
-      }
-    }
+/** The ids associated to each listed deal, for one kind (a first-seen snapshot for the association timeline). */
+export async function listAssociatedIds(client: HubSpotClient, kind: AssociationKind, dealIds: string[]): Promise<Result<Map<string, string[]>, HubSpotError>> {
+  const out = new Map<string, string[]>(dealIds.map((id) => [id, []]));
+  for (const part of chunk(dealIds, 1000)) {
+    const answer = await callHubSpot(() => client.associations.batch.getPage("deals", kind, { inputs: part.map((id) => ({ id })) }));
+    if (!answer.ok) return answer;
+    for (const r of answer.value.results) out.set(String(r._from.id), r.to.map((t) => String(t.toObjectId)));
   }
-  return { ok: true, value: counts };
+  return { ok: true, value: out };
 }

@@ -1,0 +1,75 @@
+// Associations as of the change: HubSpot keeps no association history, so the engine keeps its own timeline from
+// deal.associationChange events and a snapshot when it first sees a deal. A contact associated after the move (its
+// event delivered later) must not make the move look compliant; a change before the timeline starts says so.
+import { beforeAll, describe, expect, it } from "vitest";
+import { createHarness, rows, type Harness } from "./harness";
+
+const POLICY = `apiVersion: governance/v1
+kind: DealPolicy
+id: test-assoc
+mode: audit
+severity: warning
+scope: { pipelines: [default] }
+rules:
+  - id: presentation-needs-contact
+    on: { stageEntered: Presentation Scheduled }
+    associations: { contacts: 1 }
+    message: "Associate a contact before {{change.to.label}}"
+    actions: [log]
+`;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ policies: POLICY });
+}, 30_000);
+
+async function takeEvents(): Promise<unknown[][]> {
+  await h.portal.flushWebhooks();
+  const taken = await h.portal.takeDeliveries({ includeScheduled: true });
+  for (const d of taken) await h.portal.reportDelivery(d.deliveryId, 200);
+  return taken.map((d) => JSON.parse(d.body) as unknown[]);
+}
+
+interface Step { check: string; values: Record<string, { origin: string; reason: string }> }
+
+async function newDeal() {
+  const owner = h.seed.owners[0];
+  if (owner === undefined) throw new Error("no owner");
+  const deal = await h.portal.createDeal({ properties: { dealname: "Initech", pipeline: "default", dealstage: "qualifiedtobuy", hubspot_owner_id: owner.id }, as: { kind: "user", ownerId: owner.id } });
+  return { deal, owner };
+}
+
+describe("association timeline", () => {
+  it("a contact associated after the move doesn't make the move compliant", async () => {
+    const { deal, owner } = await newDeal();
+    await h.drain(); // first seen: the snapshot (no contact)
+    expect(await rows("SELECT kind FROM association_coverage WHERE deal_id = ? ORDER BY kind", deal.id)).toEqual([{ kind: "contacts" }]);
+    await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
+    const move = await takeEvents();
+    await h.portal.associate(deal.id, "contacts", { properties: { email: "a@initech.test" }, as: { kind: "user", ownerId: owner.id } });
+    const association = await takeEvents();
+
+    for (const events of move) await h.deliver(events);
+    const found = await rows<{ rule_id: string; status: string; trace: string }>("SELECT rule_id, status, trace FROM violations WHERE deal_id = ?", deal.id);
+    expect(found.map((v) => [v.rule_id, v.status])).toEqual([["presentation-needs-contact", "open"]]);
+    const values = (JSON.parse(found[0]?.trace ?? "[]") as Step[]).find((s) => s.check === "values")?.values;
+    expect(values?.["association:contacts"]?.origin).toBe("as-of");
+
+    // The association's event arrives: logged in the timeline, and it fixes the deal.
+    for (const events of association) await h.deliver(events);
+    expect(await rows("SELECT kind, removed, source FROM association_timeline WHERE deal_id = ? AND source = 'event'", deal.id)).toEqual([{ kind: "contacts", removed: 0, source: "event" }]);
+    expect(await rows("SELECT status FROM violations WHERE deal_id = ?", deal.id)).toEqual([{ status: "resolved" }]);
+  }, 30_000);
+
+  it("a move before the timeline starts is counted from the snapshot with later changes undone, and the trace says so", async () => {
+    const { deal, owner } = await newDeal();
+    await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
+    await h.portal.associate(deal.id, "contacts", { properties: { email: "b@initech.test" }, as: { kind: "user", ownerId: owner.id } });
+    await h.drain(); // first seen now: the snapshot has the contact, the association event (after the move) is undone
+    const found = await rows<{ rule_id: string; trace: string }>("SELECT rule_id, trace FROM violations WHERE deal_id = ?", deal.id);
+    expect(found.map((v) => v.rule_id)).toEqual(["presentation-needs-contact"]);
+    const values = (JSON.parse(found[0]?.trace ?? "[]") as Step[]).find((s) => s.check === "values")?.values;
+    expect(values?.["association:contacts"]?.origin).toBe("current");
+    expect(values?.["association:contacts"]?.reason).toMatch(/timeline starts .* after this change/);
+  }, 30_000);
+});
