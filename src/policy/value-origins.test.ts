@@ -34,7 +34,7 @@ describe("value origins in the trace", () => {
     const [violation] = evaluateChange(compile(rules), change, { now: NOW }).violations;
     const step = violation?.trace.find((s) => s.check === "values");
     expect(Object.keys(step?.values ?? {})).toEqual(["amount", "association:contacts", "closedate"]);
-    expect(step?.detail).toBe("current values (not as of the change): closedate");
+    expect(step?.detail).toBe("not as of the change: closedate (HubSpot returned no history for it)");
   });
 
   it("a change without origins (built by hand) gets no values step", () => {

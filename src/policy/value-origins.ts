@@ -32,6 +32,8 @@ export function valueOriginsStep(change: DealChange, trace: readonly TraceStep[]
     check: "values",
     passed: true,
     values,
-    detail: current.length === 0 ? "every value as of the change" : `current values (not as of the change): ${current.join(", ")}`,
+    // The visible line of the violation page: a value not judged as of the change is named with why (e.g. the
+    // association timeline starts after the change).
+    detail: current.length === 0 ? "every value as of the change" : `not as of the change: ${current.map((n) => `${n} (${values[n]?.reason ?? ""})`).join("; ")}`,
   };
 }

@@ -28,6 +28,13 @@ function showValue(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+/** One entry of the "values" step: whether the value was judged as of the change or not, and why. */
+function showOrigin(name: string, v: unknown): string {
+  const o = (typeof v === "object" && v !== null ? v : {}) as { origin?: unknown; reason?: unknown };
+  const when = o.origin === "as-of" ? "as of the change" : "not as of the change";
+  return `${name}: ${when}${typeof o.reason === "string" && o.reason !== "" ? ` (${o.reason})` : ""}`;
+}
+
 export function TraceSteps(props: { steps: ViolationDetail["trace"] }) {
   const steps = props.steps.map((t) => TraceStepSchema.safeParse(t)).flatMap((r) => (r.success ? [r.data] : []));
   return (
@@ -53,7 +60,7 @@ export function TraceSteps(props: { steps: ViolationDetail["trace"] }) {
               <li>
                 <code>{t.check}</code>
                 {t.expression ? <> <code>{t.expression}</code></> : null}
-                {Object.keys(t.values).length ? <div class="muted">{Object.entries(t.values).map(([k, val]) => `${k} = ${showValue(val)}`).join(" · ")}</div> : null}
+                {Object.keys(t.values).length ? <div class="muted">{Object.entries(t.values).map(([k, val]) => (t.check === "values" ? showOrigin(k, val) : `${k} = ${showValue(val)}`)).join(" · ")}</div> : null}
               </li>
             ))}
           </ol>

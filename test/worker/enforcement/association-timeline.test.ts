@@ -65,7 +65,15 @@ describe("association timeline", () => {
     const { deal, owner } = await newDeal();
     await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
     await h.portal.associate(deal.id, "contacts", { properties: { email: "b@initech.test" }, as: { kind: "user", ownerId: owner.id } });
-    await h.drain(); // first seen now: the snapshot has the contact, the association event (after the move) is undone
+    // One delivery with all three: first seen now, the snapshot has the contact, the association event (after the
+    // move) is undone.
+    // (The simulator may hand the association's delivery over a moment later: gather until it is there.)
+    const events: unknown[] = [];
+    for (let i = 0; i < 20 && !events.some((e) => (e as { subscriptionType?: string }).subscriptionType === "deal.associationChange"); i++) {
+      events.push(...(await takeEvents()).flat());
+      if (i > 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    await h.deliver(events);
     const found = await rows<{ rule_id: string; trace: string }>("SELECT rule_id, trace FROM violations WHERE deal_id = ?", deal.id);
     expect(found.map((v) => v.rule_id)).toEqual(["presentation-needs-contact"]);
     const values = (JSON.parse(found[0]?.trace ?? "[]") as Step[]).find((s) => s.check === "values")?.values;
