@@ -48,6 +48,11 @@ export interface HistoryEntry { value: string; timestamp: string; sourceType: st
 export interface SimDeal {
   id: string; properties: Record<string, string>; history: Record<string, HistoryEntry[]>; archived: boolean; createdAt: string; updatedAt: string;
   associations: { contacts: string[]; companies: string[]; line_items: string[]; tasks: string[] };
+  /** Ground truth HubSpot doesn't keep: every association change with its time (merges included). */
+  associationLog?: Array<{ toType: string; toId: string; removed: boolean; at: number; via?: "merge" }>;
+  /** A merged-away deal: the deal it went into, and when (archivedAt). */
+  mergedInto?: string;
+  archivedAt?: number;
 }
 export interface SimTask { id: string; properties: Record<string, string>; dealIds: string[] }
 export interface CallRecord { seq: number; at: number; method: string; path: string; body: unknown; status: number; response: unknown; durationMs: number }

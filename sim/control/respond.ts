@@ -27,7 +27,11 @@ export async function parseControlBody<S extends z.ZodType>(c: Context, schema: 
   return { ok: false, response: controlError(c, 400, "INVALID_INPUT", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")) };
 }
 
-/** A deal as the control API shows it: every property, full history (oldest first), associations. */
+/**
+ * A deal as the control API shows it: every property, full history (oldest first),
+ * associations, and — ground truth HubSpot itself doesn't keep — every association change with its time and the
+ * deal a merged-away deal went into.
+ */
 export function describeDeal(portal: Portal, obj: CrmObject) {
   const history: Record<string, ReturnType<typeof serializeHistory>> = {};
   for (const [name, entries] of Object.entries(obj.history)) history[name] = serializeHistory(entries).reverse();
@@ -44,5 +48,8 @@ export function describeDeal(portal: Portal, obj: CrmObject) {
       line_items: portal.store.associatedIds(obj.id, "line_items"),
       tasks: portal.store.associatedIds(obj.id, "tasks"),
     },
+    associationLog: portal.store.associationLog.get(obj.id) ?? [],
+    ...(obj.mergedInto === undefined ? {} : { mergedInto: obj.mergedInto }),
+    ...(obj.archivedAt === undefined ? {} : { archivedAt: obj.archivedAt }),
   };
 }

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Portal } from "./portal";
-import type { AssocType } from "./store";
+import type { AssociationLogEntry, AssocType } from "./store";
 import type { CrmObject, ObjectType, Owner, Pipeline, PropertyDef, PropertyGroup, RequiredRule, Team } from "./types";
 
 interface Snapshot {
@@ -17,6 +17,8 @@ interface Snapshot {
   /** Custom properties and groups created through the properties API (absent in files written before them). */
   customProperties?: Array<{ type: ObjectType; def: PropertyDef }>;
   propertyGroups?: Array<{ type: ObjectType; group: PropertyGroup }>;
+  /** Every association change with its time (absent in files written before it). */
+  associationLog?: Array<[string, AssociationLogEntry[]]>;
 }
 
 export function snapshotPortal(portal: Portal): Snapshot {
@@ -28,6 +30,7 @@ export function snapshotPortal(portal: Portal): Snapshot {
     pipelines: s.pipelines, owners: s.owners, teams: s.teams, counters: s.counters, requiredRules: s.requiredRules,
     customProperties: [...s.defs.entries()].flatMap(([type, defs]) => [...defs.values()].filter((d) => d.createdAt !== undefined).map((def) => ({ type, def }))),
     propertyGroups: [...s.groups.entries()].flatMap(([type, groups]) => [...groups.values()].map((group) => ({ type, group }))),
+    associationLog: [...s.associationLog.entries()],
   };
 }
 
@@ -48,6 +51,7 @@ export function loadPortal(portal: Portal, file: string): boolean {
   s.requiredRules = snap.requiredRules;
   for (const { type, group } of snap.propertyGroups ?? []) s.groups.get(type)?.set(group.name, group);
   for (const { type, def } of snap.customProperties ?? []) s.defs.get(type)?.set(def.name, def);
+  for (const [id, log] of snap.associationLog ?? []) s.associationLog.set(id, log);
   return true;
 }
 

@@ -10,6 +10,15 @@ import { validateWrite } from "./validate";
 export type AssocType = "contacts" | "companies" | "line_items" | "tasks";
 export const ASSOC_TYPES: readonly AssocType[] = ["contacts", "companies", "line_items", "tasks"];
 
+export interface AssociationLogEntry {
+  toType: AssocType;
+  toId: string;
+  removed: boolean;
+  at: number;
+  /** "merge": moved from a deal merged into this one (no deal.associationChange is sent for it). */
+  via?: "merge";
+}
+
 export interface WriteOptions {
   at?: number;
   /** Enforce the portal's conditional required properties (API writes). */
@@ -31,6 +40,11 @@ export class PortalStore {
   groups = new Map<ObjectType, Map<string, PropertyGroup>>(OBJECT_TYPES.map((t) => [t, new Map(defaultPropertyGroups(t).map((g) => [g.name, g]))]));
   /** dealId → associated ids by type. */
   associations = new Map<string, Record<AssocType, Set<string>>>();
+  /**
+   * dealId → every association added or removed, with its time (merges included). Ground truth for the control API
+   * only: HubSpot keeps no association history and the CRM API never shows this.
+   */
+  associationLog = new Map<string, AssociationLogEntry[]>();
   counters: Record<ObjectType, number> = { deals: 0, tasks: 0, contacts: 0, companies: 0, line_items: 0 };
 
   constructor(readonly now: () => number, readonly onEvent: (e: DomainEvent) => void) {}
@@ -119,7 +133,14 @@ export class PortalStore {
     this.apply(primary, fill, actor, at, false);
     const from = this.associations.get(mergedId);
     const to = this.associations.get(primaryId);
-    if (from && to) for (const t of ASSOC_TYPES) for (const x of from[t]) to[t].add(x);
+    if (from && to) {
+      for (const t of ASSOC_TYPES) {
+        for (const x of from[t]) {
+          if (!to[t].has(x) && t !== "tasks") this.logAssociation(primaryId, { toType: t, toId: x, removed: false, at, via: "merge" });
+          to[t].add(x);
+        }
+      }
+    }
     merged.archived = true;
     merged.archivedAt = at;
     merged.mergedInto = primaryId;
@@ -129,17 +150,30 @@ export class PortalStore {
     return { ok: true, value: primary };
   }
 
-  /** Adds or removes a deal association. Returns false when either side is missing. */
-  associate(dealId: string, toType: AssocType, toId: string, actor: ChangeActor, remove = false, emit = true, at = this.now()): boolean {
+  /**
+   * Adds or removes a deal association. Returns false when either side is missing. Like property edits, an association
+   * change never shares a millisecond with the deal's previous write, so "before or after the move" is unambiguous.
+   */
+  associate(dealId: string, toType: AssocType, toId: string, actor: ChangeActor, remove = false, emit = true, when?: number): boolean {
     const set = this.associations.get(dealId)?.[toType];
-    if (!set || !this.get("deals", dealId) || !this.get(toType, toId)) return false;
+    const deal = this.get("deals", dealId);
+    if (!set || !deal || !this.get(toType, toId)) return false;
     const had = set.has(toId);
     if (remove ? !had : had) return true;
+    const at = when ?? Math.max(this.now(), deal.updatedAt + 1);
+    if (when === undefined) deal.updatedAt = at;
     if (remove) set.delete(toId);
     else set.add(toId);
+    if (toType !== "tasks") this.logAssociation(dealId, { toType, toId, removed: remove, at });
     if (toType === "contacts") this.recordCalculated(dealId, "num_associated_contacts", String(set.size), at);
     if (emit && toType !== "tasks") this.onEvent({ kind: "associationChange", objectId: dealId, toType, toObjectId: toId, removed: remove, actor, at });
     return true;
+  }
+
+  private logAssociation(dealId: string, entry: AssociationLogEntry): void {
+    const log = this.associationLog.get(dealId) ?? [];
+    log.push(entry);
+    this.associationLog.set(dealId, log);
   }
 
   associatedIds(dealId: string, toType: AssocType): string[] {

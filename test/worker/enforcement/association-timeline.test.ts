@@ -30,6 +30,18 @@ async function takeEvents(): Promise<unknown[][]> {
   return taken.map((d) => JSON.parse(d.body) as unknown[]);
 }
 
+/** Every event handed over until one matches (polled, with a generous bound for a loaded machine). */
+async function gatherUntil(found: (e: { subscriptionType?: string }) => boolean): Promise<unknown[]> {
+  const events: Array<{ subscriptionType?: string }> = [];
+  const deadline = Date.now() + 20_000;
+  while (!events.some(found)) {
+    if (Date.now() > deadline) throw new Error(`no matching event after 20 s (${events.length} gathered)`);
+    events.push(...((await takeEvents()).flat() as Array<{ subscriptionType?: string }>));
+    if (!events.some(found)) await new Promise((r) => setTimeout(r, 50));
+  }
+  return events;
+}
+
 interface Step { check: string; values: Record<string, { origin: string; reason: string }> }
 
 async function newDeal() {
@@ -45,9 +57,9 @@ describe("association timeline", () => {
     await h.drain(); // first seen: the snapshot (no contact)
     expect(await rows("SELECT kind FROM association_coverage WHERE deal_id = ? ORDER BY kind", deal.id)).toEqual([{ kind: "contacts" }]);
     await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
-    const move = await takeEvents();
+    const move = [await gatherUntil((e) => e.subscriptionType === "deal.propertyChange")];
     await h.portal.associate(deal.id, "contacts", { properties: { email: "a@initech.test" }, as: { kind: "user", ownerId: owner.id } });
-    const association = await takeEvents();
+    const association = [await gatherUntil((e) => e.subscriptionType === "deal.associationChange")];
 
     for (const events of move) await h.deliver(events);
     const found = await rows<{ rule_id: string; status: string; trace: string }>("SELECT rule_id, status, trace FROM violations WHERE deal_id = ?", deal.id);
@@ -67,12 +79,7 @@ describe("association timeline", () => {
     await h.portal.associate(deal.id, "contacts", { properties: { email: "b@initech.test" }, as: { kind: "user", ownerId: owner.id } });
     // One delivery with all three: first seen now, the snapshot has the contact, the association event (after the
     // move) is undone.
-    // (The simulator may hand the association's delivery over a moment later: gather until it is there.)
-    const events: unknown[] = [];
-    for (let i = 0; i < 20 && !events.some((e) => (e as { subscriptionType?: string }).subscriptionType === "deal.associationChange"); i++) {
-      events.push(...(await takeEvents()).flat());
-      if (i > 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const events = await gatherUntil((e) => e.subscriptionType === "deal.associationChange");
     await h.deliver(events);
     const found = await rows<{ rule_id: string; trace: string }>("SELECT rule_id, trace FROM violations WHERE deal_id = ?", deal.id);
     expect(found.map((v) => v.rule_id)).toEqual(["presentation-needs-contact"]);
