@@ -126,10 +126,11 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     const judged = judgeAnchoredMoves(set, change, evaluation.violations, anchors, change.occurredAt);
     out.excepted = evaluation.evaluated.some((e) => e.excepted === true);
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
-    const transition = transitionOf(built, metadata, portalId, ownerTeam, judged.length);
+    // Ids come from the deal the change was made on, so a change logged before and after its deal's merge is one row.
+    const transition = transitionOf(built, deal.id, metadata, portalId, ownerTeam, judged.length);
     if (transition !== null) out.transitions.push(transition);
     const transitionId = transition?.id ?? null;
-    const push = closeDatePushOf(change, metadata, portalId, ownerTeam);
+    const push = closeDatePushOf(change, deal.id, metadata, portalId, ownerTeam);
     if (push !== null) out.closeDates.push(push);
     for (const { violation, anchor } of judged) {
       const id = deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
@@ -168,13 +169,13 @@ function settleMerged(out: DealEvaluation, into: { dealId: string; at: number },
 }
 
 /** The transition-log row of a change that moved the stage; null for one that didn't. */
-function transitionOf(built: BuiltChange, metadata: PortalMetadata, portalId: number, teamId: string | null, violationCount: number): TransitionInsert | null {
+function transitionOf(built: BuiltChange, madeOn: string, metadata: PortalMetadata, portalId: number, teamId: string | null, violationCount: number): TransitionInsert | null {
   const change = built.change;
   if (!built.stageMoved || change.toStage === null) return null;
   const to = metadata.stages.get(change.toStage);
   const from = change.fromStage === null ? undefined : metadata.stages.get(change.fromStage);
   return {
-    id: deterministicId(change.dealId, change.occurredAt, change.fromStage, change.toStage),
+    id: deterministicId(madeOn, change.occurredAt, change.fromStage, change.toStage),
     portalId, dealId: change.dealId, pipelineId: change.pipelineId, fromStage: change.fromStage, toStage: change.toStage,
     fromIndex: from?.index ?? null, toIndex: to?.index ?? null, toIsClosed: to?.stage.isClosed ?? false, toIsWon: to?.isWon ?? false,
     ownerId: change.ownerId, teamId, actorUserId: change.actor.userId, changeSource: change.actor.changeSource, occurredAt: change.occurredAt,
@@ -184,14 +185,14 @@ function transitionOf(built: BuiltChange, metadata: PortalMetadata, portalId: nu
 }
 
 /** A close date pushed later on a deal that isn't closed; null otherwise. */
-function closeDatePushOf(change: DealChange, metadata: PortalMetadata, portalId: number, teamId: string | null): CloseDateInsert | null {
+function closeDatePushOf(change: DealChange, madeOn: string, metadata: PortalMetadata, portalId: number, teamId: string | null): CloseDateInsert | null {
   if (!change.changedProperties.includes("closedate") || change.kind === "created") return null;
   const oldValue = parseDate(change.old.closedate);
   const newValue = parseDate(change.new.closedate);
   const isClosed = change.toStage !== null && (metadata.stages.get(change.toStage)?.stage.isClosed ?? false);
   if (isClosed || oldValue === null || newValue === null || newValue <= oldValue) return null;
   return {
-    id: deterministicId(change.dealId, change.occurredAt, change.new.closedate ?? null),
+    id: deterministicId(madeOn, change.occurredAt, change.new.closedate ?? null),
     portalId, dealId: change.dealId, ownerId: change.ownerId, teamId, oldValue, newValue,
     pushedDays: Math.round((newValue - oldValue) / 86_400_000),
     occurredAt: change.occurredAt,

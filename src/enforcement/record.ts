@@ -8,6 +8,7 @@ import { insertAssociationTimelineStatements } from "../store/association-timeli
 import { markTaskCompletedStatement } from "../store/deal-tasks";
 import { insertJudgedChangeStatements } from "../store/judged-changes";
 import { insertPolicyVersionStatements } from "../store/policy-versions";
+import { moveMergedRowsStatements } from "../store/merged-rows";
 import { recordRepairStatements, saveWrittenGovernanceStatements, setInstallStateStatement } from "../store/governance";
 import { setInboxDispositionStatement } from "../store/inbox-dispositions";
 import { markRevertStatement, planRevertStatement } from "../store/reverts";
@@ -36,6 +37,7 @@ export async function recordRun(db: D1Database, plan: Plan, applied: Applied, no
     ...insertTransitionStatements(db, plan.transitions),
     ...insertCloseDateStatements(db, plan.closeDates),
     ...insertJudgedChangeStatements(db, plan.judged, now),
+    ...moveMergedRowsStatements(db, plan.gone.flatMap((g) => (g.mergedInto === null ? [] : [{ dealId: g.dealId, into: g.mergedInto }]))),
     ...resolveViolationStatements(db, plan.resolutions),
     ...upsertDealStateStatements(db, plan.states, now),
     // What the reverts did: after the deal state above, so the stage the engine wrote back is the one kept.
