@@ -1,7 +1,9 @@
 // `npm run bench:oracle`: the engine's record of a running demo (`npm start`) against ground truth — the shipped
 // policies judged by the oracle (sim/oracle/) over the simulated portal's full history. Prints a table and, as its last
 // line, one JSON object: violations precision and recall, stage changes never logged, and per-rep figures that differ.
-// Reads the simulator's control API and the local D1 (wrangler d1 execute); changes nothing.
+// Reads the simulator's control API and the local D1 (wrangler d1 execute); changes nothing. The demo keeps playing
+// while it reads: only what happened before a settling cutoff (ORACLE_SETTLE_SECONDS ago, default 120) is compared,
+// so a change the engine hasn't been handed yet isn't counted as missed.
 import path from "node:path";
 import { SimClient } from "../sim/client";
 import { repFigures } from "../sim/oracle/figures";
@@ -16,16 +18,32 @@ const simUrl = process.env.SIM_URL ?? `http://127.0.0.1:${process.env.SIM_PORT ?
 const portalId = Number(process.env.SIM_PORTAL_ID ?? 62515);
 const persistTo = process.env.D1_PERSIST_TO === undefined ? undefined : path.resolve(process.env.D1_PERSIST_TO);
 const CLOSED = new Set(["closedwon", "closedlost"]);
+const cutoff = Date.now() - Number(process.env.ORACLE_SETTLE_SECONDS ?? 120) * 1000;
+
+/** The local D1 while `wrangler dev` writes to it: a read that finds it locked is tried again. */
+class RetryingD1 extends WranglerD1 {
+  override execute(sql: string[]): ReturnType<WranglerD1["execute"]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return super.execute(sql);
+      } catch (e) {
+        if (attempt >= 20 || !String(e).includes("SQLITE_BUSY")) throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500 * attempt);
+      }
+    }
+  }
+}
 
 const portal = await new SimClient(simUrl).portal(portalId);
 const [simDeals, owners, teams] = await Promise.all([portal.listDeals({ archived: true }), portal.owners(), portal.teams()]);
 const { set, portal: schema } = loadShippedPolicies();
 const names = [...requiredProperties(set), "amount", "closedate", "dealname", "dealstage", "hubspot_owner_id", "pipeline"];
-const truth = judgeHistory(set, schema, simDeals.map(truthDealOf), { owners, managerMap: teams.managerMap }, names);
+const all = judgeHistory(set, schema, simDeals.map(truthDealOf), { owners, managerMap: teams.managerMap }, names);
+const truth = { violations: all.violations.filter((v) => v.at < cutoff), transitions: all.transitions.filter((t) => t.at < cutoff), pushes: all.pushes.filter((p) => p.at < cutoff) };
 
-const db = new WranglerD1({ remote: false, ...(persistTo === undefined ? {} : { persistTo }) });
-const recorded = (await db.prepare("SELECT deal_id, policy_id, rule_id, occurred_at, from_stage, to_stage FROM violations").all<{ deal_id: string; policy_id: string; rule_id: string; occurred_at: number; from_stage: string | null; to_stage: string | null }>()).results;
-const logged = (await db.prepare("SELECT deal_id, occurred_at, from_stage, to_stage FROM stage_transitions").all<{ deal_id: string; occurred_at: number; from_stage: string | null; to_stage: string }>()).results;
+const db = new RetryingD1({ remote: false, ...(persistTo === undefined ? {} : { persistTo }) });
+const recorded = (await db.prepare("SELECT deal_id, policy_id, rule_id, occurred_at, from_stage, to_stage FROM violations WHERE occurred_at < ?").bind(cutoff).all<{ deal_id: string; policy_id: string; rule_id: string; occurred_at: number; from_stage: string | null; to_stage: string | null }>()).results;
+const logged = (await db.prepare("SELECT deal_id, occurred_at, from_stage, to_stage FROM stage_transitions WHERE occurred_at < ?").bind(cutoff).all<{ deal_id: string; occurred_at: number; from_stage: string | null; to_stage: string }>()).results;
 
 const vKey = (deal: string, policy: string, rule: string, at: number, to: string | null) => `${deal} ${policy} ${rule} ${at} ${to ?? "-"}`;
 const want = new Map(truth.violations.map((v) => [vKey(v.dealId, v.policyId, v.ruleId, v.at, v.toStage), v]));
@@ -38,7 +56,7 @@ const loggedKeys = new Set(logged.map((t) => tKey(t.deal_id, t.occurred_at, t.fr
 const neverLogged = truth.transitions.filter((t) => !loggedKeys.has(tKey(t.dealId, t.at, t.fromStage, t.toStage)));
 
 // Per rep, over everything so far: compliance counts, conversion per stage, pushes — engine (SQL) vs oracle.
-const to = Date.now() + 3_600_000;
+const to = cutoff;
 const figures = repFigures(truth, 0, to);
 const differing: string[] = [];
 for (const [ownerId, w] of figures) {

@@ -86,7 +86,15 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     current: { ...input.current, associations: input.associations, approval: input.approval ?? null },
     excepted: false,
   };
+  // Resolved after the batch's first change: they stood when the earlier changes happened (a move made then is judged
+  // from their anchor) until a change of this batch complies again.
+  const later = [...(input.resolvedLater ?? [])];
   const resolve = (change: DealChange, by: string, event: string | null, moveRulesOnly = false) => {
+    for (let i = later.length - 1; i >= 0; i--) {
+      const v = later[i];
+      if (v === undefined || v.occurredAt >= change.occurredAt || v.resolvedAt <= change.occurredAt || (moveRulesOnly && !isMoveRule(set, v))) continue;
+      if (recheckViolation(set, v, change, { now: change.occurredAt })) later.splice(i, 1);
+    }
     for (let i = open.length - 1; i >= 0; i--) {
       const v = open[i];
       if (v === undefined || v.occurredAt >= change.occurredAt || (moveRulesOnly && !isMoveRule(set, v))) continue;
@@ -122,7 +130,8 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     // inbox or a back-test gives the same verdict (close dates "in the past", exception expiry).
     const evaluation = evaluateChange(set, change, { now: change.occurredAt });
     // A move while a move rule is still broken is judged from the last stage the deal left compliantly.
-    const anchors = built.stageMoved ? moveAnchors(set, open) : [];
+    const standing = later.filter((v) => v.occurredAt < change.occurredAt && v.resolvedAt > change.occurredAt);
+    const anchors = built.stageMoved ? moveAnchors(set, [...open, ...standing]) : [];
     const judged = judgeAnchoredMoves(set, change, evaluation.violations, anchors, change.occurredAt);
     out.excepted = evaluation.evaluated.some((e) => e.excepted === true);
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;

@@ -13,6 +13,7 @@ import { getDealStates } from "../store/deal-state";
 import { listOpenTasks } from "../store/deal-tasks";
 import { listEngineWrites } from "../store/engine-writes";
 import { countRecentReverts, listReverts } from "../store/reverts";
+import { listResolvedSince } from "../store/resolved-later";
 import { listOpenViolations, listViolationsSince } from "../store/violations";
 import { readApprovalStatuses } from "./read-approvals";
 import { buildDealChanges } from "./build-change";
@@ -119,9 +120,10 @@ async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: Merged
   if (!merged.ok) return { ok: false, error: { kind: "hubspot", error: merged.error } };
   const foundIds = [...reads.value.found.keys(), ...reads.value.mergedInto.keys()];
   const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
-  const [states, open, stored, reverts, recentReverts, dailyReverts, openTasks] = await Promise.all([
+  const [states, open, resolvedLater, stored, reverts, recentReverts, dailyReverts, openTasks] = await Promise.all([
     getDealStates(db, foundIds),
     listOpenViolations(db, foundIds),
+    listResolvedSince(db, foundIds, since),
     listViolationsSince(db, foundIds, since),
     listReverts(db, foundIds),
     countRecentReverts(db, foundIds, now - HOUR_MS),
@@ -138,9 +140,12 @@ async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: Merged
     const openOfDeal = open
       .filter((v) => v.dealId === deal.id)
       .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: null, occurredAt: v.occurredAt }));
+    const later = resolvedLater
+      .filter((v) => v.dealId === deal.id)
+      .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: null, occurredAt: v.occurredAt, resolvedAt: v.resolvedAt }));
     const state = states.get(deal.id);
     const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
-    deals.push({ group, deal, state, open: mergedInto === null ? openOfDeal : [], ...built, associations: { ...NO_ASSOCIATIONS }, approval: null, mergedInto });
+    deals.push({ group, deal, state, open: mergedInto === null ? openOfDeal : [], resolvedLater: mergedInto === null ? later : [], ...built, associations: { ...NO_ASSOCIATIONS }, approval: null, mergedInto });
   }
   const associationLog = await applyAssociationTimeline({ db, client: ctx.client, now, readAt }, set, deals);
   if (!associationLog.ok) return { ok: false, error: { kind: "hubspot", error: associationLog.error } };

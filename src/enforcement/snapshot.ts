@@ -33,6 +33,11 @@ export interface DealSnapshot {
   state: DealState | undefined;
   /** Its open violations in D1 before this run. */
   open: OpenViolation[];
+  /**
+   * Its violations resolved after the batch's first change: still standing when that change happened, so a move rule
+   * judges a move made before the resolution from their anchor. Optional: absent = none.
+   */
+  resolvedLater?: Array<OpenViolation & { resolvedAt: number }>;
   built: BuiltChange[];
   /** The deal as it is now (a "scan" change), for re-checking open violations. */
   current: DealChange;

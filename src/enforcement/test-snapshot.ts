@@ -74,6 +74,8 @@ export interface SnapshotInput {
   set: CompiledPolicySet;
   state?: DealState;
   open?: OpenViolation[];
+  /** Violations resolved after the batch's first change (read.ts: listResolvedSince). */
+  resolvedLater?: Array<OpenViolation & { resolvedAt: number }>;
   withManager?: boolean;
   engineWrites?: string[];
   live?: Partial<Omit<LiveSnapshot, "deals" | "set" | "metadata" | "properties">>;
@@ -93,6 +95,7 @@ export function snapshotOf(input: SnapshotInput): Snapshot {
       deal: input.deal,
       state: input.state,
       open: input.open ?? [],
+      resolvedLater: input.resolvedLater ?? [],
       built: built.built.map((b) => ({ ...b, change: { ...b.change, associations } })),
       current: built.current,
       associations,

@@ -20,8 +20,10 @@ describe("merges and restores", () => {
     await h.portal.merge(primary.id, merged.id, { kind: "user", ownerId: owner.id });
     await h.drain();
     expect(await rows("SELECT status, merged_into FROM deal_state WHERE deal_id = ?", merged.id)).toEqual([{ status: "merged", merged_into: primary.id }]);
-    const v = await rows<{ status: string; resolved_by: string }>("SELECT status, resolved_by FROM violations WHERE deal_id = ?", merged.id);
-    expect(v).toEqual([{ status: "resolved", resolved_by: `merged:${primary.id}` }]);
+    // Logged on the surviving deal now (HubSpot shows only the survivor), like changes judged after the merge.
+    const v = await rows<{ deal_id: string; status: string; resolved_by: string }>("SELECT deal_id, status, resolved_by FROM violations WHERE deal_id IN (?, ?)", merged.id, primary.id);
+    expect(v).toEqual([{ deal_id: primary.id, status: "resolved", resolved_by: `merged:${primary.id}` }]);
+    expect(await rows("SELECT deal_id FROM stage_transitions WHERE deal_id = ?", merged.id)).toEqual([]);
   }, 30_000);
 
   it("evaluates a restored deal's later changes again", async () => {

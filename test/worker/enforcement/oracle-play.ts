@@ -110,6 +110,13 @@ export async function playStory(h: Harness, story: Story, reps: SimOwner[], mana
     }
     const id = ids[op.deal];
     if (id === undefined || gone.has(op.deal)) continue;
+    if (op.op === "merge") {
+      // A third limit (docs/enforcement.md): a merged-away deal's moves judged after the merge aren't judged from that
+      // deal's earlier open violations, so its moves reach the engine before the merge; its other changes may not.
+      const moves = pending.filter((p) => p.moves.includes(id)).sort((a, b) => a.seq - b.seq);
+      for (const p of moves) pending.splice(pending.indexOf(p), 1);
+      for (const p of moves) await h.deliver(p.events);
+    }
     await playOp(h, op, id, ids, actor, gone);
     await collect();
   }
