@@ -102,6 +102,7 @@ function snapshotOf(deal: HistoryDeal, changes: BuiltChange[], properties: strin
     current,
     associations: last?.associations ?? { contacts: 0, companies: 0, line_items: 0 },
     approval: null,
+    mergedInto: null,
   };
 }
 

@@ -1,7 +1,7 @@
 // Evaluates one deal's ordered changes against the compiled policies: violations (with deterministic ids), the
 // stage-transition log, close-date pushes, and which open violations the later changes (or the deal as it is
 // now) fixed. Pure: no HubSpot, no D1, no clock.
-import { anchoredChange, evaluateChange, isMoveRule, recheckViolation, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
+import { anchoredChange, evaluateChange, type CompiledPolicySet, type DealChange, type Mode, type Violation } from "../policy";
 import type { DealStateWrite } from "../store/deal-state";
 import { deterministicId } from "../store/ids";
 import type { CloseDateInsert, TransitionInsert } from "../store/transitions";
@@ -9,8 +9,9 @@ import type { Resolution } from "../store/violations";
 import type { BuiltChange } from "./build-change";
 import { judgeAnchoredMoves, moveAnchors } from "./move-anchors";
 import type { PortalMetadata } from "./portal-metadata";
-import type { DealSnapshot, OpenViolation } from "./snapshot";
-import { entryAsChange, unseenStageEntries } from "./stage-entries";
+import { trackOpenViolations } from "./open-violations";
+import type { DealSnapshot } from "./snapshot";
+import { unseenStageEntries } from "./stage-entries";
 
 export interface DetectedViolation {
   id: string;
@@ -65,58 +66,21 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   const { group, deal } = input;
   const { metadata, set } = o;
   const portalId = Number(group.portalId) || 0;
-  const open: OpenViolation[] = [...input.open];
+  // Stage entries no change of this batch stands for (the engine's reverts, earlier or later moves) end move
+  // violations too, in time order; only move rules, since such an entry carries no property values of its own.
+  const entries = unseenStageEntries(deal, input.built, o.revertedTo?.get(deal.id) ?? new Set());
+  const standing = trackOpenViolations(set, { open: input.open, resolvedLater: input.resolvedLater, entries });
   const out: DealEvaluation = {
     dealId: deal.id,
     detected: [],
     transitions: [],
     closeDates: [],
-    resolutions: [],
+    resolutions: standing.resolutions,
     judged: [],
-    state: {
-      dealId: deal.id,
-      pipelineId: deal.properties.pipeline ?? null,
-      stageId: deal.properties.dealstage ?? null,
-      ownerId: deal.properties.hubspot_owner_id ?? null,
-      dealName: deal.properties.dealname ?? null,
-      properties: Object.fromEntries(o.properties.map((p) => [p, deal.properties[p] ?? null])),
-      stageEnteredAt: deal.history.dealstage?.at(-1)?.timestamp ?? input.state?.stageEnteredAt ?? null,
-      observedAt: Math.max(deal.updatedAt, group.changes.at(-1)?.occurredAt ?? 0),
-    },
+    state: dealStateOf(input, o.properties),
     current: { ...input.current, associations: input.associations, approval: input.approval ?? null },
     excepted: false,
   };
-  // Resolved after the batch's first change: they stood when the earlier changes happened (a move made then is judged
-  // from their anchor) until a change of this batch complies again.
-  const later = [...(input.resolvedLater ?? [])];
-  const resolve = (change: DealChange, by: string, event: string | null, moveRulesOnly = false) => {
-    for (let i = later.length - 1; i >= 0; i--) {
-      const v = later[i];
-      if (v === undefined || v.occurredAt >= change.occurredAt || v.resolvedAt <= change.occurredAt || (moveRulesOnly && !isMoveRule(set, v))) continue;
-      if (recheckViolation(set, v, change, { now: change.occurredAt })) later.splice(i, 1);
-    }
-    for (let i = open.length - 1; i >= 0; i--) {
-      const v = open[i];
-      if (v === undefined || v.occurredAt >= change.occurredAt || (moveRulesOnly && !isMoveRule(set, v))) continue;
-      const ref = { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: v.fromPipelineId };
-      if (recheckViolation(set, ref, change, { now: change.occurredAt })) {
-        out.resolutions.push({ id: v.id, resolvedAt: Math.max(change.occurredAt, v.occurredAt), resolvedBy: by, resolvedByEvent: event });
-        open.splice(i, 1);
-      }
-    }
-  };
-
-  // Stage entries no change of this batch stands for (the engine's reverts, earlier or later moves) end move
-  // violations too, in time order; only move rules, since such an entry carries no property values of its own.
-  const entries = unseenStageEntries(deal, input.built, o.revertedTo?.get(deal.id) ?? new Set());
-  let nextEntry = 0;
-  const catchUp = (until: number, base: DealChange) => {
-    for (; nextEntry < entries.length && (entries[nextEntry]?.at ?? Infinity) < until; nextEntry++) {
-      const entry = entries[nextEntry];
-      if (entry !== undefined) resolve(entryAsChange(base, entry, entries[nextEntry - 1]), entry.by, null, true);
-    }
-  };
-
   const survivor = input.mergedInto?.dealId ?? null;
   for (const prebuilt of input.built) {
     // Association counts are the change's own (as of its time, read.ts). A merged-away deal's change is logged on the
@@ -124,41 +88,28 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     const built: BuiltChange = { ...prebuilt, change: { ...prebuilt.change, approval: input.approval ?? null, ...(survivor === null ? {} : { dealId: survivor }) } };
     const change = built.change;
     out.judged.push(built);
-    catchUp(change.occurredAt, change);
-    resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
+    standing.catchUp(change.occurredAt, change);
+    standing.resolve(change, resolvedBy(change), built.inboxHashes[0] ?? null);
     // Judged as of when the change happened, not when it was processed: a redelivery hours later, a replay of the
     // inbox or a back-test gives the same verdict (close dates "in the past", exception expiry).
     const evaluation = evaluateChange(set, change, { now: change.occurredAt });
     // A move while a move rule is still broken is judged from the last stage the deal left compliantly.
-    const standing = later.filter((v) => v.occurredAt < change.occurredAt && v.resolvedAt > change.occurredAt);
-    const anchors = built.stageMoved ? moveAnchors(set, [...open, ...standing]) : [];
+    const anchors = built.stageMoved ? moveAnchors(set, standing.standingAt(change.occurredAt)) : [];
     const judged = judgeAnchoredMoves(set, change, evaluation.violations, anchors, change.occurredAt);
     out.excepted = evaluation.evaluated.some((e) => e.excepted === true);
     const ownerTeam = metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
     // Ids come from the deal the change was made on, so a change logged before and after its deal's merge is one row.
     const transition = transitionOf(built, deal.id, metadata, portalId, ownerTeam, judged.length);
     if (transition !== null) out.transitions.push(transition);
-    const transitionId = transition?.id ?? null;
     const push = closeDatePushOf(change, deal.id, metadata, portalId, ownerTeam);
     if (push !== null) out.closeDates.push(push);
     for (const { violation, anchor } of judged) {
       const id = deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
       const seenAs = anchor === null ? built : { ...built, change: anchoredChange(change, anchor) };
-      out.detected.push({
-        id,
-        violation,
-        mode: o.modeOverride ?? violation.mode,
-        built: seenAs,
-        mergedInto: survivor,
-        dealName: change.new.dealname ?? deal.properties.dealname ?? null,
-        portalId,
-        teamId: ownerTeam,
-        transitionId,
-      });
-      if (!open.some((o) => o.id === id)) {
-        const c = seenAs.change;
-        open.push({ id, policyId: violation.policyId, ruleId: violation.ruleId, toStage: c.toStage, fromStage: c.fromStage, fromPipelineId: c.fromPipelineId, occurredAt: c.occurredAt });
-      }
+      const dealName = change.new.dealname ?? deal.properties.dealname ?? null;
+      out.detected.push({ id, violation, mode: o.modeOverride ?? violation.mode, built: seenAs, mergedInto: survivor, dealName, portalId, teamId: ownerTeam, transitionId: transition?.id ?? null });
+      const c = seenAs.change;
+      standing.add({ id, policyId: violation.policyId, ruleId: violation.ruleId, toStage: c.toStage, fromStage: c.fromStage, fromPipelineId: c.fromPipelineId, occurredAt: c.occurredAt });
     }
   }
   if (input.mergedInto !== null) return settleMerged(out, input.mergedInto, input.group.events[0]?.inboxHash ?? null);
@@ -166,9 +117,24 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   const last = input.group.changes.at(-1);
   const lastBuiltEvent = last?.events.find((e) => e.inboxHash !== undefined)?.inboxHash ?? null;
   const currentAt = Math.max(deal.updatedAt, last?.occurredAt ?? 0) + 1;
-  catchUp(currentAt, out.current);
-  resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
+  standing.catchUp(currentAt, out.current);
+  standing.resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
   return out;
+}
+
+/** The deal's state to keep (deal_state): as HubSpot has it now. */
+function dealStateOf(input: DealSnapshot, properties: string[]): DealStateWrite {
+  const { deal, group } = input;
+  return {
+    dealId: deal.id,
+    pipelineId: deal.properties.pipeline ?? null,
+    stageId: deal.properties.dealstage ?? null,
+    ownerId: deal.properties.hubspot_owner_id ?? null,
+    dealName: deal.properties.dealname ?? null,
+    properties: Object.fromEntries(properties.map((p) => [p, deal.properties[p] ?? null])),
+    stageEnteredAt: deal.history.dealstage?.at(-1)?.timestamp ?? input.state?.stageEnteredAt ?? null,
+    observedAt: Math.max(deal.updatedAt, group.changes.at(-1)?.occurredAt ?? 0),
+  };
 }
 
 /** A merged-away deal: no state of its own to keep, and what it violated was closed by the merge. */

@@ -46,10 +46,13 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
   return plan;
 }
 
-/** The changes as judged, to record for back-tests. */
+/**
+ * The changes as judged, to record for back-tests: kept under the deal the change was made on (a merged-away deal's
+ * too), so a back-test replays each deal's own history, as the engine judged it, and gives the engine's violation ids.
+ */
 function judgedChanges(live: LiveSnapshot, evaluations: DealEvaluation[]): Plan["judged"] {
   const portals = new Map(live.deals.map((d) => [d.deal.id, Number(d.group.portalId) || 0]));
-  return evaluations.flatMap((e) => e.judged.map((b) => ({ portalId: portals.get(e.dealId) ?? 0, dealId: b.change.dealId, occurredAt: b.change.occurredAt, kind: b.change.kind, json: encodeJudgedChange(b) })));
+  return evaluations.flatMap((e) => e.judged.map((b) => ({ portalId: portals.get(e.dealId) ?? 0, dealId: e.dealId, occurredAt: b.change.occurredAt, kind: b.change.kind, json: encodeJudgedChange(b) })));
 }
 
 /** Echoes, deleted and merged deals, and deals HubSpot no longer has: inbox dispositions, deal_state, resolutions. */

@@ -67,14 +67,20 @@ export async function readScanPage(ctx: ReadContext & { portalId: string; pageSi
       .filter((v) => v.dealId === deal.id)
       .map((v) => ({ id: v.id, policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: null, occurredAt: v.occurredAt }));
     const built = [{ change: current, stageMoved: false, fromEnteredAt: null, inboxHashes: [] }];
-    return { group, deal, state: states.get(deal.id), open: openOfDeal, built, current, associations: { ...NO_ASSOCIATIONS }, approval: null };
+    return { group, deal, state: states.get(deal.id), open: openOfDeal, built, current, associations: { ...NO_ASSOCIATIONS }, approval: null, mergedInto: null };
   });
   const counted = await readAssociations(ctx, set, deals);
   if (!counted.ok) return { ok: false, error: { kind: "hubspot", error: counted.error } };
-  for (const d of deals) d.associations = counted.value.get(d.deal.id) ?? { ...NO_ASSOCIATIONS };
+  // A scan judges the deal as it is now: its one change carries the counts read now (evaluateDeal judges each change
+  // with its own counts).
+  for (const d of deals) {
+    d.associations = counted.value.get(d.deal.id) ?? { ...NO_ASSOCIATIONS };
+    d.current = { ...d.current, associations: d.associations };
+    d.built = d.built.map((b) => ({ ...b, change: { ...b.change, associations: d.associations } }));
+  }
   // The standing open violations count as stored: a scan that finds one again retries its pending actions (plan-scan).
   const storedAll = new Map([...open.map((v) => [v.id, v] as const), ...stored]);
-  const live = { set, metadata, properties, deals, missing: [], stored: storedAll, reverts, recentReverts, dailyReverts, openTasks, readAt };
+  const live = { set, metadata, properties, deals, missing: [], stored: storedAll, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: { entries: [], coverage: [] } };
   const governance = await readGovernance(ctx.db, ctx.governanceKey, deals.map((d) => d.deal.id), [], ctx.now);
   return { ok: true, value: { snapshot: { ...empty, live, governance }, ids, more } };
 }

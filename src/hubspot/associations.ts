@@ -1,5 +1,6 @@
-// Deals' associations (contacts, companies, line items): one v4 batch read per kind per ≤1000 deals, for the
-// association timeline's first-seen snapshot (HubSpot keeps no association history; see enforcement/read-associations.ts).
+// Deals' associations (contacts, companies, line items): one v4 batch read per kind per ≤1000 deals — the ids for the
+// association timeline's first-seen snapshot (HubSpot keeps no association history; see enforcement/read-associations.ts),
+// the current counts for the rule scan and the back-test, which judge deals as they are now.
 import type { AssociationKind } from "../policy";
 import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
@@ -18,4 +19,15 @@ export async function listAssociatedIds(client: HubSpotClient, kind: Association
     for (const r of answer.value.results) out.set(String(r._from.id), r.to.map((t) => String(t.toObjectId)));
   }
   return { ok: true, value: out };
+}
+
+/** Counts, per kind, the associations of the listed deals now (deals not listed for a kind count 0). */
+export async function countAssociations(client: HubSpotClient, wanted: Map<AssociationKind, string[]>): Promise<Result<Map<string, AssociationCounts>, HubSpotError>> {
+  const counts = new Map<string, AssociationCounts>();
+  for (const [kind, dealIds] of wanted) {
+    const ids = await listAssociatedIds(client, kind, dealIds);
+    if (!ids.ok) return ids;
+    for (const [dealId, to] of ids.value) counts.set(dealId, { ...(counts.get(dealId) ?? NO_ASSOCIATIONS), [kind]: to.length });
+  }
+  return { ok: true, value: counts };
 }
