@@ -96,7 +96,7 @@ export function describeDemoBacktest(name: string, engineEnv: Partial<Env> & { P
       }
     });
 
-    it("from HubSpot's history equals the back-test from the engine's, within ceil(deals/50) history reads and ceil(deals/200) searches", async () => {
+    it("from HubSpot's history equals the back-test from the engine's (with HubSpot's limits), within ceil(deals/50) history reads and ceil(deals/200) searches", async () => {
       const e = h.portal.engineEnv();
       const client = createHubSpotClient({ accessToken: e.HUBSPOT_ACCESS_TOKEN, basePath: e.HUBSPOT_BASE_URL });
       const kinds = neededAssociations(shipped);
@@ -113,7 +113,24 @@ export function describeDemoBacktest(name: string, engineEnv: Partial<Env> & { P
         portalId: h.portal.info.portalId, appId: e.HUBSPOT_APP_ID, properties, directory: metadata.directory, currentCounts: new Map(read.value.currentCounts), now: window.to,
       });
       const result = runBacktest({ history, window, draft: shipped, against: null, metadata });
-      expect(result.draft.hits.map(key).sort()).toEqual(fromEngine.draft.hits.map(key).sort());
+      // Two things the engine recorded as of each change HubSpot's history can't give: the counts of companies and line
+      // items (HubSpot keeps no history of them: the current counts stand in) and the changes of deals merged away
+      // since (archived: the search doesn't return them). With those limits applied, the verdicts are the engine's.
+      const found = new Set(read.value.deals.map((d) => d.id));
+      const current = new Map(read.value.currentCounts);
+      const engine = await engineHistory();
+      const limited = {
+        ...engine,
+        deals: engine.deals
+          .filter((d) => found.has(d.dealId))
+          .map((d) => {
+            const now = current.get(d.dealId) ?? { contacts: 0, companies: 0, line_items: 0 };
+            return { ...d, changes: d.changes.map((b) => ({ ...b, change: { ...b.change, associations: { ...b.change.associations, companies: now.companies, line_items: now.line_items } } })) };
+          }),
+      };
+      const expected = runBacktest({ history: limited, window, draft: shipped, against: null, metadata });
+      expect(expected.draft.hits.length).toBeGreaterThan(10);
+      expect(result.draft.hits.map(key).sort()).toEqual(expected.draft.hits.map(key).sort());
     });
   });
 }
