@@ -3,7 +3,7 @@
 import { FilterOperatorEnum } from "@hubspot/api-client/lib/codegen/crm/deals/index.js";
 import { chunk } from "../chunk";
 import type { HubSpotClient } from "./client";
-import { callHubSpot, type HubSpotError, type Result } from "./errors";
+import { callHubSpot, callSearch, type HubSpotError, type Result } from "./errors";
 
 export const BATCH_READ_LIMIT = 100;
 /** HubSpot refuses a batch read asking for `propertiesWithHistory` with more than 50 inputs (400 VALIDATION_ERROR;
@@ -212,7 +212,7 @@ export async function searchModifiedDeals(
   sinceMs: number,
   after?: string,
 ): Promise<Result<{ ids: string[]; after: string | null }, HubSpotError>> {
-  const answer = await callHubSpot(() =>
+  const answer = await callSearch(() =>
     client.deals.search.doSearch({
       filterGroups: [{ filters: [{ propertyName: "hs_lastmodifieddate", operator: FilterOperatorEnum.Gte, value: String(sinceMs) }] }],
       properties: ["dealstage"],

@@ -81,6 +81,19 @@ export async function callHubSpot<T>(run: () => Promise<T>): Promise<Result<T, H
   }
 }
 
+/**
+ * A CRM search call: HubSpot limits search per second per account on top of the ten-second window, and the cron's
+ * jobs search side by side, so a SECONDLY 429 is waited out once (the window is one second) before it is returned.
+ */
+export async function callSearch<T>(run: () => Promise<T>, wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<Result<T, HubSpotError>> {
+  const first = await callHubSpot(run);
+  if (first.ok || first.error.kind !== "rate-limited" || first.error.policy !== "SECONDLY") return first;
+  await wait(SEARCH_WINDOW_MS + 100);
+  return callHubSpot(run);
+}
+
+const SEARCH_WINDOW_MS = 1_000;
+
 export function describeError(error: HubSpotError): string {
   return `${error.kind} (${error.status}): ${error.message}`;
 }

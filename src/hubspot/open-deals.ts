@@ -4,7 +4,7 @@
 import { FilterOperatorEnum } from "@hubspot/api-client/lib/codegen/crm/deals/index.js";
 import type { HubSpotClient } from "./client";
 import { SEARCH_PAGE_LIMIT } from "./deals";
-import { callHubSpot, type HubSpotError, type Result } from "./errors";
+import { callSearch, type HubSpotError, type Result } from "./errors";
 
 const BY_ID = { propertyName: "hs_object_id", direction: "ASCENDING" };
 
@@ -16,7 +16,7 @@ export async function searchOpenDealIds(
 ): Promise<Result<{ ids: string[]; more: boolean }, HubSpotError>> {
   const filters = [{ propertyName: "hs_is_closed", operator: FilterOperatorEnum.Eq, value: "false" }];
   if (afterId !== "") filters.push({ propertyName: "hs_object_id", operator: FilterOperatorEnum.Gt, value: afterId });
-  const answer = await callHubSpot(() =>
+  const answer = await callSearch(() =>
     client.deals.search.doSearch({
       filterGroups: [{ filters }],
       properties: ["hs_object_id"],

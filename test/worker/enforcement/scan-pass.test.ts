@@ -100,6 +100,8 @@ describe("a pass of the rule scan", () => {
   it("respects the shared rate budget: a blocked budget makes no call, a spent window stops after the page it allowed", async () => {
     const now = Date.now() + 120_000;
     await setBudget(now, { blockedUntil: now + 30_000 });
+    // The previous test's searches may still fill the simulator's per-second search window: start this one clean.
+    await portal.resetLimits();
     await portal.clearCalls();
     const blocked = await scan(now, { pageSize: 50, maxPages: 5 });
     expect(blocked).toMatchObject({ pages: 0, calls: 0, cursor: "" });
