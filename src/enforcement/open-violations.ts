@@ -29,9 +29,6 @@ export function trackOpenViolations(
   const later = [...(input.resolvedLater ?? [])];
   const { entries } = input;
   const resolutions: Resolution[] = [];
-  // A skip detected in this run isn't made good in the same run by criteria the deal already met when it landed:
-  // `maxSkip` says no skipping; meeting the skipped stages' criteria is how a rep fixes the deal afterwards.
-  const detectedNow = new Set<string>();
   let nextEntry = 0;
   const skip = (v: OpenViolation, change: DealChange, moveRulesOnly: boolean) => v.occurredAt >= change.occurredAt || (moveRulesOnly && !isMoveRule(set, v));
 
@@ -45,7 +42,7 @@ export function trackOpenViolations(
       const v = open[i];
       if (v === undefined || skip(v, change, moveRulesOnly)) continue;
       const ref = { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage, fromStage: v.fromStage, fromPipelineId: v.fromPipelineId };
-      if (recheckViolation(set, ref, change, { now: change.occurredAt, skippedCriteria: !detectedNow.has(v.id) })) {
+      if (recheckViolation(set, ref, change, { now: change.occurredAt })) {
         resolutions.push({ id: v.id, resolvedAt: Math.max(change.occurredAt, v.occurredAt), resolvedBy: by, resolvedByEvent: event });
         open.splice(i, 1);
       }
@@ -61,7 +58,6 @@ export function trackOpenViolations(
     },
     standingAt: (at) => [...open, ...later.filter((v) => v.occurredAt < at && v.resolvedAt > at)],
     add(v) {
-      detectedNow.add(v.id);
       if (!open.some((o) => o.id === v.id)) open.push(v);
     },
     resolutions,

@@ -26,7 +26,7 @@ export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef
     if (rule.transition !== null && typeof violation.fromStage === "string") {
       const anchor = { stageId: violation.fromStage, pipelineId: violation.fromPipelineId ?? null };
       // A skip is also made good by meeting the skipped stages' entry criteria (skipped-criteria.ts).
-      return moveComplies(set, violation, anchor, current, options) === true || (options.skippedCriteria !== false && skippedStagesMet(set, violation, anchor, current, options));
+      return moveComplies(set, violation, anchor, current, options) === true || skippedStagesMet(set, violation, anchor, current, options);
     }
     const change = sanitizeChange(current);
     if (violation.toStage !== null && change.toStage !== violation.toStage) return true;

@@ -112,8 +112,6 @@ export type Enforcement = "engine" | "native+engine";
 /** Options for every evaluation: the clock is passed in (epoch ms); the core never reads it. */
 export interface EvaluateOptions {
   now: number;
-  /** Re-checks only: whether a skip may be made good by meeting the skipped stages' entry criteria (default true). */
-  skippedCriteria?: boolean;
 }
 
 // ---- Output ----

@@ -61,13 +61,14 @@ describe("enforce mode", () => {
     enforced = await createHarness({ policies: enforcePolicy("enforce") });
   }, 30_000);
 
-  it("a skip over a stage whose criteria the deal already meets is still a skip: reverted (maxSkip says so)", async () => {
+  it("a skip over a stage whose criteria the deal already meets is recorded and made good at once: nothing to revert", async () => {
     const { deal, owner } = await dealIn(enforced, "qualifiedtobuy", { amount: "12000", closedate: String(Date.now() + 20 * 86_400_000) }, 0);
     await enforced.portal.moveStage(deal.id, "decisionmakerboughtin", { as: { kind: "user", ownerId: owner.id } });
     await enforced.drain();
-    expect((await enforced.portal.getDeal(deal.id)).properties.dealstage).toBe("qualifiedtobuy");
+    expect((await enforced.portal.getDeal(deal.id)).properties.dealstage).toBe("decisionmakerboughtin");
     const [v] = await violations(deal.id);
-    expect(v).toMatchObject({ rule_id: "no-skip", from_stage: "qualifiedtobuy", to_stage: "decisionmakerboughtin" });
+    expect(v).toMatchObject({ rule_id: "no-skip", from_stage: "qualifiedtobuy", to_stage: "decisionmakerboughtin", status: "resolved" });
+    expect(await enforced.portal.listTasks(deal.id)).toEqual([]);
   }, 60_000);
 
   it("a skip over a stage whose criteria are missing is still reverted", async () => {
