@@ -10,10 +10,36 @@ export type Severity = "info" | "warning" | "critical";
 export type ActionType = "task" | "revert" | "log" | "notify-manager";
 export type AssociationKind = "contacts" | "companies" | "line_items";
 
-import type { PortalSchema } from "./portal-types";
+// ---- Portal schema (from GET /crm/v3/pipelines/deals and GET /crm/v3/properties/deals, or policies/portal.yaml) ----
 
-export type { PortalPipeline, PortalProperty, PortalPropertyType, PortalSchema, PortalStage } from "./portal-types";
+export interface PortalStage {
+  id: string;
+  label: string;
+  displayOrder: number;
+  isClosed: boolean;
+  /** 0..1; a closed stage with probability 1 is "won", with 0 is "lost". null when unknown. */
+  probability: number | null;
+}
+export interface PortalPipeline {
+  id: string;
+  label: string;
+  displayOrder: number;
+  stages: PortalStage[];
+}
+export type PortalPropertyType = "string" | "number" | "date" | "datetime" | "enumeration" | "bool";
+export interface PortalProperty {
+  name: string;
+  type: PortalPropertyType;
+  label?: string;
+}
+export interface PortalSchema {
+  pipelines: PortalPipeline[];
+  properties: PortalProperty[];
+  /** The portal's IANA time zone (HubSpot's account info): where `startOfDay(now)` starts a day. Absent: UTC. */
+  timeZone?: string;
+}
 
+// ---- The change being evaluated ----
 
 /**
  * HubSpot's `changeSource` normalised into the categories a policy can name.
