@@ -35,6 +35,10 @@ export interface TruthChange {
   fromEnteredAt: number | null;
   source: { changeSource: string; sourceId: string | null; userId: string | null };
   associations: Record<TruthKind, number>;
+  /** The counts just before, when they differ (an association added or removed at this moment). */
+  associationsBefore?: Record<TruthKind, number>;
+  /** An association added or removed with no property written: a moment that can make a deal comply, never a verdict. */
+  associationOnly?: boolean;
 }
 
 /** Properties HubSpot never announces in a deal.propertyChange (read-only, calculated) or the engine writes itself. */
@@ -131,10 +135,34 @@ export function changesOf(deal: TruthDeal, names: readonly string[]): TruthChang
       toStage: next.dealstage ?? null,
       fromEnteredAt: stageMoved && kind === "updated" ? (entered?.at ?? null) : null,
       source: { changeSource: by?.sourceType ?? "CRM_UI", sourceId: by?.sourceType === "IMPORT" ? null : (by?.sourceId ?? null), userId: by?.userId ?? null },
-      associations: associationsAt(deal, at),
+      ...countsAround(deal, at),
     });
   }
   return out;
+}
+
+function countsAround(deal: TruthDeal, at: number): Pick<TruthChange, "associations" | "associationsBefore"> {
+  const now = associationsAt(deal, at);
+  const before = associationsAt(deal, at - 1);
+  return KINDS.every((k) => now[k] === before[k]) ? { associations: now } : { associations: now, associationsBefore: before };
+}
+
+/**
+ * The moments an association was added or removed while no property was written: the engine sees each as a change
+ * (deal.associationChange) that can make the deal comply — a contact added for a skipped stage makes the skip good.
+ */
+export function associationMomentsOf(deal: TruthDeal, names: readonly string[], writes: ReadonlySet<number>): TruthChange[] {
+  const times = [...new Set(deal.associations.map((a) => a.at))].filter((at) => at > deal.createdAt && !writes.has(at)).sort((a, b) => a - b);
+  const all = new Set([...names, ...Object.keys(deal.history).filter((n) => !UNANNOUNCED.has(n) && !n.startsWith("governance_"))]);
+  return times.map((at) => {
+    const values: Record<string, string | null> = {};
+    for (const name of all) values[name] = valueAt(deal.history[name], at);
+    return {
+      dealId: deal.id, at, kind: "updated", changed: [], old: values, new: values, stageMoved: false, fromStage: null,
+      toStage: values.dealstage ?? null, fromEnteredAt: null, source: { changeSource: "CRM_UI", sourceId: null, userId: null },
+      ...countsAround(deal, at), associationOnly: true,
+    };
+  });
 }
 
 /** Who owns which user, and who manages whom (the engine's MANAGER_MAP, or the teams' managers). */

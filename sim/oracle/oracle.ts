@@ -3,7 +3,7 @@
 // its verdict, every close-date push. It shares the policy core (the rules' meaning) with the engine and nothing
 // else: no webhook, grouping, history read, association timeline, merge handling or D1. Pure.
 import { evaluateChange, isMoveRule, judgeMoveFrom, recheckViolation, type CompiledPolicySet, type DealChange, type PortalSchema, type Violation } from "../../src/policy";
-import { changesOf, managerOf, ownerForUser, type TruthChange, type TruthDeal, type TruthDirectory } from "./history";
+import { associationMomentsOf, changesOf, managerOf, ownerForUser, type TruthChange, type TruthDeal, type TruthDirectory } from "./history";
 
 export interface TruthViolation {
   /** The deal it is logged on: the surviving deal for a change made on a deal merged away later. */
@@ -78,6 +78,7 @@ function dealChangeOf(c: TruthChange, dir: TruthDirectory): DealChange {
       sourceId: c.source.sourceId,
     },
     associations: c.associations,
+    ...(c.associationsBefore === undefined ? {} : { associationsBefore: c.associationsBefore }),
     occurredAt: c.at,
   };
 }
@@ -113,13 +114,16 @@ export function judgeHistory(set: CompiledPolicySet, portal: PortalSchema, deals
   for (const deal of deals) {
     const loggedOn = survivorOf(byId, deal.id);
     const open: Open[] = [];
-    for (const c of changesOf(deal, names)) {
+    const writes = changesOf(deal, names);
+    const moments = [...writes, ...associationMomentsOf(deal, names, new Set(writes.map((c) => c.at)))].sort((a, b) => a.at - b.at);
+    for (const c of moments) {
       if (deal.mergedAt !== null && c.at > deal.mergedAt) break;
       const change = dealChangeOf(c, dir);
       for (let i = open.length - 1; i >= 0; i--) {
         const v = open[i];
         if (v !== undefined && v.at < c.at && recheckViolation(set, v, change, { now: c.at })) open.splice(i, 1);
       }
+      if (c.associationOnly === true) continue;
       const plain = evaluateChange(set, change, { now: c.at }).violations;
       const judged = c.stageMoved ? judgeMove(set, change, plain, open) : plain.map((v) => ({ v, from: c.fromStage }));
       for (const { v, from: fromStage } of judged) {

@@ -46,7 +46,11 @@ export async function applyAssociationTimeline(
 function countDeal(d: DealSnapshot, timeline: Parameters<typeof countsAt>[0], kinds: AssociationKind[]): void {
   for (const b of d.built) {
     const at = countsAt(timeline, d.deal.id, kinds, b.change.occurredAt);
-    b.change = { ...b.change, associations: at.counts, origins: { ...b.change.origins, ...at.origins } };
+    // The counts just before: a change that adds the contact a skipped stage asks for makes the skip good; one made
+    // while the deal already had it doesn't (policy/skipped-criteria.ts).
+    const before = countsAt(timeline, d.deal.id, kinds, b.change.occurredAt - 1).counts;
+    const differs = kinds.some((k) => before[k] !== at.counts[k]);
+    b.change = { ...b.change, associations: at.counts, ...(differs ? { associationsBefore: before } : {}), origins: { ...b.change.origins, ...at.origins } };
   }
   const now = countsAt(timeline, d.deal.id, kinds, NOW_AND_AFTER);
   d.associations = now.counts;

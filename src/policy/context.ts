@@ -30,6 +30,10 @@ const strings = (v: unknown): string[] => {
   return v as string[];
 };
 const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+const counts = (v: unknown): DealChange["associations"] => {
+  const a = (typeof v === "object" && v !== null ? v : {}) as Record<string, unknown>;
+  return { contacts: count(a.contacts), companies: count(a.companies), line_items: count(a.line_items) };
+};
 const EMPTY: Record<string, string | null> = Object.freeze(Object.create(null) as Record<string, string | null>);
 /**
  * Property maps are kept by reference, not copied (the hot path): every reader goes through a typed, own-property
@@ -41,7 +45,6 @@ const record = (v: unknown): Record<string, string | null> => (typeof v === "obj
 export function sanitizeChange(input: unknown): DealChange {
   const c = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const a = (typeof c.actor === "object" && c.actor !== null ? c.actor : {}) as Record<string, unknown>;
-  const assoc = (typeof c.associations === "object" && c.associations !== null ? c.associations : {}) as Record<string, unknown>;
   const kind = c.kind === "created" || c.kind === "scan" ? c.kind : "updated";
   const actor: Actor = {
     userId: str(a.userId),
@@ -65,7 +68,8 @@ export function sanitizeChange(input: unknown): DealChange {
     ownerId: str(c.ownerId),
     ownerTeamIds: strings(c.ownerTeamIds),
     actor,
-    associations: { contacts: count(assoc.contacts), companies: count(assoc.companies), line_items: count(assoc.line_items) },
+    associations: counts(c.associations),
+    ...(typeof c.associationsBefore === "object" && c.associationsBefore !== null ? { associationsBefore: counts(c.associationsBefore) } : {}),
     occurredAt: typeof c.occurredAt === "number" && Number.isFinite(c.occurredAt) ? c.occurredAt : 0,
     approval: isApprovalStatus(c.approval) ? c.approval : null,
     stageEnteredAt: typeof c.stageEnteredAt === "number" && Number.isFinite(c.stageEnteredAt) ? c.stageEnteredAt : null,

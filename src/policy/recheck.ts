@@ -2,7 +2,7 @@
 import { checkRequirements, checkScope, findException, runCel, type Failure } from "./checks";
 import { createChangeContext, sanitizeChange } from "./context";
 import { moveComplies } from "./move-compliance";
-import { skippedStagesMet } from "./skipped-criteria";
+import { skipMadeGood } from "./skipped-criteria";
 import { isInternalSet } from "./plan";
 import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } from "./types";
 
@@ -13,8 +13,8 @@ import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } fro
  * has moved on (or been reverted) they count as resolved. `current` describes the deal now (typically kind "scan",
  * fromStage null, toStage = current stage). A past move (transition, or an assert
  * reading old/change.from) is only resolved by leaving the stage. A move rule (transition) whose violation knows the
- * stage the deal left is judged by `moveComplies`, and a skip also by `skippedStagesMet` (the skipped stages' entry
- * criteria now met): moving further on never resolves it. Pure; never throws — on any
+ * stage the deal left is judged by `moveComplies`, and a skip also by `skipMadeGood` (a change that makes the deal
+ * meet the skipped stages' entry criteria): moving further on never resolves it. Pure; never throws — on any
  * internal problem it answers false.
  */
 export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef, current: DealChange, options: EvaluateOptions): boolean {
@@ -25,8 +25,8 @@ export function recheckViolation(set: CompiledPolicySet, violation: ViolationRef
     if (policy === undefined || rule === undefined) return true;
     if (rule.transition !== null && typeof violation.fromStage === "string") {
       const anchor = { stageId: violation.fromStage, pipelineId: violation.fromPipelineId ?? null };
-      // A skip is also made good by meeting the skipped stages' entry criteria (skipped-criteria.ts).
-      return moveComplies(set, violation, anchor, current, options) === true || skippedStagesMet(set, violation, anchor, current, options);
+      // A skip is also made good by a change that makes the deal meet the skipped stages' entry criteria (skipped-criteria.ts).
+      return moveComplies(set, violation, anchor, current, options) === true || skipMadeGood(set, violation, anchor, current, options);
     }
     const change = sanitizeChange(current);
     if (violation.toStage !== null && change.toStage !== violation.toStage) return true;

@@ -45,12 +45,19 @@ const FULL = { amount: "5000", closedate: "2026-07-01", hs_next_step: "Call the 
 const CONTACT = { contacts: 1, companies: 0, line_items: 0 };
 const NONE = { contacts: 0, companies: 0, line_items: 0 };
 
-/** The deal as a later change by the owner in the UI leaves it: in `stage`, with `values` and `associations`. */
+const EMPTY = { amount: null, closedate: null, hs_next_step: null };
+
+/**
+ * The deal as a later change by the owner in the UI leaves it: in `stage`, with `values` and `associations` — a change
+ * that filled those values and added those associations (just before it the deal had none of them).
+ */
 function dealAt(stage: string, values: Record<string, string | null>, associations = CONTACT, extra: Partial<DealChange> = {}): DealChange {
-  const base = makeChange({ changedProperties: ["amount"], fromStage: null, toStage: stage, associations, ...extra });
-  return { ...base, new: { ...base.new, dealstage: stage, amount: null, closedate: null, ...values } };
+  const base = makeChange({ changedProperties: ["amount", "closedate", "hs_next_step"], fromStage: null, toStage: stage, associations, associationsBefore: NONE, ...extra });
+  return { ...base, old: { ...base.old, dealstage: extra.fromStage ?? stage, ...EMPTY }, new: { ...base.new, dealstage: stage, ...EMPTY, ...values } };
 }
 
+/** A move back from `stage` that changes nothing else. */
+const movedBackFrom = (stage: string): Partial<DealChange> => ({ fromStage: stage, associationsBefore: CONTACT, changedProperties: ["dealstage"] });
 const skip = (ruleId: string, from: string, to: string): ViolationRef => ({ policyId: "test-policy", ruleId, fromStage: from, toStage: to, fromPipelineId: "default" });
 const A = "appointmentscheduled";
 const P = "presentationscheduled";
@@ -65,8 +72,13 @@ describe("a skip is resolved by the skipped stages' entry criteria", () => {
     ["A→D, Presentation's amount still missing", set, skip("no-skip", A, D), dealAt(D, { ...FULL, amount: null }), false],
     ["A→D, an amount of 0 fails Presentation's assertion", set, skip("no-skip", A, D), dealAt(D, { ...FULL, amount: "0" }), false],
     ["A→D, criteria met but the deal moved further on to Contract Sent", set, skip("no-skip", A, D), dealAt(C, FULL), false],
-    ["A→D, moved back to Presentation: only Qualified is still skipped, and it is met", set, skip("no-skip", A, D), dealAt(P, FULL), true],
+    ["A→D without an amount, moved back to Presentation: only Qualified is still skipped, and it is met", set, skip("no-skip", A, D), dealAt(P, { ...FULL, amount: null }, CONTACT, movedBackFrom(D)), true],
+    ["A→D with everything, moved back to Presentation: the criteria were met before the move too", set, skip("no-skip", A, D), dealAt(P, FULL, CONTACT, movedBackFrom(D)), false],
     ["A→D, moved back to Presentation without a contact", set, skip("no-skip", A, D), dealAt(P, FULL, NONE), false],
+    ["A→P, criteria already met just before: an unrelated edit is no fix", set, skip("no-skip", A, P), dealAt(P, FULL, CONTACT, { changedProperties: ["description"], associationsBefore: CONTACT }), false],
+    ["A→P, the contact Qualified asks for added by this change (an association change)", set, skip("no-skip", A, P), dealAt(P, FULL, CONTACT, { changedProperties: [] }), true],
+    ["A→P, the contact was there before but the change filled nothing the stages ask for", set, skip("no-skip", A, P), dealAt(P, FULL, CONTACT, { changedProperties: [], associationsBefore: undefined }), false],
+    ["A→P, the deal as it is now (nothing changed) never makes it good", set, skip("no-skip", A, P), dealAt(P, FULL, CONTACT, { kind: "scan", changedProperties: [], associationsBefore: undefined }), false],
     ["A→P where Qualified To Buy has no criteria: only going back through it makes good", withoutQualifiedCriteria, skip("no-skip", A, P), dealAt(P, FULL), false],
     ["A→P, the change was an import, exempt from Qualified's only rule: nothing was met", set, skip("no-skip", A, P), dealAt(P, FULL, CONTACT, { actor: { ...makeChange().actor, userId: null, changeSource: "IMPORT", sourceId: null } }), false],
     ["a rule with a skip limit and a backward ban, criteria met", set, skip("no-skip-or-back", A, P), dealAt(P, FULL), true],

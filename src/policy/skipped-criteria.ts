@@ -1,7 +1,9 @@
-// A skip made good: a `maxSkip` violation is also resolved when the deal, as a later change leaves it, meets the entry
+// A skip made good: a `maxSkip` violation is also resolved by a later change that makes the deal meet the entry
 // criteria of every stage it skipped, as the policy set defines them (its rules on entering that stage) — judged as
-// if the deal had just entered each one from the stage before it, with that change's values, actor and time. Never by
-// moving further on: the deal must still be at or before the stage it landed in. Pure; never throws.
+// if the deal had just entered each one from the stage before it, with that change's values, actor and time. "Makes":
+// the criteria weren't met just before the change. Criteria the deal already met when it landed are no fix — `maxSkip`
+// says no skipping, and an unrelated edit afterwards mustn't undo that (nor may when the engine happens to look).
+// Never by moving further on: the deal must still be at or before the stage it landed in. Pure; never throws.
 import { checkTransition } from "./check-transition";
 import { checkScope, checkTrigger, type Failure } from "./checks";
 import { createChangeContext, sanitizeChange } from "./context";
@@ -13,6 +15,26 @@ import type { CompiledPolicySet, DealChange, EvaluateOptions, ViolationRef } fro
 
 /** How one skipped stage stands against its entry rules. */
 export type EntryStanding = "met" | "unmet" | "no-criteria";
+
+/**
+ * True when `current` makes the skip `ref` good: the skipped stages' criteria are met as the change leaves the deal
+ * (`skippedStagesMet`) and weren't just before it — its changed properties at their old values, its stage the one it
+ * left, its association counts before (`associationsBefore`). A change that changes nothing (the deal as it is now, a
+ * scan) never does.
+ */
+export function skipMadeGood(set: CompiledPolicySet, ref: ViolationRef, anchor: MoveAnchor, current: DealChange, options: EvaluateOptions): boolean {
+  if (!skippedStagesMet(set, ref, anchor, current, options)) return false;
+  return !skippedStagesMet(set, ref, anchor, stateBefore(sanitizeChange(current)), options);
+}
+
+/** The deal just before `change`: the changed properties' old values, the stage it left, the counts before. */
+function stateBefore(change: DealChange): DealChange {
+  const values = { ...change.new };
+  for (const name of change.changedProperties) values[name] = change.old[name] ?? null;
+  const toStage = change.fromStage ?? change.toStage;
+  const pipelineId = change.fromStage === null ? change.pipelineId : change.fromPipelineId;
+  return { ...change, toStage, pipelineId, new: { ...values, dealstage: toStage }, associations: change.associationsBefore ?? change.associations };
+}
 
 /**
  * True when the move rule `ref` broke was a skip (its only failing check, from `anchor` to where the deal is now, is

@@ -83,6 +83,11 @@ export interface DealChange {
   ownerTeamIds: string[];
   actor: Actor;
   associations: { contacts: number; companies: number; line_items: number };
+  /**
+   * The counts just before the change, when they differ (a change that added or removed an association); absent: the
+   * same as `associations`. What tells a change that makes the deal meet a criterion from one it already met.
+   */
+  associationsBefore?: { contacts: number; companies: number; line_items: number };
   /** Epoch ms. */
   occurredAt: number;
   /**

@@ -38,9 +38,13 @@ function historyDealOf(deal: DealRecord, o: HubSpotHistoryOptions): HistoryDeal 
   const counts = o.currentCounts.get(deal.id) ?? { contacts: 0, companies: 0, line_items: 0 };
   const built = group === undefined ? [] : buildDealChanges({ group, deal, state: undefined, properties: o.properties, directory: o.directory, now: o.now }).built;
   const contacts = deal.history[CONTACT_COUNT_PROPERTY];
+  const contactsAt = (at: number) => {
+    const asOf = contacts === undefined || contacts.length === 0 ? null : valueAt(contacts, at);
+    return asOf === null ? counts.contacts : Number(asOf) || 0;
+  };
   for (const b of built) {
-    const asOf = contacts === undefined || contacts.length === 0 ? null : valueAt(contacts, b.change.occurredAt);
-    b.change = { ...b.change, associations: { ...counts, contacts: asOf === null ? counts.contacts : Number(asOf) || 0 } };
+    const [now, before] = [contactsAt(b.change.occurredAt), contactsAt(b.change.occurredAt - 1)];
+    b.change = { ...b.change, associations: { ...counts, contacts: now }, ...(before === now ? {} : { associationsBefore: { ...counts, contacts: before } }) };
   }
   const stages = deal.history.dealstage ?? [];
   return {
