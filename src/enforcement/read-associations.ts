@@ -6,7 +6,7 @@ import { listAssociatedIds } from "../hubspot/associations";
 import type { HubSpotClient } from "../hubspot/client";
 import type { HubSpotError, Result } from "../hubspot/errors";
 import { neededAssociations, type AssociationKind, type CompiledPolicySet } from "../policy";
-import { listAssociationTimeline, type AssociationEntry } from "../store/association-timeline";
+import { listAssociationTimeline, type AssociationEntry, type AssociationTimeline } from "../store/association-timeline";
 import { countsAt, entriesFromEvents } from "./association-timeline";
 import type { AssociationLog, DealSnapshot } from "./snapshot";
 
@@ -39,11 +39,19 @@ export async function applyAssociationTimeline(
       log.coverage.push({ dealId, kind, at: ctx.readAt });
     }
   }
-  for (const d of deals) countDeal(d, timeline, kinds);
+  // Each deal counted from its own entries: a burst's batch holds thousands of deals (a scan of all of them per
+  // change was seconds of CPU on the way to the tasks).
+  const byDeal = new Map<string, AssociationEntry[]>();
+  for (const e of timeline.entries) {
+    const own = byDeal.get(e.dealId);
+    if (own === undefined) byDeal.set(e.dealId, [e]);
+    else own.push(e);
+  }
+  for (const d of deals) countDeal(d, { entries: byDeal.get(d.deal.id) ?? [], coverage: timeline.coverage }, kinds);
   return { ok: true, value: log };
 }
 
-function countDeal(d: DealSnapshot, timeline: Parameters<typeof countsAt>[0], kinds: AssociationKind[]): void {
+function countDeal(d: DealSnapshot, timeline: AssociationTimeline, kinds: AssociationKind[]): void {
   for (const b of d.built) {
     const at = countsAt(timeline, d.deal.id, kinds, b.change.occurredAt);
     // The counts just before: a change that adds the contact a skipped stage asks for makes the skip good; one made

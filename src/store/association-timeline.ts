@@ -1,6 +1,7 @@
 // The association timeline (migration 0010): per deal, associations added and removed over time, from
 // deal.associationChange events and first-seen snapshots, and when each (deal, kind) timeline starts.
 import type { AssociationKind } from "../policy";
+import { rowsForDeals } from "./rows-for-deals";
 import { deterministicId } from "./ids";
 
 export interface AssociationEntry {
@@ -22,20 +23,18 @@ interface EntryRow { deal_id: string; kind: AssociationKind; to_id: string; remo
 
 /** The stored timeline of these deals (every entry, oldest first) and its coverage. */
 export async function listAssociationTimeline(db: D1Database, dealIds: string[]): Promise<AssociationTimeline> {
-  const out: AssociationTimeline = { entries: [], coverage: new Map() };
-  for (let i = 0; i < dealIds.length; i += 50) {
-    const part = dealIds.slice(i, i + 50);
-    const marks = part.map(() => "?").join(",");
-    const [entries, coverage] = await db.batch([
-      db.prepare(`SELECT deal_id, kind, to_id, removed, occurred_at, source FROM association_timeline WHERE deal_id IN (${marks}) ORDER BY occurred_at`).bind(...part),
-      db.prepare(`SELECT deal_id, kind, snapshot_at FROM association_coverage WHERE deal_id IN (${marks})`).bind(...part),
-    ]);
-    for (const r of (entries?.results ?? []) as EntryRow[]) {
-      out.entries.push({ dealId: r.deal_id, kind: r.kind, toId: r.to_id, removed: r.removed === 1, occurredAt: r.occurred_at, source: r.source });
-    }
-    for (const r of (coverage?.results ?? []) as Array<{ deal_id: string; kind: string; snapshot_at: number }>) out.coverage.set(`${r.deal_id}|${r.kind}`, r.snapshot_at);
-  }
-  return out;
+  const [entries, coverage] = await Promise.all([
+    rowsForDeals<EntryRow>(db, dealIds, (ids, marks) =>
+      db.prepare(`SELECT deal_id, kind, to_id, removed, occurred_at, source FROM association_timeline WHERE deal_id IN (${marks}) ORDER BY occurred_at`).bind(...ids),
+    ),
+    rowsForDeals<{ deal_id: string; kind: string; snapshot_at: number }>(db, dealIds, (ids, marks) =>
+      db.prepare(`SELECT deal_id, kind, snapshot_at FROM association_coverage WHERE deal_id IN (${marks})`).bind(...ids),
+    ),
+  ]);
+  return {
+    entries: entries.map((r) => ({ dealId: r.deal_id, kind: r.kind, toId: r.to_id, removed: r.removed === 1, occurredAt: r.occurred_at, source: r.source })),
+    coverage: new Map(coverage.map((r) => [`${r.deal_id}|${r.kind}`, r.snapshot_at])),
+  };
 }
 
 /** Inserts entries and coverage rows; idempotent (deterministic ids, the first snapshot of a (deal, kind) wins). */

@@ -1,5 +1,5 @@
 // deal_state: the engine's last-known stage/pipeline/owner/properties per deal, and deletions/merges.
-import { chunk } from "../chunk";
+import { rowsForDeals } from "./rows-for-deals";
 
 export interface DealStateRow {
   deal_id: string;
@@ -47,13 +47,8 @@ function toDealState(row: DealStateRow): DealState {
 
 export async function getDealStates(db: D1Database, dealIds: string[]): Promise<Map<string, DealState>> {
   const out = new Map<string, DealState>();
-  for (const ids of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(`SELECT * FROM deal_state WHERE deal_id IN (${ids.map(() => "?").join(",")})`)
-      .bind(...ids)
-      .all<DealStateRow>();
-    for (const row of rows.results) out.set(row.deal_id, toDealState(row));
-  }
+  const rows = await rowsForDeals<DealStateRow>(db, dealIds, (ids, marks) => db.prepare(`SELECT * FROM deal_state WHERE deal_id IN (${marks})`).bind(...ids));
+  for (const row of rows) out.set(row.deal_id, toDealState(row));
   return out;
 }
 

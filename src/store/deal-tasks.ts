@@ -1,6 +1,6 @@
 // deal_tasks: the tasks the engine opened, at most one open (or planned) per (deal, policy, rule, purpose).
 // Planned before the HubSpot call, marked after: a retried message finds the row and never creates twice.
-import { chunk } from "../chunk";
+import { rowsForDeals } from "./rows-for-deals";
 
 export type TaskPurpose = "rep" | "manager";
 export type TaskRowStatus = "planned" | "open" | "completed" | "failed";
@@ -40,18 +40,17 @@ export function taskKey(dealId: string, policyId: string, ruleId: string, purpos
 /** Open or planned task rows for these deals, keyed by taskKey, with their violation's status. */
 export async function listActiveTasks(db: D1Database, dealIds: string[]): Promise<Map<string, ActiveTaskRow>> {
   const out = new Map<string, ActiveTaskRow>();
-  for (const part of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
+  const rows = await rowsForDeals<ActiveTaskRow>(db, dealIds, (ids, marks) =>
+    db
       .prepare(
         `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts,
                 dt.error, v.status AS violation_status
          FROM deal_tasks dt LEFT JOIN violations v ON v.id = dt.violation_id
-         WHERE dt.status IN ('planned','open') AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
+         WHERE dt.status IN ('planned','open') AND dt.deal_id IN (${marks})`,
       )
-      .bind(...part)
-      .all<ActiveTaskRow>();
-    for (const r of rows.results) out.set(taskKey(r.deal_id, r.policy_id, r.rule_id, r.purpose), r);
-  }
+      .bind(...ids),
+  );
+  for (const r of rows) out.set(taskKey(r.deal_id, r.policy_id, r.rule_id, r.purpose), r);
   return out;
 }
 
@@ -111,19 +110,15 @@ export interface OpenTaskRow extends DealTaskRow {
 
 /** Open tasks (created in HubSpot) on these deals, each with its violation's status and who resolved it. */
 export async function listOpenTasks(db: D1Database, dealIds: string[]): Promise<OpenTaskRow[]> {
-  const out: OpenTaskRow[] = [];
-  for (const part of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
+  return rowsForDeals<OpenTaskRow>(db, dealIds, (ids, marks) =>
+    db
       .prepare(
         `SELECT dt.id, dt.deal_id, dt.policy_id, dt.rule_id, dt.purpose, dt.violation_id, dt.owner_id, dt.task_id, dt.status, dt.attempts,
                 dt.error, v.status AS violation_status, v.resolved_by AS violation_resolved_by, v.to_stage AS violation_to_stage,
                 v.resolved_at AS violation_resolved_at
          FROM deal_tasks dt LEFT JOIN violations v ON v.id = dt.violation_id
-         WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${part.map(() => "?").join(",")})`,
+         WHERE dt.status = 'open' AND dt.task_id IS NOT NULL AND dt.deal_id IN (${marks})`,
       )
-      .bind(...part)
-      .all<OpenTaskRow>();
-    out.push(...rows.results);
-  }
-  return out;
+      .bind(...ids),
+  );
 }

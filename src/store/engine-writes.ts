@@ -1,6 +1,6 @@
 // engine_writes: what the engine itself just wrote to HubSpot, so its echoes can be cross-checked.
-import { chunk } from "../chunk";
 import { deterministicId } from "./ids";
+import { rowsForDeals } from "./rows-for-deals";
 
 /** How long an echo is expected after a write (HubSpot delivers within seconds; retries can take longer). */
 export const ECHO_WINDOW_MS = 6 * 3600_000;
@@ -28,15 +28,12 @@ export type EngineWriteTimes = Map<string, number[]>;
 /** The engine writes still inside the echo window for these deals, by "dealId|property|value". */
 export async function listEngineWrites(db: D1Database, dealIds: string[], now: number): Promise<EngineWriteTimes> {
   const out: EngineWriteTimes = new Map();
-  for (const ids of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(`SELECT deal_id, property, value, written_at FROM engine_writes WHERE expires_at > ? AND deal_id IN (${ids.map(() => "?").join(",")})`)
-      .bind(now, ...ids)
-      .all<{ deal_id: string; property: string; value: string | null; written_at: number }>();
-    for (const r of rows.results) {
-      const key = `${r.deal_id}|${r.property}|${r.value ?? ""}`;
-      out.set(key, [...(out.get(key) ?? []), r.written_at]);
-    }
+  const rows = await rowsForDeals<{ deal_id: string; property: string; value: string | null; written_at: number }>(db, dealIds, (ids, marks) =>
+    db.prepare(`SELECT deal_id, property, value, written_at FROM engine_writes WHERE expires_at > ? AND deal_id IN (${marks})`).bind(now, ...ids),
+  );
+  for (const r of rows) {
+    const key = `${r.deal_id}|${r.property}|${r.value ?? ""}`;
+    out.set(key, [...(out.get(key) ?? []), r.written_at]);
   }
   return out;
 }

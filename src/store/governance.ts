@@ -1,8 +1,8 @@
 // Governance properties in D1: the values last written to each deal, the facts they are computed from (open
 // violations, the latest violation), the hand edits put back, the resumable cursor and the install state.
-import { chunk } from "../chunk";
 import type { GovernanceFacts, GovernanceStatus, GovernanceValues } from "../governance";
 import { deterministicId } from "./ids";
+import { rowsForDeals } from "./rows-for-deals";
 
 interface ValuesRow {
   deal_id: string;
@@ -24,13 +24,10 @@ const toValues = (r: ValuesRow): GovernanceValues => ({
 /** The values last written per deal (absent: never written). */
 export async function listWrittenGovernance(db: D1Database, dealIds: string[]): Promise<Map<string, GovernanceValues>> {
   const out = new Map<string, GovernanceValues>();
-  for (const ids of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(`SELECT deal_id, status, open_violations, open_rules, last_violation_at, last_checked_at FROM governance_values WHERE deal_id IN (${ids.map(() => "?").join(",")})`)
-      .bind(...ids)
-      .all<ValuesRow>();
-    for (const r of rows.results) out.set(r.deal_id, toValues(r));
-  }
+  const rows = await rowsForDeals<ValuesRow>(db, dealIds, (ids, marks) =>
+    db.prepare(`SELECT deal_id, status, open_violations, open_rules, last_violation_at, last_checked_at FROM governance_values WHERE deal_id IN (${marks})`).bind(...ids),
+  );
+  for (const r of rows) out.set(r.deal_id, toValues(r));
   return out;
 }
 
@@ -72,15 +69,13 @@ export function governanceFactsSql(n: number): string {
  */
 export async function listGovernanceFacts(db: D1Database, dealIds: string[]): Promise<Map<string, GovernanceFacts>> {
   const out = new Map<string, GovernanceFacts>(dealIds.map((id) => [id, { open: [], latest: null, excepted: false }]));
-  for (const ids of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db.prepare(governanceFactsSql(ids.length)).bind(...ids).all<FactRow>();
-    for (const r of rows.results) {
-      const facts = out.get(r.deal_id);
-      if (facts === undefined) continue;
-      if (r.status === "open") facts.open.push({ id: r.id, message: r.message, occurredAt: r.occurred_at });
-      if (facts.latest === null || r.occurred_at > facts.latest.occurredAt || (r.occurred_at === facts.latest.occurredAt && r.resolved_by === "engine:revert")) {
-        facts.latest = { id: r.id, occurredAt: r.occurred_at, resolvedBy: r.status === "open" ? null : r.resolved_by };
-      }
+  const rows = await rowsForDeals<FactRow>(db, dealIds, (ids) => db.prepare(governanceFactsSql(ids.length)).bind(...ids));
+  for (const r of rows) {
+    const facts = out.get(r.deal_id);
+    if (facts === undefined) continue;
+    if (r.status === "open") facts.open.push({ id: r.id, message: r.message, occurredAt: r.occurred_at });
+    if (facts.latest === null || r.occurred_at > facts.latest.occurredAt || (r.occurred_at === facts.latest.occurredAt && r.resolved_by === "engine:revert")) {
+      facts.latest = { id: r.id, occurredAt: r.occurred_at, resolvedBy: r.status === "open" ? null : r.resolved_by };
     }
   }
   return out;

@@ -1,5 +1,5 @@
 // rate_budget: one HubSpot request budget shared by every isolate (D1 is the only shared state), so a burst
-// drains at HubSpot's pace: a fixed-window counter plus "blocked until" after a 429.
+// drains at HubSpot's pace: a sliding-window estimate over 10 s windows, plus "blocked until" after a 429.
 
 const SCOPE = "hubspot";
 export const WINDOW_MS = 10_000;
@@ -9,37 +9,56 @@ export const DEFAULT_WINDOW_MAX = 80;
 export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; reason: string };
 
 /**
- * Reserves `calls` requests in the current window. Refuses (with the wait) while blocked after a 429 or when the
- * window is spent. One D1 round trip; the check-and-increment is a single UPDATE, so isolates can't both win.
+ * Calls counted against the window at `now`: this window's, plus the previous window's weighted by how much of it
+ * the rolling 10 s still covers. HubSpot's limit is rolling; a fixed-window count alone allowed twice the limit
+ * across a window boundary.
+ */
+const IN_WINDOW_SQL = `used + previous_used * (window_start + ${WINDOW_MS} - ?) / ${WINDOW_MS}.0`;
+
+/**
+ * Reserves `calls` requests. Refuses (with the wait) while blocked after a 429 or when the rolling window is spent; a
+ * run larger than a whole window goes alone, once the current window is empty. One D1 round trip; the
+ * check-and-increment is a single UPDATE, so isolates can't both win.
  */
 export async function reserveBudget(db: D1Database, calls: number, now: number): Promise<BudgetDecision> {
   const windowStart = now - (now % WINDOW_MS);
   const [, claim] = await db.batch<{ used: number }>([
     db
       .prepare(
-        `INSERT INTO rate_budget (scope, window_start, used, window_max, blocked_until, updated_at) VALUES (?, ?, 0, ?, 0, ?)
-         ON CONFLICT (scope) DO UPDATE SET used = CASE WHEN rate_budget.window_start < excluded.window_start THEN 0 ELSE rate_budget.used END,
+        `INSERT INTO rate_budget (scope, window_start, used, previous_used, window_max, blocked_until, updated_at) VALUES (?, ?, 0, 0, ?, 0, ?)
+         ON CONFLICT (scope) DO UPDATE SET
+           previous_used = CASE WHEN rate_budget.window_start >= excluded.window_start THEN rate_budget.previous_used
+                                WHEN rate_budget.window_start = excluded.window_start - ${WINDOW_MS} THEN rate_budget.used ELSE 0 END,
+           used = CASE WHEN rate_budget.window_start < excluded.window_start THEN 0 ELSE rate_budget.used END,
            window_start = MAX(rate_budget.window_start, excluded.window_start), updated_at = excluded.updated_at`,
       )
       .bind(SCOPE, windowStart, DEFAULT_WINDOW_MAX, now),
     db
       .prepare(
         `UPDATE rate_budget SET used = used + ?, updated_at = ? WHERE scope = ? AND blocked_until <= ?
-           AND (used + ? <= window_max OR used = 0) RETURNING used`,
+           AND (${IN_WINDOW_SQL} + ? <= window_max OR (used = 0 AND ? > window_max)) RETURNING used`,
       )
-      .bind(calls, now, SCOPE, now, calls),
+      .bind(calls, now, SCOPE, now, now, calls, calls),
   ]);
   const claimed = claim?.results[0] ?? null;
   if (claimed !== null) return { ok: true };
   const row = await db
-    .prepare("SELECT window_start, blocked_until, blocked_reason FROM rate_budget WHERE scope = ?")
+    .prepare("SELECT window_start, used, previous_used, window_max, blocked_until, blocked_reason FROM rate_budget WHERE scope = ?")
     .bind(SCOPE)
-    .first<{ window_start: number; blocked_until: number; blocked_reason: string | null }>();
+    .first<{ window_start: number; used: number; previous_used: number; window_max: number; blocked_until: number; blocked_reason: string | null }>();
   if (row !== null && row.blocked_until > now) {
     return { ok: false, retryAfterSeconds: Math.ceil((row.blocked_until - now) / 1000), reason: row.blocked_reason ?? "blocked after 429" };
   }
-  const windowEnd = (row?.window_start ?? windowStart) + WINDOW_MS;
-  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)), reason: "request budget for this window spent" };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs(row, calls, now) / 1000)), reason: "request budget for this window spent" };
+}
+
+/** How long until `calls` fit: the previous window's weight fading, or this window ending and then its own fading. */
+function waitMs(row: { window_start: number; used: number; previous_used: number; window_max: number } | null, calls: number, now: number): number {
+  if (row === null) return WINDOW_MS;
+  const windowEnd = row.window_start + WINDOW_MS;
+  const room = row.window_max - calls;
+  if (row.used <= room && row.previous_used > 0) return ((row.used + row.previous_used - room) * WINDOW_MS) / row.previous_used - (now - row.window_start);
+  return windowEnd - now + (row.used > 0 ? (Math.max(0, row.used - room) * WINDOW_MS) / row.used : 0);
 }
 
 /** Adds calls made beyond what was reserved. */

@@ -1,5 +1,6 @@
 // Violations resolved after a given time: a late-delivered move that happened before such a resolution was made while
 // the violation still stood, so a move rule judges it from that violation's anchor (enforcement/move-anchors.ts).
+import { rowsForDeals } from "./rows-for-deals";
 
 export interface ResolvedLater {
   id: string;
@@ -17,18 +18,14 @@ export interface ResolvedLater {
  * nothing on the survivor). Throws only on D1 errors.
  */
 export async function listResolvedSince(db: D1Database, dealIds: string[], since: number): Promise<ResolvedLater[]> {
-  const out: ResolvedLater[] = [];
-  const ids = [...new Set(dealIds)];
-  for (let i = 0; i < ids.length; i += 90) {
-    const part = ids.slice(i, i + 90);
-    const rows = await db
+  type Row = { id: string; deal_id: string; policy_id: string; rule_id: string; to_stage: string | null; from_stage: string | null; occurred_at: number; resolved_at: number };
+  const rows = await rowsForDeals<Row>(db, dealIds, (ids, marks) =>
+    db
       .prepare(
         `SELECT id, deal_id, policy_id, rule_id, to_stage, from_stage, occurred_at, resolved_at FROM violations
-         WHERE status = 'resolved' AND resolved_at > ? AND resolved_by NOT LIKE 'merged:%' AND deal_id IN (${part.map(() => "?").join(",")})`,
+         WHERE status = 'resolved' AND resolved_at > ? AND resolved_by NOT LIKE 'merged:%' AND deal_id IN (${marks})`,
       )
-      .bind(since, ...part)
-      .all<{ id: string; deal_id: string; policy_id: string; rule_id: string; to_stage: string | null; from_stage: string | null; occurred_at: number; resolved_at: number }>();
-    out.push(...rows.results.map((r) => ({ id: r.id, dealId: r.deal_id, policyId: r.policy_id, ruleId: r.rule_id, toStage: r.to_stage, fromStage: r.from_stage, occurredAt: r.occurred_at, resolvedAt: r.resolved_at })));
-  }
-  return out;
+      .bind(since, ...ids),
+  );
+  return rows.map((r) => ({ id: r.id, dealId: r.deal_id, policyId: r.policy_id, ruleId: r.rule_id, toStage: r.to_stage, fromStage: r.from_stage, occurredAt: r.occurred_at, resolvedAt: r.resolved_at }));
 }

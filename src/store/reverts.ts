@@ -1,5 +1,5 @@
 // reverts: each revert planned before the write and marked after; the per-deal hourly cap counts these rows.
-import { chunk } from "../chunk";
+import { rowsForDeals } from "./rows-for-deals";
 
 export type RevertStatus = "planned" | "done" | "refused" | "skipped" | "failed";
 
@@ -16,29 +16,22 @@ export interface RevertRow {
 /** Every revert row of these deals, keyed by violation id. */
 export async function listReverts(db: D1Database, dealIds: string[]): Promise<Map<string, RevertRow>> {
   const out = new Map<string, RevertRow>();
-  for (const part of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(`SELECT violation_id, deal_id, to_pipeline, to_stage, from_stage, status, reason FROM reverts WHERE deal_id IN (${part.map(() => "?").join(",")})`)
-      .bind(...part)
-      .all<RevertRow>();
-    for (const r of rows.results) out.set(r.violation_id, r);
-  }
+  const rows = await rowsForDeals<RevertRow>(db, dealIds, (ids, marks) =>
+    db.prepare(`SELECT violation_id, deal_id, to_pipeline, to_stage, from_stage, status, reason FROM reverts WHERE deal_id IN (${marks})`).bind(...ids),
+  );
+  for (const r of rows) out.set(r.violation_id, r);
   return out;
 }
 
 /** Reverts done (or in flight) per deal since `sinceMs`: what the hourly cap is checked against. */
 export async function countRecentReverts(db: D1Database, dealIds: string[], sinceMs: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const part of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(
-        `SELECT deal_id, count(*) AS n FROM reverts WHERE status IN ('planned','done') AND planned_at >= ?
-         AND deal_id IN (${part.map(() => "?").join(",")}) GROUP BY deal_id`,
-      )
-      .bind(sinceMs, ...part)
-      .all<{ deal_id: string; n: number }>();
-    for (const r of rows.results) out.set(r.deal_id, r.n);
-  }
+  const rows = await rowsForDeals<{ deal_id: string; n: number }>(db, dealIds, (ids, marks) =>
+    db
+      .prepare(`SELECT deal_id, count(*) AS n FROM reverts WHERE status IN ('planned','done') AND planned_at >= ? AND deal_id IN (${marks}) GROUP BY deal_id`)
+      .bind(sinceMs, ...ids),
+  );
+  for (const r of rows) out.set(r.deal_id, r.n);
   return out;
 }
 

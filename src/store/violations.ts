@@ -2,7 +2,7 @@
 // enforcement writes (idempotent insert, action outcomes, resolution) with the rows they read back, and the row ↔ item
 // mapping the managers' read models share. Reads follow one rule: `get` by id, `list` filtered. Never serves HTTP.
 import type { Mode, Violation } from "../policy";
-import { chunk } from "../chunk";
+import { rowsForDeals } from "./rows-for-deals";
 
 /** The policy's verdict (policy, rule, severity, mode, message, missing) plus where and by whom it happened. */
 export interface ViolationFacts extends Pick<Violation, "policyId" | "policyVersion" | "ruleId" | "severity" | "mode" | "message" | "missing"> {
@@ -106,26 +106,14 @@ const STORED_COLUMNS = "id, deal_id, policy_id, rule_id, to_stage, from_stage, s
 /** The violations of these deals that happened at or after `since` (epoch ms), keyed by id. */
 export async function listViolationsSince(db: D1Database, dealIds: string[], since: number): Promise<Map<string, StoredViolation>> {
   const out = new Map<string, StoredViolation>();
-  for (const part of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(`SELECT ${STORED_COLUMNS} FROM violations WHERE deal_id IN (${part.map(() => "?").join(",")}) AND occurred_at >= ?`)
-      .bind(...part, since)
-      .all<StoredRow>();
-    for (const row of rows.results) out.set(row.id, toStored(row));
-  }
+  const rows = await rowsForDeals<StoredRow>(db, dealIds, (ids, marks) => db.prepare(`SELECT ${STORED_COLUMNS} FROM violations WHERE deal_id IN (${marks}) AND occurred_at >= ?`).bind(...ids, since));
+  for (const row of rows) out.set(row.id, toStored(row));
   return out;
 }
 
 export async function listOpenViolations(db: D1Database, dealIds: string[]): Promise<StoredViolation[]> {
-  const out: StoredViolation[] = [];
-  for (const part of chunk([...new Set(dealIds)], 90)) {
-    const rows = await db
-      .prepare(`SELECT ${STORED_COLUMNS} FROM violations WHERE status = 'open' AND deal_id IN (${part.map(() => "?").join(",")})`)
-      .bind(...part)
-      .all<StoredRow>();
-    out.push(...rows.results.map(toStored));
-  }
-  return out;
+  const rows = await rowsForDeals<StoredRow>(db, dealIds, (ids, marks) => db.prepare(`SELECT ${STORED_COLUMNS} FROM violations WHERE status = 'open' AND deal_id IN (${marks})`).bind(...ids));
+  return rows.map(toStored);
 }
 
 export function updateViolationActionsStatement(
