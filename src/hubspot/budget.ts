@@ -7,6 +7,7 @@ import { usableTimeZone } from "../policy/zoned-time";
 import { readCachedTimeZone } from "../store/portal-time-zone";
 import { blockBudget, chargeBudget, learnWindowMax, reserveBudget } from "../store/rate-budget";
 import { createHubSpotClient, type HubSpotCall, type HubSpotClient } from "./client";
+import { BATCH_HISTORY_READ_LIMIT } from "./deals";
 import { describeError, type HubSpotError } from "./errors";
 import { readRateLimitHeaders, retryDelaySeconds } from "./rate-limit";
 
@@ -37,9 +38,13 @@ export interface BudgetedClient {
   fail(failure: HubSpotError): Promise<BudgetRefusal>;
 }
 
-/** The budget of one run over these events: a read per 100 deals plus a task batch and a few reverts. */
+/**
+ * The budget of one run over these events: a history read per 50 deals (HubSpot's limit for reads with history —
+ * this once said 100, so a burst's big runs reserved half what they used and the rest went over the window unchecked)
+ * plus a task batch and a write.
+ */
 export function budgetFor(config: Config, db: D1Database, events: Array<{ objectId: string }>, now: number, onCall?: (call: HubSpotCall) => void): BudgetOptions {
-  const estimate = Math.ceil(new Set(events.map((e) => e.objectId)).size / 100) + 1;
+  const estimate = Math.ceil(new Set(events.map((e) => e.objectId)).size / BATCH_HISTORY_READ_LIMIT) + 2;
   return { db, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, ...(onCall === undefined ? {} : { onCall }) };
 }
 
