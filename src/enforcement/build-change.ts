@@ -92,35 +92,65 @@ export interface BuildInput {
   associations: { contacts: number; companies: number; line_items: number };
 }
 
+interface ValuesAsOf {
+  oldValues: Record<string, string | null>;
+  newValues: Record<string, string | null>;
+  origins: Record<string, ValueOrigin>;
+  /** When the deal entered the stage this change left (dealstage history). */
+  fromEnteredAt: number | null;
+  /** The user who wrote one of the change's values, from the property history. */
+  updatedByUserId: string | null;
+}
+
+/** Every property's value before and after the change, as of its time, with where each value came from. */
+function valuesAsOf(group: ChangeGroup, deal: DealRecord, names: ReadonlySet<string>): ValuesAsOf {
+  const at = group.occurredAt;
+  const out: ValuesAsOf = { oldValues: {}, newValues: {}, origins: {}, fromEnteredAt: null, updatedByUserId: null };
+  for (const name of names) {
+    const entries = deal.history[name];
+    const hasHistory = entries !== undefined && entries.length > 0;
+    out.origins[name] = originOf(name, group.values.has(name), entries, deal.properties[name], at);
+    if (group.values.has(name)) {
+      const located = locate(entries, group.values.get(name) ?? null, at);
+      out.newValues[name] = emptyToNull(located.value);
+      out.oldValues[name] = group.kind === "created" ? null : emptyToNull(located.previous);
+      if (name === "dealstage") out.fromEnteredAt = located.previousAt;
+      if (located.found && entries !== undefined) {
+        const entry = entries.find((e) => e.value === (located.value ?? "") && e.updatedByUserId !== null);
+        out.updatedByUserId ??= entry?.updatedByUserId ?? null;
+      }
+    } else {
+      const v = hasHistory ? valueAt(entries, at).value : (deal.properties[name] ?? null);
+      out.newValues[name] = emptyToNull(v);
+      out.oldValues[name] = group.kind === "created" ? null : emptyToNull(v);
+    }
+  }
+  return out;
+}
+
+/** Who made the change, as the policies see them (deal owner? the owner's manager?). */
+function actorOf(group: ChangeGroup, updatedByUserId: string | null, ownerId: string | null, directory: OwnerDirectory): Actor {
+  const actorUserId = parseUserId(group.sourceId, updatedByUserId);
+  const actorOwnerId = directory.ownerIdForUser(actorUserId);
+  return {
+    userId: actorUserId,
+    ownerId: actorOwnerId,
+    teamIds: directory.ownerTeams(actorOwnerId),
+    isDealOwner: actorOwnerId !== null && actorOwnerId === ownerId,
+    isManager: actorOwnerId !== null && directory.managerOf(ownerId) === actorOwnerId,
+    changeSource: group.changeSource ?? (group.kind === "created" ? "CRM_UI" : "UNKNOWN"),
+    sourceId: group.sourceId,
+  };
+}
+
 /** Builds the change as it looked when it happened. Never throws. */
 export function buildDealChange(input: BuildInput): BuiltChange {
   const { group, deal, state, properties, directory } = input;
   const at = group.occurredAt;
-  const oldValues: Record<string, string | null> = {};
-  const newValues: Record<string, string | null> = {};
   const names = new Set([...properties, ...group.values.keys()]);
-  let fromEnteredAt: number | null = null;
-  let updatedByUserId: string | null = null;
-  const origins: Record<string, ValueOrigin> = {};
-  for (const name of names) {
-    const entries = deal.history[name];
-    const hasHistory = entries !== undefined && entries.length > 0;
-    origins[name] = originOf(name, group.values.has(name), entries, deal.properties[name], at);
-    if (group.values.has(name)) {
-      const located = locate(entries, group.values.get(name) ?? null, at);
-      newValues[name] = emptyToNull(located.value);
-      oldValues[name] = group.kind === "created" ? null : emptyToNull(located.previous);
-      if (name === "dealstage") fromEnteredAt = located.previousAt;
-      if (located.found && entries !== undefined) {
-        const entry = entries.find((e) => e.value === (located.value ?? "") && e.updatedByUserId !== null);
-        updatedByUserId ??= entry?.updatedByUserId ?? null;
-      }
-    } else {
-      const v = hasHistory ? valueAt(entries, at).value : (deal.properties[name] ?? null);
-      newValues[name] = emptyToNull(v);
-      oldValues[name] = group.kind === "created" ? null : emptyToNull(v);
-    }
-  }
+  const asOf = valuesAsOf(group, deal, names);
+  const { oldValues, newValues, origins } = asOf;
+  let fromEnteredAt = asOf.fromEnteredAt;
   const stageChanged = group.values.has("dealstage") || (group.kind === "created" && newValues.dealstage !== null);
   let fromStage: string | null = null;
   if (stageChanged && group.kind !== "created") {
@@ -137,17 +167,7 @@ export function buildDealChange(input: BuildInput): BuiltChange {
   let fromPipelineId = group.values.has("pipeline") && group.kind !== "created" ? (oldValues.pipeline ?? null) : pipelineId;
   if (fromPipelineId === null && group.values.has("pipeline") && state !== undefined) fromPipelineId = state.pipelineId;
   const ownerId = newValues.hubspot_owner_id ?? null;
-  const actorUserId = parseUserId(group.sourceId, updatedByUserId);
-  const actorOwnerId = directory.ownerIdForUser(actorUserId);
-  const actor: Actor = {
-    userId: actorUserId,
-    ownerId: actorOwnerId,
-    teamIds: directory.ownerTeams(actorOwnerId),
-    isDealOwner: actorOwnerId !== null && actorOwnerId === ownerId,
-    isManager: actorOwnerId !== null && directory.managerOf(ownerId) === actorOwnerId,
-    changeSource: group.changeSource ?? (group.kind === "created" ? "CRM_UI" : "UNKNOWN"),
-    sourceId: group.sourceId,
-  };
+  const actor = actorOf(group, asOf.updatedByUserId, ownerId, directory);
   const stageMoved = stageChanged && (group.kind === "created" || fromStage !== toStage);
   const changedProperties =
     group.kind === "created"

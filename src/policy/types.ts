@@ -1,5 +1,6 @@
 // The policy core's public types: the portal schema it resolves against, the change it evaluates, and what it returns.
 // Pure data shapes only — no behaviour, no imports from env/hubspot/store (they depend on us, never the reverse).
+import type { PortalSchema } from "./portal-types";
 
 /** `{ ok: true, value } | { ok: false, error }` — expected failures are values, never thrown. */
 export type { Result } from "../result";
@@ -9,37 +10,7 @@ export type Mode = "audit" | "warn" | "enforce";
 export type Severity = "info" | "warning" | "critical";
 export type ActionType = "task" | "revert" | "log" | "notify-manager";
 export type AssociationKind = "contacts" | "companies" | "line_items";
-
-// ---- Portal schema (from GET /crm/v3/pipelines/deals and GET /crm/v3/properties/deals, or policies/portal.yaml) ----
-
-export interface PortalStage {
-  id: string;
-  label: string;
-  displayOrder: number;
-  isClosed: boolean;
-  /** 0..1; a closed stage with probability 1 is "won", with 0 is "lost". null when unknown. */
-  probability: number | null;
-}
-export interface PortalPipeline {
-  id: string;
-  label: string;
-  displayOrder: number;
-  stages: PortalStage[];
-}
-export type PortalPropertyType = "string" | "number" | "date" | "datetime" | "enumeration" | "bool";
-export interface PortalProperty {
-  name: string;
-  type: PortalPropertyType;
-  label?: string;
-}
-export interface PortalSchema {
-  pipelines: PortalPipeline[];
-  properties: PortalProperty[];
-  /** The portal's IANA time zone (HubSpot's account info): where `startOfDay(now)` starts a day. Absent: UTC. */
-  timeZone?: string;
-}
-
-// ---- The change being evaluated ----
+export type { PortalPipeline, PortalProperty, PortalPropertyType, PortalSchema, PortalStage } from "./portal-types";
 
 /**
  * HubSpot's `changeSource` normalised into the categories a policy can name.
