@@ -19,6 +19,8 @@ export interface Env {
   /** Comma-separated webhook signature versions accepted, e.g. "v3" (the default) or "v2,v3". */
   HUBSPOT_SIGNATURE_VERSIONS?: string;
   INBOX_RETENTION_DAYS?: string;
+  /** How long the judged changes back-tests replay are kept (days). */
+  JUDGED_CHANGES_RETENTION_DAYS?: string;
   MAX_REVERTS_PER_DEAL_PER_HOUR?: string;
   MAX_REVERTS_PER_DEAL_PER_DAY?: string;
   METADATA_TTL_SECONDS?: string;
@@ -106,6 +108,7 @@ export const ConfigSchema = z.object({
   HUBSPOT_SIGNATURE_VERSIONS: SignatureVersionsSchema,
   HUBSPOT_PORTAL_UI_URL: optionalString.pipe(z.url().optional()),
   INBOX_RETENTION_DAYS: intFromString(30),
+  JUDGED_CHANGES_RETENTION_DAYS: intFromString(400),
   MAX_REVERTS_PER_DEAL_PER_HOUR: intFromString(3),
   MAX_REVERTS_PER_DEAL_PER_DAY: intFromString(6),
   METADATA_TTL_SECONDS: intFromString(300),

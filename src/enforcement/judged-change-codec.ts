@@ -22,6 +22,8 @@ export interface JudgedChange {
   ownerTeamIds: string[];
   actor: DealChange["actor"];
   associations: DealChange["associations"];
+  /** The counts just before, when an association changed with the change (what makes a skip good). */
+  associationsBefore?: DealChange["associations"];
   approval?: ApprovalStatus | null;
   occurredAt: number;
   stageMoved: boolean;
@@ -37,6 +39,7 @@ export function encodeJudgedChange(b: BuiltChange): string {
     v: 1, dealId: c.dealId, kind: c.kind, pipelineId: c.pipelineId, fromPipelineId: c.fromPipelineId, fromStage: c.fromStage, toStage: c.toStage,
     changed: c.changedProperties, new: c.new, oldDiff, ownerId: c.ownerId, ownerTeamIds: c.ownerTeamIds, actor: c.actor,
     associations: c.associations, approval: c.approval ?? null, occurredAt: c.occurredAt, stageMoved: b.stageMoved, fromEnteredAt: b.fromEnteredAt,
+    ...(c.associationsBefore === undefined ? {} : { associationsBefore: c.associationsBefore }),
   };
   return JSON.stringify(stored);
 }
@@ -57,6 +60,7 @@ export function decodeJudgedChange(json: string): { ok: true; value: BuiltChange
     dealId: s.dealId, kind: s.kind, pipelineId: s.pipelineId, fromPipelineId: s.fromPipelineId, fromStage: s.fromStage, toStage: s.toStage,
     changedProperties: s.changed, old: { ...s.new, ...s.oldDiff }, new: s.new, ownerId: s.ownerId, ownerTeamIds: s.ownerTeamIds,
     actor: s.actor, associations: s.associations, approval: s.approval ?? null, occurredAt: s.occurredAt,
+    ...(s.associationsBefore === undefined ? {} : { associationsBefore: s.associationsBefore }),
   };
   return { ok: true, value: { change, stageMoved: s.stageMoved, fromEnteredAt: s.fromEnteredAt, inboxHashes: [] } };
 }
@@ -65,6 +69,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const isText = (v: unknown): boolean => typeof v === "string" || v === null;
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
 const isValues = (v: unknown): boolean => isObject(v) && Object.values(v).every(isText);
+const isCounts = (c: unknown): boolean => isObject(c) && typeof c.contacts === "number" && typeof c.companies === "number" && typeof c.line_items === "number";
 const KINDS: readonly unknown[] = ["created", "updated", "scan"];
 const APPROVALS: readonly unknown[] = ["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE", null, undefined];
 
@@ -79,8 +84,8 @@ function problemOf(r: unknown): string | null {
   if (!isValues(r.new) || !isValues(r.oldDiff)) return "new/oldDiff: not a map of strings";
   const a = r.actor;
   if (!isObject(a) || !isText(a.userId) || !isText(a.ownerId) || !isStrings(a.teamIds) || typeof a.isDealOwner !== "boolean" || typeof a.isManager !== "boolean" || typeof a.changeSource !== "string" || !isText(a.sourceId)) return "actor: malformed";
-  const c = r.associations;
-  if (!isObject(c) || typeof c.contacts !== "number" || typeof c.companies !== "number" || typeof c.line_items !== "number") return "associations: malformed";
+  if (!isCounts(r.associations)) return "associations: malformed";
+  if (r.associationsBefore !== undefined && !isCounts(r.associationsBefore)) return "associationsBefore: malformed";
   if (!APPROVALS.includes(r.approval)) return `approval: ${String(r.approval)}`;
   if (typeof r.occurredAt !== "number" || typeof r.stageMoved !== "boolean" || !(typeof r.fromEnteredAt === "number" || r.fromEnteredAt === null)) return "occurredAt/stageMoved/fromEnteredAt: malformed";
   return null;

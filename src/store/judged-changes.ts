@@ -42,6 +42,12 @@ export function insertJudgedChangeStatements(db: D1Database, rows: JudgedChangeI
 }
 
 /** The deals changed in [from, to), a page of them by deal id. */
+/** Deletes up to `limit` judged changes that happened before `cutoff`; returns how many. */
+export async function deleteJudgedChangesBefore(db: D1Database, cutoff: number, limit: number): Promise<number> {
+  const result = await db.prepare("DELETE FROM judged_changes WHERE id IN (SELECT id FROM judged_changes WHERE occurred_at < ?1 LIMIT ?2)").bind(cutoff, limit).run();
+  return result.meta.changes;
+}
+
 const DEALS_PAGE = "SELECT DISTINCT deal_id FROM judged_changes WHERE occurred_at >= ? AND occurred_at < ? ORDER BY deal_id LIMIT ? OFFSET ?";
 
 export interface JudgedHistoryPage {

@@ -8,9 +8,9 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimClient, type SimPortal } from "../../sim/client";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
-import { enforceInboxRetention, enforceRefusedRetention } from "../../src/jobs/cron/retention";
+import { enforceInboxRetention, enforceJudgedChangesRetention, enforceRefusedRetention } from "../../src/jobs/cron/retention";
 import { listRefusedEvents, recordRefusedEvents, type RefusedEvent } from "../../src/store/refused-events";
-import { runScheduledJobs } from "../../src/jobs/cron/scheduled";
+import { cronJobs, runScheduledJobs } from "../../src/jobs/cron/scheduled";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22);
@@ -119,4 +119,16 @@ it("refused events not seen again within the retention are deleted with the inbo
   await recordRefusedEvents(env.DB, [refused("seen-again")], NOW - 1 * DAY);
   expect(await enforceRefusedRetention(env.DB, 30, NOW)).toBe(1);
   expect((await listRefusedEvents(env.DB)).map((r) => [r.hash, r.deliveries])).toEqual([["seen-again", 2]]);
+});
+
+it("judged changes older than JUDGED_CHANGES_RETENTION_DAYS are deleted by when they happened; the cron runs it by name", async () => {
+  await env.DB.prepare("DELETE FROM judged_changes").run();
+  const insert = (id: string, occurredAt: number) =>
+    env.DB.prepare("INSERT INTO judged_changes (id, portal_id, deal_id, occurred_at, change, recorded_at) VALUES (?, 1, '7', ?, '{}', ?)").bind(id, occurredAt, NOW).run();
+  await insert("old", NOW - 401 * DAY);
+  await insert("kept", NOW - 399 * DAY);
+  expect(await enforceJudgedChangesRetention(env.DB, 400, NOW)).toBe(1);
+  const { results } = await env.DB.prepare("SELECT id FROM judged_changes").all<{ id: string }>();
+  expect(results.map((r) => r.id)).toEqual(["kept"]);
+  expect(cronJobs(portalEnv, {} as never, NOW).map((j) => j.name)).toContain("judged-changes-retention");
 });

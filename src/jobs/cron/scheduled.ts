@@ -7,7 +7,7 @@ import { pruneEngineWrites } from "../../store/engine-writes";
 import { checkNativeDrift } from "./native-drift";
 import { runGovernanceRepair } from "./governance-sync";
 import { runReconciliation } from "./reconcile";
-import { enforceInboxRetention, enforceRefusedRetention } from "./retention";
+import { enforceInboxRetention, enforceJudgedChangesRetention, enforceRefusedRetention } from "./retention";
 import { runRuleScan } from "./scan-rules";
 import { settlePlannedWrites } from "./settle-planned";
 import { replayRequestedDeadLetters, sweepPendingInbox } from "./sweep-pending";
@@ -32,6 +32,7 @@ export function cronJobs(env: Env, config: Config, now: number): ScheduledJob[] 
   return [
     { name: "inbox-retention", run: () => enforceInboxRetention(env.DB, config.INBOX_RETENTION_DAYS, now) },
     { name: "refused-events-retention", run: () => enforceRefusedRetention(env.DB, config.INBOX_RETENTION_DAYS, now) },
+    { name: "judged-changes-retention", run: () => enforceJudgedChangesRetention(env.DB, config.JUDGED_CHANGES_RETENTION_DAYS, now) },
     // engine_writes only serve echo recognition inside their window: without this the table grows without bound.
     { name: "engine-writes-pruning", run: () => pruneEngineWrites(env.DB, now) },
     // Closes webhook gaps (HubSpot stops retrying after 24 h): deals modified in the last 30 min whose stage the
