@@ -80,7 +80,7 @@ export async function readScanPage(ctx: ReadContext & { portalId: string; pageSi
   }
   // The standing open violations count as stored: a scan that finds one again retries its pending actions (plan-scan).
   const storedAll = new Map([...open.map((v) => [v.id, v] as const), ...stored]);
-  const live = { set, metadata, properties, deals, missing: [], stored: storedAll, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: { entries: [], coverage: [] } };
+  const live = { set, metadata, properties, deals, missing: [], unread: [], stored: storedAll, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: { entries: [], coverage: [] } };
   const governance = await readGovernance(ctx.db, ctx.governanceKey, deals.map((d) => d.deal.id), [], ctx.now);
   return { ok: true, value: { snapshot: { ...empty, live, governance }, ids, more } };
 }

@@ -97,11 +97,11 @@ export async function readSnapshot(ctx: ReadContext, events: HubSpotEvent[]): Pr
   return { ok: true, value: { ...base, mergedAway: [...grouped.mergedAway, ...found], mergedOpen: [...mergedOpen, ...moreOpen], live: live.value, governance, policyVersion } };
 }
 
-async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: MergedAway[]): Promise<Result<LiveSnapshot, EnforceFailure>> {
+async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: MergedAway[]): Promise<Result<LiveSnapshot, EnforceFailure>> {
   const { db, now } = ctx;
   const metadata = await loadPortalMetadata(
     { db, client: ctx.client, ttlMs: ctx.metadataTtlMs, now, managerMap: ctx.managerMap, memoKey: ctx.metadataKey, fallbackProperties: ctx.fallbackProperties },
-    metadataNeeds(alive),
+    metadataNeeds(groups),
   );
   if (!metadata.ok) return { ok: false, error: { kind: "hubspot", error: metadata.error } };
   const compiled = compilePolicies(ctx.policyFiles, metadata.value.schema);
@@ -109,6 +109,7 @@ async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: Merged
   const set = compiled.value;
 
   const properties = [...new Set([...requiredProperties(set), ...BASE_PROPERTIES])].sort();
+  const { judged: alive, unread } = splitUnread(groups, properties);
   // History for every property read: a rule judges each value as it was when the change happened, not as it is now
   // (an amount filled in a later delivery must not make an earlier move compliant, nor a later clear a violation).
   // HubSpot allows at most 50 inputs per batch read with history; readDeals chunks accordingly.
@@ -153,7 +154,20 @@ async function readLive(ctx: ReadContext, alive: DealGroup[], mergedAway: Merged
   if (!approvals.ok) return { ok: false, error: { kind: "hubspot", error: approvals.error } };
   for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
   const missing = alive.filter((g) => !reads.value.found.has(g.dealId) && !reads.value.mergedInto.has(g.dealId));
-  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, stored, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: associationLog.value } };
+  return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, unread, stored, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: associationLog.value } };
+}
+
+/**
+ * Sets aside the deals whose changes touch only properties no policy reads — a portal subscribed to more than the
+ * engine needs (README lists the subscriptions): such a change can't trigger a rule, change a verdict or make one
+ * good, so it costs no HubSpot read (calls are what HubSpot's limit rations in a burst). Creations, association
+ * changes, merges and restores are always judged.
+ */
+export function splitUnread(groups: DealGroup[], properties: readonly string[]): { judged: DealGroup[]; unread: DealGroup[] } {
+  const read = new Set(properties);
+  const matters = (g: DealGroup) =>
+    g.restoredAt !== null || g.changes.some((c) => c.kind === "created" || c.associationChanged || c.merged || [...c.values.keys()].some((p) => read.has(p)));
+  return { judged: groups.filter(matters), unread: groups.filter((g) => !matters(g)) };
 }
 
 /**

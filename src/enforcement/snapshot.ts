@@ -66,6 +66,8 @@ export interface LiveSnapshot {
   deals: DealSnapshot[];
   /** Groups of deals the read didn't return: they no longer exist in HubSpot. */
   missing: DealGroup[];
+  /** Deals whose changes in this batch touch only properties no policy reads (nothing to judge, no read spent). */
+  unread: DealGroup[];
   /** Stored violations of these deals since the batch's first change, keyed by id (a retry's earlier work). */
   stored: Map<string, StoredViolation>;
   /** Revert rows of these deals, keyed by violation id. */

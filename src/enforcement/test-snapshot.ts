@@ -105,6 +105,7 @@ export function snapshotOf(input: SnapshotInput): Snapshot {
   const live: LiveSnapshot = {
     set: input.set, metadata: meta, properties: PROPERTIES, deals, missing: [], stored: new Map(), reverts: new Map(), recentReverts: new Map(), openTasks: [], readAt: NOW,
     ...input.live,
+    unread: input.live?.unread ?? [],
     associationLog: input.live?.associationLog ?? { entries: [], coverage: [] },
   };
   return { echoes: grouped.echoes, mergedAway: grouped.mergedAway, mergedOpen: [], deleted: [], live, governance: emptyGovernance() };
