@@ -84,8 +84,8 @@ const rows: Array<[string, string | number | null]> = [
   ["reps whose figures differ", `${differing.length} of ${[...figures.keys()].filter((k) => k !== "").length}`],
 ];
 for (const [label, value] of rows) console.log(`${label.padEnd(32)} ${value ?? "-"}`);
-for (const k of wrong.slice(0, 20)) console.log(`wrong:  ${k}`);
-for (const k of missed.slice(0, 20)) console.log(`missed: ${k}`);
+for (const k of wrong.slice(0, Number(process.env.ORACLE_SHOW ?? 20))) console.log(`wrong:  ${k}`);
+for (const k of missed.slice(0, Number(process.env.ORACLE_SHOW ?? 20))) console.log(`missed: ${k}`);
 for (const t of neverLogged.slice(0, 20)) console.log(`never logged: ${tKey(t.dealId, t.at, t.fromStage, t.toStage)}`);
 for (const d of differing) console.log(`figures: ${d}`);
 console.log(JSON.stringify({

@@ -1,6 +1,7 @@
 // inbox_events: every HubSpot event stored once (keyed on its content hash), redeliveries counted, raw payload
 // kept for replay. One statement per call, rows passed as one JSON parameter (D1 caps bound parameters at 100).
 import { ingressCounterStatement } from "./ingress-counters";
+import { rowsForDeals } from "./rows-for-deals";
 
 export type InboxStatus = "pending" | "processed" | "ignored" | "dropped";
 
@@ -93,6 +94,14 @@ function* chunkRows(rows: InboxRow[]): Generator<Array<{ row: InboxRow; json: st
     bytes += json.length;
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** Still-pending rows of these deals (oldest first, at most `limit`), their stored payloads as JSON text. */
+export async function listPendingOfDeals(db: D1Database, dealIds: string[], limit: number): Promise<Array<{ hash: string; payload: string }>> {
+  const rows = await rowsForDeals<{ hash: string; payload: string; occurred_at: number }>(db, dealIds, (ids, marks) =>
+    db.prepare(`SELECT hash, payload, occurred_at FROM inbox_events WHERE status = 'pending' AND object_id IN (${marks}) ORDER BY occurred_at LIMIT ?`).bind(...ids, limit),
+  );
+  return rows.sort((a, b) => a.occurred_at - b.occurred_at).slice(0, limit).map((r) => ({ hash: r.hash, payload: r.payload }));
 }
 
 /** Marks pending rows processed, in short D1 calls. Idempotent. */

@@ -85,6 +85,34 @@ describe("consumer isolation", () => {
     expect((await inbox()).map((r) => [r.object_id, r.status, r.deliveries])).toEqual([["1", "processed", 1], ["2", "pending", 1]]);
   });
 
+  it("a deal's earlier event, deferred for the rate budget, is judged first in the run of its newer event; its own copy then finds it done", async () => {
+    const sent: QueueMessageBody[] = [];
+    const skip = dealEvent({ objectId: 7, propertyValue: "presentationscheduled", occurredAt: 1_700_000_100_000 });
+    const next = dealEvent({ objectId: 7, propertyValue: "decisionmakerboughtin", occurredAt: 1_700_000_101_000 });
+    await consumeEvents(createMessageBatch("deal-events", [message([skip], "m1")]), env, {
+      now: Date.now,
+      enforce: async () => ({ ok: false, error: "HubSpot budget: spent", retryAfterSeconds: 5 }),
+      sendDelayed: async (body) => void sent.push(body),
+    });
+    // The newer move arrives (in its own message) before the deferred copy comes back.
+    const calls: HubSpotEvent[][] = [];
+    const ok: ConsumeDeps["enforce"] = async (events) => {
+      calls.push(events);
+      return { ok: true, processed: events.length };
+    };
+    await consumeEvents(createMessageBatch("deal-events", [message([next], "m2")]), env, { now: Date.now, enforce: ok });
+    expect(calls.map((c) => c.map((e) => e.propertyValue))).toEqual([["presentationscheduled", "decisionmakerboughtin"]]);
+    expect((await inbox()).map((r) => [r.object_id, r.status])).toEqual([["7", "processed"], ["7", "processed"]]);
+    // The deferred copy: nothing left to do, acked without another run.
+    const copy = sent[0];
+    if (copy === undefined) throw new Error("nothing was deferred");
+    const later = createMessageBatch("deal-events", [{ id: "m1-deferred", timestamp: new Date(), attempts: 1, body: copy }]);
+    const ctx = createExecutionContext();
+    await consumeEvents(later, env, { now: Date.now, enforce: ok });
+    expect((await getQueueResult(later, ctx)).explicitAcks).toEqual(["m1-deferred"]);
+    expect(calls).toHaveLength(1);
+  });
+
   it("when re-sending fails, the message is retried with the wait as its delay", async () => {
     const deps: ConsumeDeps = {
       now: Date.now,

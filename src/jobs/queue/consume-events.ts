@@ -1,5 +1,6 @@
 // The EVENTS queue consumer: stores each event in the inbox exactly once, then hands the still-unprocessed deal
-// events to enforcement. A message is acked only when that work is done; failures retry with exponential delay.
+// events to enforcement, with the same deals' earlier events still pending (join-pending.ts). A message is acked
+// only when that work is done; failures retry with exponential delay.
 // It never answers HubSpot (the ingress did) and never drops a message without a dead_letters row.
 import type { EnforceDeps, EnforceOutcome } from "../../enforcement";
 import { QueueMessageSchema, readConfig, type Env, type QueueMessage, type QueueMessageBody } from "../../env";
@@ -9,6 +10,7 @@ import { recordDeadLetter } from "../../store/dead-letters";
 import { markInboxProcessed, noteInboxFailure, storeInboxEvents } from "../../store/inbox";
 import { deferMessage, type SendDelayed } from "./defer-message";
 import { enforceDealByDeal, WAITING } from "./isolate-deals";
+import { withPendingOfSameDeals } from "./join-pending";
 import { hashesOf, prepareBatch, type Decoded, type PreparedEvent } from "./prepare-batch";
 
 const RETRY_BASE_SECONDS = 2;
@@ -98,10 +100,13 @@ async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: Consum
   const hashes = hashesOf(pending);
 
   const run = (events: HubSpotEvent[]) => deps.enforce(events, { env, config: config.config, now: deps.now });
-  const outcome = await settle(run(pending));
+  // The same deals' earlier events still waiting in the inbox (deferred, retried) are judged with these, in order.
+  const joined = await settle(withPendingOfSameDeals(env.DB, pending));
+  const all = joined.ok ? joined.value : { events: pending, joined: [] };
+  const outcome = await settle(run(all.events));
   const failure = !outcome.ok ? { error: outcome.error } : !outcome.value.ok ? outcome.value : null;
   if (failure === null) {
-    const marked = await settle(markInboxProcessed(env.DB, hashes, deps.now()));
+    const marked = await settle(markInboxProcessed(env.DB, [...hashes, ...all.joined], deps.now()));
     for (const message of owners) {
       if (marked.ok) message.ack();
       else retry(message, marked.error);
