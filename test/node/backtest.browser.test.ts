@@ -1,7 +1,6 @@
 // The back-test page in headless Chromium (tools/browser.ts): an admin picks the bundled staged set, a window and the
 // engine's history, and reads the per-rule table, the weekly chart (drawn from its table) and the affected deals, each
 // linking to its HubSpot record; an uploaded file that fails check shows its errors. Screenshots: test-results/backtest/.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,9 +8,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltChange } from "../../src/enforcement/build-change";
 import { encodeJudgedChange } from "../../src/enforcement/judged-change-codec";
-import { launchBrowser } from "../../tools/browser";
-import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
-import { applyLocalMigrations, DATABASE, localD1Args, projectRoot as root, runWrangler, wranglerEnv } from "../../tools/wrangler-cli";
+import { createTokenWithCli, startBrowserStack, type BrowserStack } from "./browser-stack";
+import { applyLocalMigrations, DATABASE, localD1Args, projectRoot as root, runWrangler } from "../../tools/wrangler-cli";
 
 const shots = path.join(root, "test-results", "backtest");
 const DAY = 86_400_000;
@@ -19,7 +17,7 @@ const DAY = 86_400_000;
 const MONDAY = Math.floor((Date.now() + 3 * DAY) / (7 * DAY)) * 7 * DAY - 3 * DAY - 14 * DAY + 12 * 3_600_000;
 
 let persistDir = "";
-let worker: LocalWorker | undefined;
+let stack: BrowserStack | undefined;
 let browser: Browser | undefined;
 let base = "";
 let adminToken = "";
@@ -51,21 +49,13 @@ beforeAll(async () => {
   const file = path.join(persistDir, "judged.sql");
   writeFileSync(file, sql);
   runWrangler(["d1", "execute", DATABASE, ...localD1Args({ persistDir }), "--file", file]);
-  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", "--name", "backtest-admin", "--role", "admin", "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: wranglerEnv });
-  if (res.status !== 0) throw new Error(`tokens CLI failed: ${res.stderr}`);
-  adminToken = res.stdout.trim().split("\n").pop() ?? "";
-  worker = await startLocalWorker({
-    persistDir,
-    vars: { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" },
-    healthTimeoutMs: 90_000,
-  });
-  base = worker.url;
-  browser = await launchBrowser();
+  adminToken = createTokenWithCli(persistDir, ["--name", "backtest-admin", "--role", "admin"]);
+  stack = await startBrowserStack(persistDir);
+  ({ base, browser } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
+  await stack?.stop();
   if (persistDir) rmSync(persistDir, { recursive: true, force: true });
 });
 

@@ -1,35 +1,24 @@
 // Browser tests of the dashboard in headless Chromium (tools/browser.ts: the npm-shipped build, or CHROMIUM_PATH): seed a local
 // D1, create tokens with the CLI, start the Worker with `wrangler dev` on a free port, sign in, filter, open a
 // violation, check team limits and the no-JavaScript tables. Screenshots go to test-results/dashboard/.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../../tools/browser";
-import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
+import { createTokenWithCli, startBrowserStack, type BrowserStack } from "./browser-stack";
 import { seedLocalDatabase } from "../../tools/seed/cli";
-import { projectRoot as root, wranglerEnv } from "../../tools/wrangler-cli";
+import { projectRoot as root } from "../../tools/wrangler-cli";
 
 const shots = path.join(root, "test-results", "dashboard");
 
 let persistDir = "";
-let worker: LocalWorker | undefined;
+let stack: BrowserStack | undefined;
 let browser: Browser | undefined;
 let base = "";
 let adminToken = "";
 let eastToken = "";
 let sampleViolationId = "";
-
-/** Creates a token through the real CLI and returns the printed token (its last output line). */
-function createTokenWithCli(args: string[]): string {
-  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", ...args, "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: wranglerEnv });
-  if (res.status !== 0) throw new Error(`tokens CLI failed: ${res.stderr}`);
-  const token = res.stdout.trim().split("\n").pop() ?? "";
-  if (!token.startsWith("dg_")) throw new Error(`unexpected CLI output: ${res.stdout}`);
-  return token;
-}
 
 async function newPage(opts: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   if (!browser) throw new Error("browser not started");
@@ -48,20 +37,14 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   persistDir = mkdtempSync(path.join(tmpdir(), "dg-dashboard-"));
   sampleViolationId = seedLocalDatabase({ persistTo: persistDir }).sampleViolationId;
-  adminToken = createTokenWithCli(["--name", "browser-admin", "--role", "admin"]);
-  eastToken = createTokenWithCli(["--name", "east-manager", "--role", "manager", "--teams", "team-east"]);
-  worker = await startLocalWorker({
-    persistDir,
-    vars: { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" },
-    healthTimeoutMs: 90_000,
-  });
-  base = worker.url;
-  browser = await launchBrowser();
+  adminToken = createTokenWithCli(persistDir, ["--name", "browser-admin", "--role", "admin"]);
+  eastToken = createTokenWithCli(persistDir, ["--name", "east-manager", "--role", "manager", "--teams", "team-east"]);
+  stack = await startBrowserStack(persistDir);
+  ({ base, browser } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
+  await stack?.stop();
   if (persistDir) rmSync(persistDir, { recursive: true, force: true });
 });
 

@@ -2,33 +2,25 @@
 // over the demo data (tools/seed): every figure on the page equals the API's answer for the same request (the API's
 // figures are checked against purpose-seeded data in test/worker/api/{review,trend,adoption}.test.ts), names instead
 // of ids, deal links to HubSpot, and no sideways scrolling at 1440 and 390 px. Screenshots: test-results/review/.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../../tools/browser";
-import { startLocalWorker, type LocalWorker } from "../../tools/local-worker";
+import { createTokenWithCli, startBrowserStack, type BrowserStack } from "./browser-stack";
 import { DEMO_OWNERS } from "../../tools/seed/demo-data";
 import { seedLocalDatabase } from "../../tools/seed/cli";
-import { DATABASE, localD1Args, projectRoot as root, runWrangler, wranglerEnv } from "../../tools/wrangler-cli";
+import { DATABASE, localD1Args, projectRoot as root, runWrangler } from "../../tools/wrangler-cli";
 
 const shots = path.join(root, "test-results", "review");
 const DAY = 86_400_000;
 const WIDTHS = [1440, 390];
 
 let persistDir = "";
-let worker: LocalWorker | undefined;
+let stack: BrowserStack | undefined;
 let browser: Browser | undefined;
 let base = "";
 let adminToken = "";
-
-function createTokenWithCli(args: string[]): string {
-  const res = spawnSync(process.execPath, ["--import", "tsx", "tools/tokens/cli.ts", "create", ...args, "--persist-to", persistDir], { cwd: root, encoding: "utf8", env: wranglerEnv });
-  if (res.status !== 0) throw new Error(`tokens CLI failed: ${res.stderr}`);
-  return res.stdout.trim().split("\n").pop() ?? "";
-}
 
 async function signedInPage(width: number): Promise<Page> {
   if (!browser) throw new Error("browser not started");
@@ -81,19 +73,13 @@ beforeAll(async () => {
   const northFile = path.join(persistDir, "north.sql");
   writeFileSync(northFile, NORTH_SQL);
   runWrangler(["d1", "execute", DATABASE, ...localD1Args({ persistDir }), "--file", northFile]);
-  adminToken = createTokenWithCli(["--name", "review-admin", "--role", "admin"]);
-  worker = await startLocalWorker({
-    persistDir,
-    vars: { HUBSPOT_CLIENT_SECRET: "browser-secret", HUBSPOT_ACCESS_TOKEN: "browser-token", HUBSPOT_APP_ID: "9393361", HUBSPOT_PORTAL_ID: "555" },
-    healthTimeoutMs: 90_000,
-  });
-  base = worker.url;
-  browser = await launchBrowser();
+  adminToken = createTokenWithCli(persistDir, ["--name", "review-admin", "--role", "admin"]);
+  stack = await startBrowserStack(persistDir);
+  ({ base, browser } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
+  await stack?.stop();
   if (persistDir) rmSync(persistDir, { recursive: true, force: true });
 });
 

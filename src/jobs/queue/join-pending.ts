@@ -4,6 +4,7 @@
 // Their own messages, when they come back, find them processed and are acked.
 import { normaliseEvent, parseEvent, type HubSpotEvent } from "../../hubspot/events";
 import { listPendingOfDeals } from "../../store/inbox";
+import { parseJsonColumn } from "../../store/violations";
 
 /** At most this many joined events per run: a long backlog comes back with its own messages. */
 const MAX_JOINED = 500;
@@ -15,18 +16,10 @@ export async function withPendingOfSameDeals(db: D1Database, events: HubSpotEven
   const joined: HubSpotEvent[] = [];
   for (const row of rows) {
     if (have.has(row.hash) || joined.length >= MAX_JOINED) continue;
-    const parsed = parseEvent(safeJson(row.payload), 0);
+    const parsed = parseEvent(parseJsonColumn(row.payload, null), 0);
     // A stored row that doesn't parse stays with its own message (and its failure handling).
     if (parsed.ok) joined.push({ ...normaliseEvent(parsed.event), inboxHash: row.hash });
   }
   if (joined.length === 0) return { events, joined: [] };
   return { events: [...events, ...joined].sort((a, b) => a.occurredAt - b.occurredAt), joined: joined.map((e) => e.inboxHash ?? "") };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

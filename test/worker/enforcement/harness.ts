@@ -134,7 +134,7 @@ export async function createHarness(options: {
       let pending = await runMessages([{ id: `direct-${++seq}`, body: { kind: "events", receivedAt: Date.now(), events }, attempts: 1 }]);
       for (let round = 0; pending.length > 0; round++) {
         if (round >= 60) throw new Error(`a direct delivery was not done after 60 rounds (${pending.length} messages pending)`);
-        await new Promise((r) => setTimeout(r, Math.min(Math.max(0, ...pending.map((p) => p.delay ?? 0)), 1.2) * 1000));
+        await waitShareOf(pending);
         pending = await runMessages(pending);
       }
     },
@@ -165,15 +165,19 @@ export async function createHarness(options: {
         const retries = retried.filter((r) => r.deferred !== true);
         report.retries += retries.length;
         report.deferred += retried.length - retries.length;
-        const longest = Math.max(0, ...retried.map((r) => r.delay ?? 0));
         report.retryDelays.push(...retries.map((r) => r.delay ?? 0));
         pending = retried;
-        // The queue would wait `delaySeconds`; the test waits a capped share of it (HubSpot's window in tests is short).
-        if (retried.length > 0) await new Promise((r) => setTimeout(r, Math.min(longest, 1.2) * 1000));
+        if (retried.length > 0) await waitShareOf(retried);
       }
       throw new Error(`not drained after ${opts.maxRounds ?? 60} rounds (${pending.length} messages pending)`);
     },
   };
+}
+
+/** The queue would wait the longest `delaySeconds`; a test waits a capped share of it (HubSpot's window in tests is short). */
+function waitShareOf(pending: Array<{ delay?: number }>): Promise<void> {
+  const longest = Math.max(0, ...pending.map((p) => p.delay ?? 0));
+  return new Promise((r) => setTimeout(r, Math.min(longest, 1.2) * 1000));
 }
 
 export async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
