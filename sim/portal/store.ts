@@ -140,6 +140,9 @@ export class PortalStore {
           to[t].add(x);
         }
       }
+      // The survivor's contact count is HubSpot's calculated property: it follows the contacts the merge moved.
+      const contacts = String(to.contacts.size);
+      if (contacts !== (primary.properties.num_associated_contacts ?? "0")) this.recordCalculated(primaryId, "num_associated_contacts", contacts, at);
     }
     merged.archived = true;
     merged.archivedAt = at;

@@ -1,7 +1,7 @@
 // Association counts as of a time from the timeline: forward from the snapshot, backward (undoing) before it.
 import { describe, expect, it } from "vitest";
 import type { AssociationEntry, AssociationTimeline } from "../store/association-timeline";
-import { countsAt, kindOf } from "./association-timeline";
+import { countsAt, kindOf, mergedInEntries } from "./association-timeline";
 
 const T = 1_000_000;
 const entry = (toId: string, at: number, source: "event" | "snapshot", removed = false): AssociationEntry => ({ dealId: "42", kind: "contacts", toId, removed, occurredAt: at, source });
@@ -33,5 +33,33 @@ describe("countsAt", () => {
 
   it("reads the kind from the webhook's associationType", () => {
     expect([kindOf("DEAL_TO_CONTACT"), kindOf("DEAL_TO_COMPANY"), kindOf("DEAL_TO_LINE_ITEM"), kindOf("DEAL_TO_TICKET"), kindOf(null)]).toEqual(["contacts", "companies", "line_items", null, null]);
+  });
+});
+
+describe("mergedInEntries", () => {
+  // Deal 8 (created at T, contact m and shared contact s added just after) is merged into deal 11 at T+100.
+  const M = T + 100;
+  const of = (dealId: string, toId: string, at: number, source: "event" | "snapshot" = "event"): AssociationEntry => ({ dealId, kind: "contacts", toId, removed: false, occurredAt: at, source });
+  const merged = [of("8", "m", T + 1), of("8", "s", T + 2)];
+  const merge = [{ dealId: "8", into: "11", at: M }];
+
+  it("adds the merged deal's associations on the survivor at the merge, not what it already had", () => {
+    const timeline: AssociationTimeline = { entries: [...merged, of("11", "s", T + 5)], coverage: new Map([["8|contacts", T - 1], ["11|contacts", T]]) };
+    expect(mergedInEntries(timeline, merge, ["contacts"])).toEqual([of("11", "m", M)]);
+  });
+
+  it("a survivor first seen after the merge: its own earlier events tell what it had, and its earlier moves count without the merged ones", () => {
+    // The survivor's snapshot (read after the merge) holds both deals' contacts; it added s itself before the merge.
+    const timeline: AssociationTimeline = { entries: [...merged, of("11", "s", T + 5), of("11", "s", M + 50, "snapshot"), of("11", "m", M + 50, "snapshot")], coverage: new Map([["8|contacts", T - 1], ["11|contacts", M + 50]]) };
+    const added = mergedInEntries(timeline, merge, ["contacts"]);
+    expect(added).toEqual([of("11", "m", M)]);
+    const withMerge = { ...timeline, entries: [...timeline.entries, ...added] };
+    expect(countsAt(withMerge, "11", ["contacts"], M - 10).counts.contacts).toBe(1);
+    expect(countsAt(withMerge, "11", ["contacts"], M + 10).counts.contacts).toBe(2);
+  });
+
+  it("a merged deal whose associations were never known moves nothing", () => {
+    const timeline: AssociationTimeline = { entries: [of("11", "s", T + 5)], coverage: new Map([["11|contacts", T]]) };
+    expect(mergedInEntries(timeline, merge, ["contacts"])).toEqual([]);
   });
 });

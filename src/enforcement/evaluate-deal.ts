@@ -10,6 +10,7 @@ import type { BuiltChange } from "./build-change";
 import { judgeAnchoredMoves, moveAnchors } from "./move-anchors";
 import type { PortalMetadata } from "./portal-metadata";
 import { trackOpenViolations } from "./open-violations";
+import { newlyBroken, type Rejudged } from "./rejudge";
 import type { DealSnapshot } from "./snapshot";
 import { unseenStageEntries } from "./stage-entries";
 
@@ -35,6 +36,8 @@ export interface DealEvaluation {
   resolutions: Resolution[];
   /** Every change as it was judged (values and counts as of its time): recorded for back-tests (src/backtest/). */
   judged: BuiltChange[];
+  /** Changes of earlier runs judged again with corrected association counts: their records are replaced. */
+  corrected: BuiltChange[];
   /** null for a deal merged away (bookkeeping records it as merged). */
   state: DealStateWrite | null;
   current: DealChange;
@@ -77,11 +80,13 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
     closeDates: [],
     resolutions: standing.resolutions,
     judged: [],
+    corrected: [],
     state: dealStateOf(input, o.properties),
     current: { ...input.current, associations: input.associations, approval: input.approval ?? null },
     excepted: false,
   };
   const survivor = input.mergedInto?.dealId ?? null;
+  for (const r of input.rejudged ?? []) judgeAgain(r, { input, o, out, standing });
   for (const prebuilt of input.built) {
     // Association counts are the change's own (as of its time, read.ts). A merged-away deal's change is logged on the
     // surviving deal (its ids stay derived from its own id).
@@ -120,6 +125,29 @@ export function evaluateDeal(input: DealSnapshot, o: EvaluateOptions): DealEvalu
   standing.catchUp(currentAt, out.current);
   standing.resolve({ ...out.current, occurredAt: currentAt }, "current-state", lastBuiltEvent);
   return out;
+}
+
+/**
+ * A change of an earlier run judged again (rejudge.ts): what the corrected counts break is detected now, dated at the
+ * change, and stands until a later change or the deal as it is now complies; its stage-change row is marked.
+ */
+function judgeAgain(r: Rejudged, at: { input: DealSnapshot; o: EvaluateOptions; out: DealEvaluation; standing: ReturnType<typeof trackOpenViolations> }): void {
+  const { input, o, out, standing } = at;
+  const { deal } = input;
+  const broken = newlyBroken(o.set, r);
+  out.corrected.push(r.now);
+  if (broken.length === 0) return;
+  const change = r.now.change;
+  const portalId = Number(input.group.portalId) || 0;
+  const ownerTeam = o.metadata.owners.get(change.ownerId ?? "")?.primaryTeamId ?? null;
+  const transition = transitionOf(r.now, deal.id, o.metadata, portalId, ownerTeam, broken.length);
+  if (transition !== null) out.transitions.push(transition);
+  for (const violation of broken) {
+    const id = deterministicId(deal.id, violation.policyId, violation.ruleId, change.occurredAt, change.toStage);
+    const dealName = change.new.dealname ?? deal.properties.dealname ?? null;
+    out.detected.push({ id, violation, mode: o.modeOverride ?? violation.mode, built: r.now, mergedInto: null, dealName, portalId, teamId: ownerTeam, transitionId: transition?.id ?? null });
+    standing.add({ id, policyId: violation.policyId, ruleId: violation.ruleId, toStage: change.toStage, fromStage: change.fromStage, fromPipelineId: change.fromPipelineId, occurredAt: change.occurredAt });
+  }
 }
 
 /** The deal's state to keep (deal_state): as HubSpot has it now. */

@@ -4,6 +4,7 @@
 // D1, no clock: `now` and the inputs are arguments.
 import type { Config } from "../env";
 import type { RecordedAction, Resolution } from "../store/violations";
+import type { BuiltChange } from "./build-change";
 import type { DealEvaluation, DetectedViolation } from "./evaluate-deal";
 import { encodeJudgedChange } from "./judged-change-codec";
 import { planActions } from "./plan-actions";
@@ -52,7 +53,8 @@ export function planEnforcement(snapshot: Snapshot, evaluations: DealEvaluation[
  */
 function judgedChanges(live: LiveSnapshot, evaluations: DealEvaluation[]): Plan["judged"] {
   const portals = new Map(live.deals.map((d) => [d.deal.id, Number(d.group.portalId) || 0]));
-  return evaluations.flatMap((e) => e.judged.map((b) => ({ portalId: portals.get(e.dealId) ?? 0, dealId: e.dealId, occurredAt: b.change.occurredAt, kind: b.change.kind, json: encodeJudgedChange(b) })));
+  const row = (dealId: string, b: BuiltChange) => ({ portalId: portals.get(dealId) ?? 0, dealId, occurredAt: b.change.occurredAt, kind: b.change.kind, json: encodeJudgedChange(b) });
+  return evaluations.flatMap((e) => [...e.judged.map((b) => row(e.dealId, b)), ...e.corrected.map((b) => ({ ...row(e.dealId, b), corrected: true as const }))]);
 }
 
 /** Echoes, deleted and merged deals, and deals HubSpot no longer has: inbox dispositions, deal_state, resolutions. */

@@ -1,13 +1,16 @@
 // Part of step 1, read: association counts as of each change from the association timeline (D1), fed with this
 // batch's deal.associationChange events and, for a deal seen for the first time, a snapshot of its associations
-// (v4, one call per kind for all such deals of the batch). Every association event of the batch is logged. Returns
-// what to add to the timeline; record.ts writes it.
+// (v4, one call per kind for all such deals of the batch). Every association event of the batch is logged, and the
+// associations a merge moved to the surviving deal. Returns what to add to the timeline; record.ts writes it.
 import { listAssociatedIds } from "../hubspot/associations";
 import type { HubSpotClient } from "../hubspot/client";
 import type { HubSpotError, Result } from "../hubspot/errors";
 import { neededAssociations, type AssociationKind, type CompiledPolicySet } from "../policy";
 import { listAssociationTimeline, type AssociationEntry, type AssociationTimeline } from "../store/association-timeline";
-import { countsAt, entriesFromEvents } from "./association-timeline";
+import { listJudgedChangesOfDeals } from "../store/judged-changes";
+import { countsAt, entriesFromEvents, mergedInEntries, type MergeOf } from "./association-timeline";
+import { decodeJudgedChange } from "./judged-change-codec";
+import { changeKey, recountStored } from "./rejudge";
 import type { AssociationLog, DealSnapshot } from "./snapshot";
 
 const NOW_AND_AFTER = Number.MAX_SAFE_INTEGER;
@@ -17,28 +20,39 @@ export async function applyAssociationTimeline(
   ctx: { db: D1Database; client: HubSpotClient; now: number; readAt: number },
   set: CompiledPolicySet,
   deals: DealSnapshot[],
+  mergesOfBatch: MergeOf[],
 ): Promise<Result<AssociationLog, HubSpotError>> {
   const log: AssociationLog = { entries: deals.flatMap((d) => entriesFromEvents(d.group.events)), coverage: [] };
   const kinds = neededAssociations(set);
   if (kinds.length === 0 || deals.length === 0) return { ok: true, value: log };
-  const timeline = await listAssociationTimeline(ctx.db, deals.map((d) => d.deal.id));
+  const merges = [...mergesOfBatch, ...deals.flatMap((d) => (d.mergedInto === null ? [] : [{ dealId: d.deal.id, into: d.mergedInto.dealId, at: d.mergedInto.at }]))];
+  const timeline = await listAssociationTimeline(ctx.db, [...new Set([...deals.map((d) => d.deal.id), ...merges.map((m) => m.dealId)])]);
   const seen = new Set(timeline.entries.map(keyOf));
-  for (const e of log.entries) if (!seen.has(keyOf(e))) timeline.entries.push(e);
-
-  // A deal seen for the first time: snapshot its associations now, so later changes are counted from the timeline.
-  for (const kind of kinds) {
-    const first = deals.map((d) => d.deal.id).filter((id) => !timeline.coverage.has(`${id}|${kind}`));
-    if (first.length === 0) continue;
-    const ids = await listAssociatedIds(ctx.client, kind, first);
-    if (!ids.ok) return ids;
-    for (const dealId of first) {
-      const snapshot = (ids.value.get(dealId) ?? []).map((toId): AssociationEntry => ({ dealId, kind, toId, removed: false, occurredAt: ctx.readAt, source: "snapshot" }));
-      timeline.entries.push(...snapshot);
-      timeline.coverage.set(`${dealId}|${kind}`, ctx.readAt);
-      log.entries.push(...snapshot);
-      log.coverage.push({ dealId, kind, at: ctx.readAt });
+  const cover = coverWith(timeline, log);
+  const add = (entries: AssociationEntry[]) => {
+    for (const e of entries) {
+      if (seen.has(keyOf(e))) continue;
+      seen.add(keyOf(e));
+      timeline.entries.push(e);
+      log.entries.push(e);
     }
+  };
+  const own = log.entries.splice(0);
+  add(own);
+
+  for (const kind of kinds) {
+    const first = deals.filter((d) => !timeline.coverage.has(`${d.deal.id}|${kind}`));
+    // A deal merged away: HubSpot moved its associations to the survivor, so a snapshot now tells nothing. Its timeline
+    // is its own association events since its creation (the earliest entry of its history).
+    for (const d of first.filter((x) => x.mergedInto !== null)) cover(d.deal.id, kind, createdAt(d) - 1, []);
+    // A deal seen for the first time: snapshot its associations now, so later changes are counted from the timeline.
+    const live = first.filter((d) => d.mergedInto === null).map((d) => d.deal.id);
+    if (live.length === 0) continue;
+    const ids = await listAssociatedIds(ctx.client, kind, live);
+    if (!ids.ok) return ids;
+    for (const dealId of live) cover(dealId, kind, ctx.readAt, ids.value.get(dealId) ?? []);
   }
+  add(mergedInEntries(timeline, merges, kinds));
   // Each deal counted from its own entries: a burst's batch holds thousands of deals (a scan of all of them per
   // change was seconds of CPU on the way to the tasks).
   const byDeal = new Map<string, AssociationEntry[]>();
@@ -48,7 +62,44 @@ export async function applyAssociationTimeline(
     else own.push(e);
   }
   for (const d of deals) countDeal(d, { entries: byDeal.get(d.deal.id) ?? [], coverage: timeline.coverage }, kinds);
+  await findRejudged(ctx.db, { byDeal, coverage: timeline.coverage }, kinds, deals, log.entries);
   return { ok: true, value: log };
+}
+
+/**
+ * Deals judged before whose timeline this batch changed (an association event, or associations a merge moved): their
+ * stored judged changes counted again, the ones whose counts differ set on `rejudged` (rejudge.ts says why).
+ */
+async function findRejudged(db: D1Database, timeline: { byDeal: Map<string, AssociationEntry[]>; coverage: AssociationTimeline["coverage"] }, kinds: AssociationKind[], deals: DealSnapshot[], added: AssociationEntry[]): Promise<void> {
+  const touched = new Set(added.filter((e) => e.source === "event").map((e) => e.dealId));
+  const judgedBefore = deals.filter((d) => d.mergedInto === null && d.state !== undefined && touched.has(d.deal.id));
+  if (judgedBefore.length === 0) return;
+  const rows = await listJudgedChangesOfDeals(db, judgedBefore.map((d) => d.deal.id));
+  for (const d of judgedBefore) {
+    const stored = rows.filter((r) => r.deal_id === d.deal.id).flatMap((r) => {
+      const decoded = decodeJudgedChange(r.change);
+      return decoded.ok ? [decoded.value] : [];
+    });
+    const inBatch = new Set(d.built.map((b) => changeKey(b.change.occurredAt, b.change.kind)));
+    d.rejudged = recountStored(stored, { entries: timeline.byDeal.get(d.deal.id) ?? [], coverage: timeline.coverage }, d.deal.id, kinds, inBatch);
+  }
+}
+
+/** Starts the (deal, kind) timeline at `at` with these members. */
+function coverWith(timeline: AssociationTimeline, log: AssociationLog) {
+  return (dealId: string, kind: AssociationKind, at: number, members: string[]) => {
+    const snapshot = members.map((toId): AssociationEntry => ({ dealId, kind, toId, removed: false, occurredAt: at, source: "snapshot" }));
+    timeline.entries.push(...snapshot);
+    timeline.coverage.set(`${dealId}|${kind}`, at);
+    log.entries.push(...snapshot);
+    log.coverage.push({ dealId, kind, at });
+  };
+}
+
+/** When the deal was created: the earliest entry of its history (every deal has its creation's values there). */
+function createdAt(d: DealSnapshot): number {
+  const times = Object.values(d.deal.history).flatMap((entries) => entries.map((e) => e.timestamp));
+  return times.length === 0 ? (d.built[0]?.change.occurredAt ?? 0) : Math.min(...times);
 }
 
 function countDeal(d: DealSnapshot, timeline: AssociationTimeline, kinds: AssociationKind[]): void {

@@ -148,7 +148,8 @@ async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: Merge
     const built = buildDealChanges({ group, deal, state, properties, directory: metadata.value.directory, now });
     deals.push({ group, deal, state, open: mergedInto === null ? openOfDeal : [], resolvedLater: mergedInto === null ? later : [], ...built, associations: { ...NO_ASSOCIATIONS }, approval: null, mergedInto });
   }
-  const associationLog = await applyAssociationTimeline({ db, client: ctx.client, now, readAt }, set, deals);
+  const merges = mergedAway.map((m) => ({ dealId: m.dealId, into: m.into, at: m.at }));
+  const associationLog = await applyAssociationTimeline({ db, client: ctx.client, now, readAt }, set, deals, merges);
   if (!associationLog.ok) return { ok: false, error: { kind: "hubspot", error: associationLog.error } };
   const approvals = await readApprovalStatuses(ctx.client, set, deals);
   if (!approvals.ok) return { ok: false, error: { kind: "hubspot", error: approvals.error } };

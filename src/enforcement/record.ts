@@ -6,7 +6,7 @@
 import { markDealsGoneStatements, setDealStageStatement, upsertDealStateStatements } from "../store/deal-state";
 import { insertAssociationTimelineStatements } from "../store/association-timeline";
 import { markTaskCompletedStatement } from "../store/deal-tasks";
-import { insertJudgedChangeStatements } from "../store/judged-changes";
+import { insertJudgedChangeStatements, updateJudgedChangeStatements } from "../store/judged-changes";
 import { insertPolicyVersionStatements } from "../store/policy-versions";
 import { moveMergedRowsStatements } from "../store/merged-rows";
 import { recordRepairStatements, saveWrittenGovernanceStatements, setInstallStateStatement } from "../store/governance";
@@ -36,7 +36,8 @@ export async function recordRun(db: D1Database, plan: Plan, applied: Applied, no
     ...insertViolationStatements(db, final.flatMap(({ v, actions }) => (v.insert === null ? [] : [{ ...v.insert, actions }]))),
     ...insertTransitionStatements(db, plan.transitions),
     ...insertCloseDateStatements(db, plan.closeDates),
-    ...insertJudgedChangeStatements(db, plan.judged, now),
+    ...insertJudgedChangeStatements(db, plan.judged.filter((j) => j.corrected !== true), now),
+    ...updateJudgedChangeStatements(db, plan.judged.filter((j) => j.corrected === true)),
     ...moveMergedRowsStatements(db, plan.gone.flatMap((g) => (g.mergedInto === null ? [] : [{ dealId: g.dealId, into: g.mergedInto }]))),
     ...resolveViolationStatements(db, plan.resolutions),
     ...upsertDealStateStatements(db, plan.states, now),

@@ -13,6 +13,7 @@ import type { DealGroup, GroupedEvents } from "./group-events";
 import type { PortalMetadata } from "./portal-metadata";
 import type { GovernanceSnapshot } from "./read-governance";
 import type { PolicyVersionSnapshot } from "./read-policy-version";
+import type { Rejudged } from "./rejudge";
 
 /** An open violation as the re-check needs it (stored, or detected earlier in this run). */
 export interface OpenViolation {
@@ -49,6 +50,8 @@ export interface DealSnapshot {
    * and logged on the surviving deal; its violations are resolved by the merge.
    */
   mergedInto: { dealId: string; at: number } | null;
+  /** Changes judged in earlier runs whose association counts this batch corrected (rejudge.ts). */
+  rejudged?: Rejudged[];
 }
 
 /** Rows to add to the association timeline (this batch's association events, first-seen snapshots). */

@@ -2,6 +2,7 @@
 // the engine's done reverts beside them — the engine's recorded history a back-test replays (src/backtest/).
 import { chunk } from "../chunk";
 import { deterministicId } from "./ids";
+import { rowsForDeals } from "./rows-for-deals";
 
 export interface JudgedChangeInsert {
   portalId: number;
@@ -10,6 +11,8 @@ export interface JudgedChangeInsert {
   kind: string;
   /** JSON of the judged change (src/backtest/sources/recorded.ts reads it back). */
   json: string;
+  /** Judged again with corrected association counts: replaces the stored row. */
+  corrected?: true;
 }
 
 export interface JudgedChangeRow {
@@ -41,7 +44,19 @@ export function insertJudgedChangeStatements(db: D1Database, rows: JudgedChangeI
   );
 }
 
-/** The deals changed in [from, to), a page of them by deal id. */
+/** The stored row of a change judged again (its association counts corrected, src/enforcement/rejudge.ts). */
+export function updateJudgedChangeStatements(db: D1Database, rows: JudgedChangeInsert[]): D1PreparedStatement[] {
+  return rows.map((r) => db.prepare("UPDATE judged_changes SET change = ? WHERE id = ?").bind(r.json, deterministicId(r.dealId, r.occurredAt, r.kind)));
+}
+
+/** Every judged change of these deals, oldest first per deal. */
+export async function listJudgedChangesOfDeals(db: D1Database, dealIds: string[]): Promise<JudgedChangeRow[]> {
+  const rows = await rowsForDeals<JudgedChangeRow & { occurred_at: number }>(db, dealIds, (ids, marks) =>
+    db.prepare(`SELECT deal_id, portal_id, change, occurred_at FROM judged_changes WHERE deal_id IN (${marks}) ORDER BY occurred_at`).bind(...ids),
+  );
+  return rows.map(({ deal_id, portal_id, change }) => ({ deal_id, portal_id, change }));
+}
+
 /** Deletes up to `limit` judged changes that happened before `cutoff`; returns how many. */
 export async function deleteJudgedChangesBefore(db: D1Database, cutoff: number, limit: number): Promise<number> {
   const result = await db.prepare("DELETE FROM judged_changes WHERE id IN (SELECT id FROM judged_changes WHERE occurred_at < ?1 LIMIT ?2)").bind(cutoff, limit).run();

@@ -87,4 +87,52 @@ describe("association timeline", () => {
     expect(values?.["association:contacts"]?.origin).toBe("current");
     expect(values?.["association:contacts"]?.reason).toMatch(/timeline starts .* after this change/);
   }, 30_000);
+
+  it("a merge's contacts count on the survivor from the merge on, not before it; the merged deal's moves count its own", async () => {
+    // B has a contact and moves while A, without one, moves too; all of it reaches the engine only after A absorbed B
+    // (first seen after the merge: HubSpot answers B's associations nowhere, A's with both deals').
+    const { deal: a, owner } = await newDeal();
+    const { deal: b } = await newDeal();
+    const as = { kind: "user" as const, ownerId: owner.id };
+    await h.portal.associate(b.id, "contacts", { properties: { email: "c@initech.test" }, as });
+    await h.portal.moveStage(b.id, "presentationscheduled", { as });
+    await h.portal.moveStage(a.id, "presentationscheduled", { as });
+    const before = await gatherUntil((e) => e.subscriptionType === "deal.associationChange");
+    await h.portal.merge(a.id, b.id, { kind: "user", ownerId: owner.id });
+    await h.portal.moveStage(a.id, "qualifiedtobuy", { as });
+    await h.portal.moveStage(a.id, "presentationscheduled", { as });
+    const after = await gatherUntil((e) => e.subscriptionType === "deal.merge");
+    await h.deliver([...before, ...after]);
+
+    // A's first move lacked a contact; its move after the merge had B's; B's own move had its own.
+    const found = await rows<{ deal_id: string; occurred_at: number }>("SELECT deal_id, occurred_at FROM violations WHERE deal_id IN (?, ?)", a.id, b.id);
+    const moves = await rows<{ occurred_at: number; deal_id: string }>("SELECT occurred_at, deal_id FROM stage_transitions WHERE deal_id = ? AND to_stage = 'presentationscheduled' ORDER BY occurred_at", a.id);
+    expect(moves).toHaveLength(3);
+    const aFirst = (await h.portal.getDeal(a.id)).history.dealstage?.find((e) => e.value === "presentationscheduled")?.timestamp;
+    expect(found.map((v) => [v.deal_id, new Date(v.occurred_at).toISOString()])).toEqual([[a.id, aFirst]]);
+    expect(await rows("SELECT to_id FROM association_timeline WHERE deal_id = ? AND source = 'event'", a.id)).toHaveLength(1);
+  }, 30_000);
+
+  it("an association event delivered after the engine counted from a later snapshot: the move is judged again and its violation recorded", async () => {
+    // Catching up: the move reaches the engine only after the contact was added (the first-seen snapshot has it), and
+    // the association's own event comes in a later delivery.
+    const { deal, owner } = await newDeal();
+    const as = { kind: "user" as const, ownerId: owner.id };
+    await h.portal.moveStage(deal.id, "presentationscheduled", { as });
+    const move = await gatherUntil((e) => e.subscriptionType === "deal.propertyChange");
+    await h.portal.associate(deal.id, "contacts", { properties: { email: "d@initech.test" }, as });
+    const association = await gatherUntil((e) => e.subscriptionType === "deal.associationChange");
+    await h.deliver(move);
+    expect(await rows("SELECT rule_id FROM violations WHERE deal_id = ?", deal.id)).toEqual([]);
+
+    await h.deliver(association);
+    const movedAt = (await h.portal.getDeal(deal.id)).history.dealstage?.find((e) => e.value === "presentationscheduled")?.timestamp;
+    const found = await rows<{ rule_id: string; occurred_at: number; status: string; resolved_by: string }>("SELECT rule_id, occurred_at, status, resolved_by FROM violations WHERE deal_id = ?", deal.id);
+    expect(found.map((v) => [v.rule_id, new Date(v.occurred_at).toISOString(), v.status, v.resolved_by])).toEqual([["presentation-needs-contact", movedAt, "resolved", `userId:${owner.userId}`]]);
+    expect(await rows("SELECT compliant FROM stage_transitions WHERE deal_id = ? AND to_stage = 'presentationscheduled'", deal.id)).toEqual([{ compliant: 0 }]);
+    // The recorded history a back-test replays has the corrected count.
+    const stored = await rows<{ change: string }>("SELECT change FROM judged_changes WHERE deal_id = ? AND change LIKE '%presentationscheduled%' ORDER BY occurred_at LIMIT 1", deal.id);
+    expect((JSON.parse(stored[0]?.change ?? "{}") as { associations?: { contacts?: number } }).associations?.contacts).toBe(0);
+  }, 30_000);
 });
+
