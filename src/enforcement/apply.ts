@@ -1,11 +1,13 @@
 // Step 4, apply: the plan's HubSpot writes — reverts and the rules' tasks side by side (the deals' governance
-// properties as soon as the reverts are settled), then the rep's tasks standing in for refused reverts, then the
-// completion of fixed rules' tasks — returned as outcomes matched to the plan by (violation, action). Decides nothing
-// the plan didn't say and mutates nothing the plan made.
+// properties as soon as the reverts are settled), then the rep's tasks standing in for refused reverts and the
+// rewording of a revert's task where the revert didn't land, then the completion of fixed rules' tasks — returned as
+// outcomes matched to the plan by (violation, action). Decides nothing the plan didn't say and mutates nothing the
+// plan made.
 import type { HubSpotClient } from "../hubspot/client";
-import { completeTask } from "../hubspot/tasks";
+import type { HubSpotError } from "../hubspot/errors";
+import { completeTask, rewordTask } from "../hubspot/tasks";
 import { applyGovernance, NO_GOVERNANCE } from "./apply-governance";
-import { applyReverts, type RevertContext } from "./apply-reverts";
+import { applyReverts, type RevertContext, type RevertWrites } from "./apply-reverts";
 import { applyTasks } from "./apply-tasks";
 import type { Applied, TaskCompletion, TaskIntent } from "./outcomes";
 import type { Plan } from "./plan-types";
@@ -29,16 +31,12 @@ export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied
   };
   if (reverts.failure !== null) return { ...applied, outcomes: [...applied.outcomes, ...unsettled(plan.tasks, applied)] };
 
-  const fallbacks: TaskIntent[] = [
-    ...plan.lateTasks,
-    ...reverts.refused.flatMap((r) => r.intent.fallbacks.map((make) => make(r.error))),
-    ...reverts.results.flatMap((r) => r.intent.followUps.map((make) => make(r.result))),
-  ];
-  const late = await applyTasks(ctx, fallbacks);
+  const fallbacks: TaskIntent[] = [...plan.lateTasks, ...reverts.refused.flatMap((r) => r.intent.fallbacks.map((make) => make(r.error)))];
+  const [late, reworded] = await Promise.all([applyTasks(ctx, fallbacks), rewordRepTasks(ctx.client, reverts.results, tasks.outcomes)]);
   applied.outcomes.push(...late.outcomes);
   applied.outcomes.push(...unsettled([...plan.tasks, ...fallbacks], applied));
   applied.tasksCreated += late.created;
-  applied.failure = tasks.failure ?? late.failure ?? governance.failure;
+  applied.failure = tasks.failure ?? late.failure ?? reworded ?? governance.failure;
   if (applied.failure !== null) return applied;
 
   const reverted = revertedIds(applied.reverted);
@@ -65,6 +63,25 @@ export function lastReadOf(snapshot: Snapshot): RevertContext["lastRead"] {
 function unsettled(intents: TaskIntent[], applied: Applied): Applied["outcomes"] {
   const settled = new Set(applied.outcomes.map((o) => `${o.ref.violationId}#${o.ref.index}`));
   return intents.filter((i) => i.fallback && !settled.has(`${i.ref.violationId}#${i.ref.index}`)).map((i) => ({ ref: i.ref, status: "pending", fallback: true }));
+}
+
+/**
+ * The rep tasks sent beside a revert that didn't land, reworded from its answer (plan-actions.ts). Only this
+ * violation's own task (`done`): one that was skipped for another violation's open task isn't this revert's to
+ * reword. A failure is returned so the run is retried (the retry finds the task and rewords it then).
+ */
+async function rewordRepTasks(client: HubSpotClient, results: RevertWrites["results"], outcomes: Applied["outcomes"]): Promise<HubSpotError | null> {
+  const taskOf = new Map(outcomes.flatMap((o) => (o.status === "done" && o.taskId !== undefined ? [[`${o.ref.violationId}#${o.ref.index}`, o.taskId] as const] : [])));
+  for (const { intent, result } of results) {
+    for (const f of intent.followUps) {
+      const body = f.reword(result);
+      const taskId = taskOf.get(`${f.ref.violationId}#${f.ref.index}`);
+      if (body === null || taskId === undefined) continue;
+      const answer = await rewordTask(client, taskId, body);
+      if (!answer.ok && answer.error.kind !== "not-found") return answer.error;
+    }
+  }
+  return null;
 }
 
 async function completeTasks(client: HubSpotClient, completions: TaskCompletion[]) {

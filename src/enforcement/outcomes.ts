@@ -49,8 +49,11 @@ export interface RevertIntent {
   plannedBefore: boolean;
   /** The rep's tasks (this violation's and its siblings') should HubSpot refuse the revert, given its answer. */
   fallbacks: Array<(refusal: string) => TaskIntent>;
-  /** The rules' own rep tasks of these violations, sent once the revert's outcome is known (they tell the rep). */
-  followUps: Array<(outcome: RevertResult) => TaskIntent>;
+  /**
+   * The rules' own rep tasks of these violations: sent beside the revert, worded as if it lands (the usual end), and
+   * reworded once its outcome says otherwise — `reword` gives the body for an outcome, null when it stands.
+   */
+  followUps: Array<{ ref: ActionRef; reword: (outcome: RevertResult) => string | null }>;
 }
 
 /** How a revert intent ended in apply (what its follow-up tasks say). */

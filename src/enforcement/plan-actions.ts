@@ -70,7 +70,7 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
     }
   }
   for (const intent of reverts.intents) intent.alsoResolves = chainedOpen(live, intent, byId);
-  holdRepTasksForReverts(ctx, tasks, reverts.intents, byId);
+  wordRepTasksForReverts(ctx, tasks, reverts.intents, byId);
   for (const c of reverts.ceiling) {
     const v = byId.get(c.violationId);
     if (v === undefined || o.maxRevertsPerDay === undefined) continue;
@@ -88,21 +88,22 @@ export function planActions(live: LiveSnapshot, evaluations: DealEvaluation[], v
 }
 
 /**
- * The rules' own rep tasks of violations reverted in this run wait for the revert's answer (a follow-up of its
- * intent): the task then says the engine moved the deal back, or that HubSpot refused and the rep should — never
- * "moved back" for a revert that didn't land.
+ * The rules' own rep tasks of violations reverted in this run tell the rep the engine moved the deal back. They are
+ * sent beside the revert, not after it (a rep's task mustn't wait for another HubSpot round trip), worded for the
+ * usual end — the revert lands — and reworded as soon as its answer says otherwise: HubSpot refused (move it back
+ * yourself) or the deal had moved on (no revert to speak of).
  */
-function holdRepTasksForReverts(ctx: TaskContext, tasks: TaskIntent[], intents: RevertIntent[], byId: Map<string, ViolationPlan>): void {
+function wordRepTasksForReverts(ctx: TaskContext, tasks: TaskIntent[], intents: RevertIntent[], byId: Map<string, ViolationPlan>): void {
   for (const intent of intents) {
     const to = ctx.stageLabel(intent.target.stageId);
     for (const ref of [intent.ref, ...intent.siblings]) {
       const v = byId.get(ref.violationId);
       if (v === undefined) continue;
-      for (let k = tasks.length - 1; k >= 0; k--) {
-        const t = tasks[k];
-        if (t === undefined || t.ref.violationId !== ref.violationId || t.purpose !== "rep" || t.fallback) continue;
-        tasks.splice(k, 1);
-        intent.followUps.push((result) => ({ ...t, body: revertWords(ctx, v.d, result.kind === "skipped" ? result : { ...result, to }) + t.body }));
+      for (const [k, t] of tasks.entries()) {
+        if (t.ref.violationId !== ref.violationId || t.purpose !== "rep" || t.fallback) continue;
+        const rule = t.body;
+        tasks[k] = { ...t, body: revertWords(ctx, v.d, { kind: "done", to }) + rule };
+        intent.followUps.push({ ref: t.ref, reword: (result) => (result.kind === "done" ? null : revertWords(ctx, v.d, result.kind === "skipped" ? result : { ...result, to }) + rule) });
       }
     }
   }

@@ -95,18 +95,20 @@ describe("the plan for each action kind and mode", () => {
     expect(body).not.toMatch(/test-policy|no-skip|Rule:|governance-ref/);
   });
 
-  it("the rule's rep task of a reverted violation waits for the revert and says what became of it", () => {
+  it("the rule's rep task of a reverted violation goes beside the revert, worded as landed, reworded from another answer", () => {
     const { plan } = planFor("[task, revert]");
-    expect(plan.tasks).toEqual([]);
-    const [make] = plan.reverts[0]?.followUps ?? [];
-    if (make === undefined) throw new Error("no follow-up task");
-    expect(make({ kind: "done" }).body).toContain("The engine moved this deal back from Decision Maker Bought-In to Qualified To Buy");
-    expect(make({ kind: "done" }).body).toContain("Before you move it to Decision Maker Bought-In again");
-    const refused = make({ kind: "refused", error: "VALIDATION_ERROR" }).body;
+    const [task] = plan.tasks;
+    expect(task?.body).toContain("The engine moved this deal back from Decision Maker Bought-In to Qualified To Buy");
+    expect(task?.body).toContain("Before you move it to Decision Maker Bought-In again");
+    const [follow] = plan.reverts[0]?.followUps ?? [];
+    if (follow === undefined) throw new Error("no follow-up");
+    expect(follow.ref).toEqual(task?.ref);
+    expect(follow.ref).toEqual({ violationId: plan.violations[0]?.d.id, index: 0 });
+    expect(follow.reword({ kind: "done" })).toBeNull();
+    const refused = follow.reword({ kind: "refused", error: "VALIDATION_ERROR" }) ?? "";
     expect(refused).toContain("HubSpot refused (VALIDATION_ERROR). Please move it back to Qualified To Buy yourself");
     expect(refused).not.toContain("moved this deal back");
-    expect(make({ kind: "skipped" }).body).not.toContain("engine");
-    expect(make({ kind: "done" }).ref).toEqual({ violationId: plan.violations[0]?.d.id, index: 0 });
+    expect(follow.reword({ kind: "skipped" })).not.toContain("engine");
   });
 });
 

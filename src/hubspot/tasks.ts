@@ -167,6 +167,12 @@ export async function completeTask(client: HubSpotClient, taskId: string): Promi
   return answer.ok ? { ok: true, value: undefined } : answer;
 }
 
+/** Replaces a task's body (a revert's task worded before HubSpot answered the revert). */
+export async function rewordTask(client: HubSpotClient, taskId: string, body: string): Promise<Result<void, HubSpotError>> {
+  const answer = await callHubSpot(() => client.tasks.basic.update(taskId, { properties: { hs_task_body: body } }));
+  return answer.ok ? { ok: true, value: undefined } : answer;
+}
+
 /**
  * Whether the engine's tasks are still open in HubSpot: task id → "open" | "completed"; a task someone deleted is
  * absent (the batch read lists it in `errors`). One batch read per ≤100 tasks.

@@ -2,12 +2,15 @@
 // on the violation and the rep gets a task instead.
 import { beforeAll, describe, expect, it } from "vitest";
 import { dealIn } from "./deal-fixtures";
-import { createHarness, REVERT_ONLY_POLICY, rows, type Harness } from "./harness";
+import { createHarness, enforcePolicy, REVERT_ONLY_POLICY, rows, type Harness } from "./harness";
 
+const REQUIRED = { requiredProperties: [{ stageId: "qualifiedtobuy", properties: ["hs_next_step"] }] };
 let h: Harness;
+let withTask: Harness;
 beforeAll(async () => {
-  h = await createHarness({ policies: REVERT_ONLY_POLICY, portal: { requiredProperties: [{ stageId: "qualifiedtobuy", properties: ["hs_next_step"] }] } });
-}, 30_000);
+  h = await createHarness({ policies: REVERT_ONLY_POLICY, portal: REQUIRED });
+  withTask = await createHarness({ policies: enforcePolicy(), portal: REQUIRED });
+}, 60_000);
 
 describe("revert refused", () => {
   it("records the refusal and creates a task for the rep instead", async () => {
@@ -30,4 +33,19 @@ describe("revert refused", () => {
     const revertRows = await rows<{ status: string }>("SELECT status FROM reverts WHERE deal_id = ?", deal.id);
     expect(revertRows).toEqual([{ status: "refused" }]);
   }, 30_000);
+
+  it("a rule's own task, sent beside the revert as if it landed, is reworded from HubSpot's refusal", async () => {
+    const { deal, owner } = await dealIn(withTask, "qualifiedtobuy", {}, 0);
+    await withTask.portal.moveStage(deal.id, "decisionmakerboughtin", { as: { kind: "user", ownerId: owner.id } });
+    await withTask.drain();
+    expect((await withTask.portal.getDeal(deal.id)).properties.dealstage).toBe("decisionmakerboughtin");
+    const tasks = await withTask.portal.listTasks(deal.id);
+    expect(tasks).toHaveLength(1);
+    const body = tasks[0]?.properties.hs_task_body ?? "";
+    expect(body).toContain("HubSpot refused");
+    expect(body).toContain("Please move it back to Qualified To Buy yourself");
+    expect(body).not.toContain("moved this deal back");
+    expect(body).toContain("went from Qualified To Buy to Decision Maker Bought-In.");
+  }, 30_000);
 });
+
