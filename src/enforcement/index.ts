@@ -1,6 +1,7 @@
 // Enforcement: turns a batch of new, stored deal events into verdicts, HubSpot writes and D1 records, as a pipeline
-// read → evaluate → plan → apply → record (one file per step). Idempotent end to end; it never sleeps (HubSpot's limits
-// come back as "retry after N s") and never acks or retries queue messages — the consumer does.
+// read → evaluate → plan → apply → record (one file per step). Idempotent end to end; HubSpot's limits come back as
+// "retry after N s" (only a window about to free room is waited for, hubspot/budget.ts), and it never acks or retries
+// queue messages — the consumer does.
 import type { Config, Env } from "../env";
 import { budgetFor, openBudgetedClient, type BudgetedClient } from "../hubspot/budget";
 import type { HubSpotCall } from "../hubspot/client";

@@ -1,6 +1,7 @@
 // The budgeted HubSpot client: reserves calls in the shared rate budget before a run, counts every HTTP call through
 // the client's onCall hook, charges what was used beyond the reservation, learns the window from HubSpot's headers and,
-// after a 429, blocks every isolate. It never sleeps: limits come back as "retry after N s" for the queue.
+// after a 429, blocks every isolate. A window that frees room within moments is waited for here; anything longer
+// comes back as "retry after N s" for the queue.
 import type { Config } from "../env";
 import type { Result } from "../result";
 import { usableTimeZone } from "../policy/zoned-time";
@@ -18,9 +19,20 @@ export interface BudgetOptions {
   /** Calls the run expects to make; reserved up front, the rest charged afterwards. */
   estimate: number;
   now: number;
+  /** The ticking clock and a timer, for the short wait of a window about to free room (tests pass their own). */
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
   /** Observes every HubSpot call (benchmarks, tests). */
   onCall?: (call: HubSpotCall) => void;
 }
+
+/**
+ * How long a run waits in place for the rolling window to free room, rather than going back to the queue: a delayed
+ * message comes back after whole seconds (and may be refused again), while the window frees calls continuously — in
+ * a burst at HubSpot's limit that difference was most of the webhook-to-task tail. The consumer takes one batch at a
+ * time, so waiting here holds back nothing the budget would let through.
+ */
+export const MAX_INLINE_WAIT_MS = 2_000;
 
 /** Why a run may not (or could not) use HubSpot, and when to try again. */
 export interface BudgetRefusal {
@@ -50,7 +62,16 @@ export function budgetFor(config: Config, db: D1Database, events: Array<{ object
 
 /** Reserves the estimate and builds the client, or says how long to wait. Throws only for D1. */
 export async function openBudgetedClient(o: BudgetOptions): Promise<Result<BudgetedClient, BudgetRefusal>> {
-  const reserved = await reserveBudget(o.db, o.estimate, o.now);
+  const clock = o.clock ?? (() => Date.now());
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let reservedAt = o.now;
+  let reserved = await reserveBudget(o.db, o.estimate, reservedAt);
+  for (let waited = 0; !reserved.ok && !reserved.blocked && waited + reserved.waitMs <= MAX_INLINE_WAIT_MS; ) {
+    await sleep(reserved.waitMs);
+    waited += reserved.waitMs;
+    reservedAt = Math.max(reservedAt + reserved.waitMs, clock());
+    reserved = await reserveBudget(o.db, o.estimate, reservedAt);
+  }
   if (!reserved.ok) return { ok: false, error: { error: `HubSpot budget: ${reserved.reason}`, retryAfterSeconds: reserved.retryAfterSeconds } };
   let calls = 0;
   let headerMax: number | null = null;
@@ -67,7 +88,7 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
     },
   });
   const close = async () => {
-    await chargeBudget(o.db, calls - o.estimate, o.now);
+    await chargeBudget(o.db, calls - o.estimate, reservedAt);
     if (headerMax !== null) await learnWindowMax(o.db, headerMax, headerInterval, o.now);
   };
   return {

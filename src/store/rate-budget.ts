@@ -6,7 +6,8 @@ export const WINDOW_MS = 10_000;
 /** Private apps get 100–190 requests per 10 s; start at the low tier and learn the real max from headers. */
 export const DEFAULT_WINDOW_MAX = 80;
 
-export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; reason: string };
+/** A refusal says how long to wait: `waitMs` exactly (the window fading), `retryAfterSeconds` for the queue; `blocked` after a 429. */
+export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; waitMs: number; blocked: boolean; reason: string };
 
 /**
  * Calls counted against the window at `now`: this window's, plus the previous window's weighted by how much of it
@@ -47,9 +48,11 @@ export async function reserveBudget(db: D1Database, calls: number, now: number):
     .bind(SCOPE)
     .first<{ window_start: number; used: number; previous_used: number; window_max: number; blocked_until: number; blocked_reason: string | null }>();
   if (row !== null && row.blocked_until > now) {
-    return { ok: false, retryAfterSeconds: Math.ceil((row.blocked_until - now) / 1000), reason: row.blocked_reason ?? "blocked after 429" };
+    const wait = row.blocked_until - now;
+    return { ok: false, retryAfterSeconds: Math.ceil(wait / 1000), waitMs: wait, blocked: true, reason: row.blocked_reason ?? "blocked after 429" };
   }
-  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs(row, calls, now) / 1000)), reason: "request budget for this window spent" };
+  const wait = Math.max(1, Math.ceil(waitMs(row, calls, now)));
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), waitMs: wait, blocked: false, reason: "request budget for this window spent" };
 }
 
 /** How long until `calls` fit: the previous window's weight fading, or this window ending and then its own fading. */
@@ -61,10 +64,28 @@ function waitMs(row: { window_start: number; used: number; previous_used: number
   return windowEnd - now + (row.used > 0 ? (Math.max(0, row.used - room) * WINDOW_MS) / row.used : 0);
 }
 
-/** Adds calls made beyond what was reserved. */
-export async function chargeBudget(db: D1Database, calls: number, now: number): Promise<void> {
-  if (calls <= 0) return;
-  await db.prepare("UPDATE rate_budget SET used = used + ?, updated_at = ? WHERE scope = ?").bind(calls, now, SCOPE).run();
+/**
+ * Settles a run against what it reserved at `reservedAt`: calls made beyond the reservation are added; reserved calls
+ * it didn't make are given back to the window they were reserved in (this one, or the previous one once the window
+ * has rolled). Kept, they would refuse later runs for calls never sent — in a burst every run reserves a task batch and
+ * a write most never make, and each refusal defers messages by whole seconds.
+ */
+export async function chargeBudget(db: D1Database, calls: number, reservedAt: number): Promise<void> {
+  if (calls === 0) return;
+  if (calls > 0) {
+    await db.prepare("UPDATE rate_budget SET used = used + ?, updated_at = ? WHERE scope = ?").bind(calls, reservedAt, SCOPE).run();
+    return;
+  }
+  const windowStart = reservedAt - (reservedAt % WINDOW_MS);
+  await db
+    .prepare(
+      `UPDATE rate_budget SET
+         used = CASE WHEN window_start = ?1 THEN MAX(0, used - ?2) ELSE used END,
+         previous_used = CASE WHEN window_start = ?1 + ${WINDOW_MS} THEN MAX(0, previous_used - ?2) ELSE previous_used END
+       WHERE scope = ?3`,
+    )
+    .bind(windowStart, -calls, SCOPE)
+    .run();
 }
 
 /** After a 429: every isolate waits until `until`. */

@@ -3,6 +3,7 @@
 // bench:enforce), fade as the rolling window leaves them behind, and a refusal says how long until the run fits.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { MAX_INLINE_WAIT_MS, openBudgetedClient } from "../../../src/hubspot/budget";
 import { chargeBudget, reserveBudget, WINDOW_MS } from "../../../src/store/rate-budget";
 
 const MAX = 100;
@@ -39,6 +40,22 @@ describe("the rolling window", () => {
     expect(await reserveBudget(env.DB, 5, T0 + 3_000)).toEqual({ ok: true });
   });
 
+  it("gives reserved calls a run didn't make back to the window they were reserved in", async () => {
+    expect(await reserveBudget(env.DB, 60, T0 + 1_000)).toEqual({ ok: true });
+    expect(await reserveBudget(env.DB, 60, T0 + 2_000)).toMatchObject({ ok: false });
+    await chargeBudget(env.DB, -50, T0 + 1_000);
+    expect(await reserveBudget(env.DB, 60, T0 + 2_000)).toEqual({ ok: true });
+  });
+
+  it("a give-back after the window rolled lightens the previous window, never the new one", async () => {
+    expect(await reserveBudget(env.DB, 90, T0 + 9_000)).toEqual({ ok: true });
+    expect(await reserveBudget(env.DB, 20, T0 + WINDOW_MS + 2_000)).toEqual({ ok: true });
+    // Reserved in the first window, settled in the second: 90 → 10 there; the new window's 20 stay.
+    await chargeBudget(env.DB, -80, T0 + 9_000);
+    const row = await env.DB.prepare("SELECT used, previous_used FROM rate_budget").first<{ used: number; previous_used: number }>();
+    expect(row).toEqual({ used: 20, previous_used: 10 });
+  });
+
   it("waits for the current window to end and fade when the window itself is spent", async () => {
     expect(await reserveBudget(env.DB, 80, T0 + 1_000)).toEqual({ ok: true });
     const refused = await reserveBudget(env.DB, 40, T0 + 2_000);
@@ -53,3 +70,30 @@ describe("the rolling window", () => {
     expect(await reserveBudget(env.DB, 1, T0 + 2_000)).toMatchObject({ ok: false });
   });
 });
+
+describe("a run refused for a window about to free room", () => {
+  const open = (now: number, waits: number[]) =>
+    openBudgetedClient({ db: env.DB, accessToken: "t", basePath: "http://127.0.0.1:9", estimate: 20, now, clock: () => now, sleep: async (ms) => { waits.push(ms); } });
+
+  it("waits for it in place, exactly as long as the rolling window needs, and reserves then", async () => {
+    expect(await reserveBudget(env.DB, 90, T0 + 9_000)).toEqual({ ok: true });
+    const waits: number[] = [];
+    // 1 s into the next window 90 × 0.9 + 20 > 100; from 1.12 s on it fits.
+    const opened = await open(T0 + WINDOW_MS + 1_000, waits);
+    expect(opened.ok).toBe(true);
+    expect(waits).toEqual([112]);
+  });
+
+  it("goes back to the queue when the wait is longer, or after a 429", async () => {
+    expect(await reserveBudget(env.DB, 99, T0 + 1_000)).toEqual({ ok: true });
+    const waits: number[] = [];
+    const refused = await open(T0 + 2_000, waits);
+    expect(refused).toMatchObject({ ok: false, error: { error: "HubSpot budget: request budget for this window spent" } });
+    expect(waits).toEqual([]);
+    expect(MAX_INLINE_WAIT_MS).toBeLessThan(8_000);
+    await env.DB.prepare("UPDATE rate_budget SET used = 0, previous_used = 0, blocked_until = ?, blocked_reason = '429 TEN_SECONDLY_ROLLING'").bind(T0 + 2_500).run();
+    expect(await open(T0 + 2_000, waits)).toMatchObject({ ok: false, error: { retryAfterSeconds: 1 } });
+    expect(waits).toEqual([]);
+  });
+});
+
