@@ -40,15 +40,20 @@ export async function applyAssociationTimeline(
   const own = log.entries.splice(0);
   add(own);
 
-  for (const kind of kinds) {
-    const first = deals.filter((d) => !timeline.coverage.has(`${d.deal.id}|${kind}`));
-    // A deal merged away: HubSpot moved its associations to the survivor, so a snapshot now tells nothing. Its timeline
-    // is its own association events since its creation (the earliest entry of its history).
-    for (const d of first.filter((x) => x.mergedInto !== null)) cover(d.deal.id, kind, createdAt(d) - 1, []);
-    // A deal seen for the first time: snapshot its associations now, so later changes are counted from the timeline.
-    const live = first.filter((d) => d.mergedInto === null).map((d) => d.deal.id);
-    if (live.length === 0) continue;
-    const ids = await listAssociatedIds(ctx.client, kind, live);
+  // A deal seen for the first time: snapshot its associations now, so later changes are counted from the timeline —
+  // one read per kind, side by side (a burst's first runs see thousands of new deals, on the way to their tasks).
+  const snapshots = await Promise.all(
+    kinds.map(async (kind) => {
+      const first = deals.filter((d) => !timeline.coverage.has(`${d.deal.id}|${kind}`));
+      // A deal merged away: HubSpot moved its associations to the survivor, so a snapshot now tells nothing. Its
+      // timeline is its own association events since its creation (the earliest entry of its history).
+      for (const d of first.filter((x) => x.mergedInto !== null)) cover(d.deal.id, kind, createdAt(d) - 1, []);
+      const live = first.filter((d) => d.mergedInto === null).map((d) => d.deal.id);
+      return { kind, live, ids: live.length === 0 ? null : await listAssociatedIds(ctx.client, kind, live) };
+    }),
+  );
+  for (const { kind, live, ids } of snapshots) {
+    if (ids === null) continue;
     if (!ids.ok) return ids;
     for (const dealId of live) cover(dealId, kind, ctx.readAt, ids.value.get(dealId) ?? []);
   }

@@ -3,6 +3,7 @@
 import type { AssociationKind } from "../policy";
 import { rowsForDeals } from "./rows-for-deals";
 import { deterministicId } from "./ids";
+import { jsonColumns, jsonRowsStatements } from "./json-rows";
 
 export interface AssociationEntry {
   dealId: string;
@@ -40,11 +41,15 @@ export async function listAssociationTimeline(db: D1Database, dealIds: string[])
 /** Inserts entries and coverage rows; idempotent (deterministic ids, the first snapshot of a (deal, kind) wins). */
 export function insertAssociationTimelineStatements(db: D1Database, entries: AssociationEntry[], coverage: Array<{ dealId: string; kind: AssociationKind; at: number }>): D1PreparedStatement[] {
   return [
-    ...entries.map((e) =>
-      db
-        .prepare("INSERT OR IGNORE INTO association_timeline (id, deal_id, kind, to_id, removed, occurred_at, source) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(deterministicId(e.dealId, e.kind, e.toId, e.occurredAt, e.removed ? 1 : 0, e.source), e.dealId, e.kind, e.toId, e.removed ? 1 : 0, e.occurredAt, e.source),
+    ...jsonRowsStatements(
+      db,
+      `INSERT OR IGNORE INTO association_timeline (id, deal_id, kind, to_id, removed, occurred_at, source) SELECT ${jsonColumns(7)} FROM json_each(?)`,
+      entries.map((e) => [deterministicId(e.dealId, e.kind, e.toId, e.occurredAt, e.removed ? 1 : 0, e.source), e.dealId, e.kind, e.toId, e.removed ? 1 : 0, e.occurredAt, e.source]),
     ),
-    ...coverage.map((c) => db.prepare("INSERT OR IGNORE INTO association_coverage (deal_id, kind, snapshot_at) VALUES (?, ?, ?)").bind(c.dealId, c.kind, c.at)),
+    ...jsonRowsStatements(
+      db,
+      `INSERT OR IGNORE INTO association_coverage (deal_id, kind, snapshot_at) SELECT ${jsonColumns(3)} FROM json_each(?)`,
+      coverage.map((c) => [c.dealId, c.kind, c.at]),
+    ),
   ];
 }

@@ -1,4 +1,5 @@
 // deal_state: the engine's last-known stage/pipeline/owner/properties per deal, and deletions/merges.
+import { jsonColumns, jsonRowsStatements } from "./json-rows";
 import { rowsForDeals } from "./rows-for-deals";
 
 export interface DealStateRow {
@@ -65,18 +66,17 @@ export interface DealStateWrite {
 
 /** Upserts active deals; an older observation never overwrites a newer one. */
 export function upsertDealStateStatements(db: D1Database, writes: DealStateWrite[], now: number): D1PreparedStatement[] {
-  return writes.map((w) =>
-    db
-      .prepare(
-        `INSERT INTO deal_state (deal_id, pipeline_id, stage_id, owner_id, deal_name, properties, stage_entered_at, status, merged_into, observed_at, updated_at)
-         VALUES (?,?,?,?,?,?,?,'active',NULL,?,?)
-         ON CONFLICT (deal_id) DO UPDATE SET pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id,
-           owner_id = excluded.owner_id, deal_name = excluded.deal_name, properties = excluded.properties,
-           stage_entered_at = excluded.stage_entered_at, status = 'active', merged_into = NULL,
-           observed_at = excluded.observed_at, updated_at = excluded.updated_at
-         WHERE excluded.observed_at >= deal_state.observed_at`,
-      )
-      .bind(w.dealId, w.pipelineId, w.stageId, w.ownerId, w.dealName, JSON.stringify(w.properties), w.stageEnteredAt, w.observedAt, now),
+  return jsonRowsStatements(
+    db,
+    `INSERT INTO deal_state (deal_id, pipeline_id, stage_id, owner_id, deal_name, properties, stage_entered_at, status, merged_into, observed_at, updated_at)
+     SELECT ${jsonColumns(7)}, 'active', NULL, json_extract(value, '$[7]'), ? FROM json_each(?) WHERE true
+     ON CONFLICT (deal_id) DO UPDATE SET pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id,
+       owner_id = excluded.owner_id, deal_name = excluded.deal_name, properties = excluded.properties,
+       stage_entered_at = excluded.stage_entered_at, status = 'active', merged_into = NULL,
+       observed_at = excluded.observed_at, updated_at = excluded.updated_at
+     WHERE excluded.observed_at >= deal_state.observed_at`,
+    writes.map((w) => [w.dealId, w.pipelineId, w.stageId, w.ownerId, w.dealName, JSON.stringify(w.properties), w.stageEnteredAt, w.observedAt]),
+    [now],
   );
 }
 

@@ -1,5 +1,6 @@
 // stage_transitions and close_date_changes: every stage move (compliant or not) and every close-date push.
 // Ids are deterministic, so a redelivered change inserts nothing new.
+import { jsonColumns, jsonRowsStatements } from "./json-rows";
 
 export interface TransitionInsert {
   id: string;
@@ -22,20 +23,18 @@ export interface TransitionInsert {
 }
 
 export function insertTransitionStatements(db: D1Database, rows: TransitionInsert[]): D1PreparedStatement[] {
-  return rows.map((t) =>
-    db
-      .prepare(
-        `INSERT INTO stage_transitions (id, portal_id, deal_id, pipeline_id, from_stage, to_stage, from_index, to_index, to_is_closed,
-           to_is_won, owner_id, team_id, actor_user_id, change_source, occurred_at, time_in_from_ms, compliant, violation_count)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-         ON CONFLICT (id) DO UPDATE SET violation_count = MAX(stage_transitions.violation_count, excluded.violation_count),
-           compliant = MIN(stage_transitions.compliant, excluded.compliant)`,
-      )
-      .bind(
-        t.id, t.portalId, t.dealId, t.pipelineId, t.fromStage, t.toStage, t.fromIndex, t.toIndex, t.toIsClosed ? 1 : 0,
-        t.toIsWon ? 1 : 0, t.ownerId, t.teamId, t.actorUserId, t.changeSource, t.occurredAt, t.timeInFromMs,
-        t.violationCount === 0 ? 1 : 0, t.violationCount,
-      ),
+  return jsonRowsStatements(
+    db,
+    `INSERT INTO stage_transitions (id, portal_id, deal_id, pipeline_id, from_stage, to_stage, from_index, to_index, to_is_closed,
+       to_is_won, owner_id, team_id, actor_user_id, change_source, occurred_at, time_in_from_ms, compliant, violation_count)
+     SELECT ${jsonColumns(18)} FROM json_each(?) WHERE true
+     ON CONFLICT (id) DO UPDATE SET violation_count = MAX(stage_transitions.violation_count, excluded.violation_count),
+       compliant = MIN(stage_transitions.compliant, excluded.compliant)`,
+    rows.map((t) => [
+      t.id, t.portalId, t.dealId, t.pipelineId, t.fromStage, t.toStage, t.fromIndex, t.toIndex, t.toIsClosed ? 1 : 0,
+      t.toIsWon ? 1 : 0, t.ownerId, t.teamId, t.actorUserId, t.changeSource, t.occurredAt, t.timeInFromMs,
+      t.violationCount === 0 ? 1 : 0, t.violationCount,
+    ]),
   );
 }
 
