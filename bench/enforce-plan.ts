@@ -49,7 +49,9 @@ function planDeal(dealId: string, i: number): Change[] {
   const move = (stage: string, violating = false): Change => ({ dealId, kind: "move", stage, violating });
   switch (variantOf(i)) {
     case "skip": {
-      const skipAt = i % CHANGES_PER_DEAL;
+      // Spread over the rounds (i alone is always a multiple of VIOLATING_EVERY: every skip landed in the first round,
+      // so their latency was the cold start's — metadata, every deal first seen — not the revert's).
+      const skipAt = (i / VIOLATING_EVERY) % CHANGES_PER_DEAL;
       return Array.from({ length: CHANGES_PER_DEAL }, (_, k) => (k === skipAt ? move("presentationscheduled", true) : edit(k, `step ${k} of deal ${i}`)));
     }
     case "unsized":
