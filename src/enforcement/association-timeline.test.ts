@@ -25,6 +25,18 @@ describe("countsAt", () => {
     expect(got.origins["association:contacts"]?.origin).toBe(origin);
   });
 
+  it("a snapshot that lagged an announced change is corrected by it (the event says what was there from its time on)", () => {
+    // Read at T without d, though d's add at T-30 was announced; e's removal at T-20 announced, yet e still read.
+    const lagged: AssociationTimeline = {
+      entries: [entry("a", T, "snapshot"), entry("e", T, "snapshot"), entry("d", T - 30, "event"), entry("e", T - 40, "event"), entry("e", T - 20, "event", true)],
+      coverage: new Map([["42|contacts", T]]),
+    };
+    expect(countsAt(lagged, "42", ["contacts"], T).counts.contacts).toBe(2); // a, d
+    expect(countsAt(lagged, "42", ["contacts"], T - 25).counts.contacts).toBe(3); // a, d, e
+    expect(countsAt(lagged, "42", ["contacts"], T - 35).counts.contacts).toBe(2); // a, e
+    expect(countsAt(lagged, "42", ["contacts"], T - 50).counts.contacts).toBe(1); // a
+  });
+
   it("a kind without a timeline counts 0 and says why", () => {
     const got = countsAt({ entries: [], coverage: new Map() }, "42", ["companies"], T);
     expect(got.counts.companies).toBe(0);

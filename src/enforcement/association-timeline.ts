@@ -47,8 +47,8 @@ export function membersAt(timeline: AssociationTimeline, dealId: string, kind: A
   const since = timeline.coverage.get(`${dealId}|${kind}`);
   if (since === undefined) return { members: new Set(), origin: { origin: "current", reason: "no association timeline for this deal" }, known: false };
   const entries = timeline.entries.filter((e) => e.dealId === dealId && e.kind === kind);
-  const members = new Set(entries.filter((e) => e.source === "snapshot" && e.occurredAt === since).map((e) => e.toId));
   const events = entries.filter((e) => e.source === "event").sort((a, b) => a.occurredAt - b.occurredAt);
+  const members = snapshotAsAnnounced(new Set(entries.filter((e) => e.source === "snapshot" && e.occurredAt === since).map((e) => e.toId)), events, since);
   if (at >= since) {
     for (const e of events) if (e.occurredAt > since && e.occurredAt <= at) apply(members, e.toId, !e.removed);
     return { members, origin: { origin: "as-of", reason: `association timeline (since ${iso(since)})` }, known: true };
@@ -63,6 +63,19 @@ export function membersAt(timeline: AssociationTimeline, dealId: string, kind: A
     },
     known: true,
   };
+}
+
+/**
+ * The snapshot, corrected by the events from before it that it contradicts: an association announced as added before
+ * the snapshot but missing from it (or announced removed yet still in it) — the read lagged the change (HubSpot's
+ * reads can trail its writes by moments). The latest event of each association at or before the snapshot wins: it
+ * says what was there from its time on.
+ */
+function snapshotAsAnnounced(snapshot: Set<string>, events: AssociationEntry[], since: number): Set<string> {
+  const latest = new Map<string, boolean>();
+  for (const e of events) if (e.occurredAt <= since) latest.set(e.toId, !e.removed);
+  for (const [toId, present] of latest) apply(snapshot, toId, present);
+  return snapshot;
 }
 
 /** A merge: `dealId` went into `into` at `at`. */
