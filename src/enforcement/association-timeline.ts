@@ -67,8 +67,8 @@ export function membersAt(timeline: AssociationTimeline, dealId: string, kind: A
 
 /**
  * The snapshot, corrected by the events from before it that it contradicts: an association announced as added before
- * the snapshot but missing from it (or announced removed yet still in it) — the read lagged the change (HubSpot's
- * reads can trail its writes by moments). The latest event of each association at or before the snapshot wins: it
+ * the snapshot but missing from it (or announced removed yet still in it) — the read raced the change, or (the demo's
+ * backfill) came before its stamped time. The latest event of each association at or before the snapshot wins: it
  * says what was there from its time on.
  */
 function snapshotAsAnnounced(snapshot: Set<string>, events: AssociationEntry[], since: number): Set<string> {

@@ -22,9 +22,10 @@ export async function applyAssociationTimeline(
   deals: DealSnapshot[],
   mergesOfBatch: MergeOf[],
 ): Promise<Result<AssociationLog, HubSpotError>> {
-  const log: AssociationLog = { entries: deals.flatMap((d) => entriesFromEvents(d.group.events)), coverage: [] };
+  const events = deals.flatMap((d) => entriesFromEvents(d.group.events));
   const kinds = neededAssociations(set);
-  if (kinds.length === 0 || deals.length === 0) return { ok: true, value: log };
+  if (kinds.length === 0 || deals.length === 0) return { ok: true, value: { entries: events, coverage: [] } };
+  const log: AssociationLog = { entries: [], coverage: [] };
   const merges = [...mergesOfBatch, ...deals.flatMap((d) => (d.mergedInto === null ? [] : [{ dealId: d.deal.id, into: d.mergedInto.dealId, at: d.mergedInto.at }]))];
   const timeline = await listAssociationTimeline(ctx.db, [...new Set([...deals.map((d) => d.deal.id), ...merges.map((m) => m.dealId)])]);
   const seen = new Set(timeline.entries.map(keyOf));
@@ -37,8 +38,7 @@ export async function applyAssociationTimeline(
       log.entries.push(e);
     }
   };
-  const own = log.entries.splice(0);
-  add(own);
+  add(events);
 
   // A deal seen for the first time: snapshot its associations now, so later changes are counted from the timeline —
   // one read per kind, side by side (a burst's first runs see thousands of new deals, on the way to their tasks).
