@@ -78,7 +78,7 @@ async function scanPage(deps: ScanDeps, portalId: string, state: ScanState, repo
   const pageSize = Math.min(deps.pageSize ?? SEARCH_PAGE_LIMIT, SEARCH_PAGE_LIMIT);
   // The search, a history read per 50 deals, and one more for a task batch or a metadata refresh.
   const estimate = 2 + Math.ceil(pageSize / BATCH_HISTORY_READ_LIMIT);
-  const budget = await openBudgetedClient({ db: env.DB, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, onCall: (call) => { report.calls++; deps.onHubSpotCall?.(call); } });
+  const budget = await openBudgetedClient({ db: env.DB, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, maxInlineWaitMs: 0, onCall: (call) => { report.calls++; deps.onHubSpotCall?.(call); } });
   if (!budget.ok) {
     report.stopped = budget.error.error;
     if (budget.error.retryAfterSeconds !== undefined) report.retryAfterSeconds = budget.error.retryAfterSeconds;

@@ -22,6 +22,8 @@ export interface BudgetOptions {
   /** The ticking clock and a timer, for the short wait of a window about to free room (tests pass their own). */
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The longest wait in place (default `MAX_INLINE_WAIT_MS`); 0 for runs with no latency to win, like the rule scan. */
+  maxInlineWaitMs?: number;
   /** Observes every HubSpot call (benchmarks, tests). */
   onCall?: (call: HubSpotCall) => void;
 }
@@ -64,9 +66,10 @@ export function budgetFor(config: Config, db: D1Database, events: Array<{ object
 export async function openBudgetedClient(o: BudgetOptions): Promise<Result<BudgetedClient, BudgetRefusal>> {
   const clock = o.clock ?? (() => Date.now());
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxWait = o.maxInlineWaitMs ?? MAX_INLINE_WAIT_MS;
   let reservedAt = o.now;
   let reserved = await reserveBudget(o.db, o.estimate, reservedAt);
-  for (let waited = 0; !reserved.ok && !reserved.blocked && waited + reserved.waitMs <= MAX_INLINE_WAIT_MS; ) {
+  for (let waited = 0; !reserved.ok && !reserved.blocked && waited + reserved.waitMs <= maxWait; ) {
     await sleep(reserved.waitMs);
     waited += reserved.waitMs;
     reservedAt = Math.max(reservedAt + reserved.waitMs, clock());
