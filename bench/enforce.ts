@@ -110,9 +110,10 @@ async function main(): Promise<void> {
     await portal.clearCalls();
 
     const violationAt = new Map<string, number>();
+    const violationRound = new Map<string, number>();
     const started = Date.now();
     process.stderr.write(`replaying ${DEALS * CHANGES_PER_DEAL} changes…\n`);
-    for (const round of rounds) {
+    for (const [roundIndex, round] of rounds.entries()) {
       const roundStarted = Date.now();
       let taken = 0;
       await pool(round, CONCURRENCY, async (c) => {
@@ -122,7 +123,10 @@ async function main(): Promise<void> {
         const ownerId = ownerOfDeal.get(c.dealId) ?? "";
         const as = { kind: "user" as const, userId: userOf.get(ownerId), ownerId };
         if (c.kind === "move" && c.stage !== undefined) {
-          if (c.violating) violationAt.set(c.dealId, Date.now());
+          if (c.violating) {
+            violationAt.set(c.dealId, Date.now());
+            violationRound.set(c.dealId, roundIndex + 1);
+          }
           await portal.moveStage(c.dealId, c.stage, { as });
         } else if (c.property !== undefined) {
           await portal.updateDeal(c.dealId, { [c.property]: c.value ?? "" }, as);
@@ -267,6 +271,10 @@ async function main(): Promise<void> {
       ["engine reads the deal → task p50/p95 ms", `${Math.round(percentile(readToTask, 50))} / ${Math.round(percentile(readToTask, 95))}`],
       ["webhook → task p50/p95 ms, reverted skips", `${Math.round(percentile(revertLatencies, 50))} / ${Math.round(percentile(revertLatencies, 95))}`],
       ["webhook → task p50/p95 ms, task-only violations", `${Math.round(percentile(taskOnlyLatencies, 50))} / ${Math.round(percentile(taskOnlyLatencies, 95))}`],
+      ...rounds.map((_, k): [string, string] => {
+        const ofRound = latencyOf(violatingDeals.filter((id) => violationRound.get(id) === k + 1));
+        return [`webhook → task p50/p95 ms, violations of round ${k + 1} (n)`, `${Math.round(percentile(ofRound, 50))} / ${Math.round(percentile(ofRound, 95))} (${ofRound.length})`];
+      }),
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log("\nEnforcement benchmark");
