@@ -90,6 +90,19 @@ describe("back-test of recorded changes", () => {
     expect(result.unrecorded).toEqual(["hs_next_step"]);
   });
 
+  it("names the properties a draft fires on whose edits the running set didn't read", () => {
+    const live = compile(SKIP_RULE);
+    const { history } = recordedDay(live);
+    const onAmount = `
+  - id: amount-kept
+    on: { propertyChanged: [amount, dealstage] }
+    assert: "new.amount > 0"
+    message: "amount cleared"`;
+    expect(runBacktest({ history, window, draft: compile(onAmount), against: live, metadata: metadata() }).unrecordedEdits).toEqual(["amount"]);
+    expect(runBacktest({ history, window, draft: compile(onAmount), against: compile(onAmount), metadata: metadata() }).unrecordedEdits).toEqual([]);
+    expect(runBacktest({ history, window, draft: compile(onAmount), against: null, metadata: metadata() }).unrecordedEdits).toEqual([]);
+  });
+
   it("a corrupt recorded row is an error naming the deal", () => {
     expect(historyFromRecorded({ changes: [{ deal_id: "7", portal_id: 1, change: "{" }], reverts: [] })).toMatchObject({ ok: false, error: expect.stringContaining("deal 7") });
   });

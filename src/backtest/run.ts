@@ -1,7 +1,7 @@
 // One back-test: the history replayed through the draft set (and, to compare, through the set it would replace),
 // summed up per rule, with the exact difference. Pure: the history and the compiled sets come in as arguments.
 import type { PortalMetadata } from "../enforcement/portal-metadata";
-import { requiredProperties, type CompiledPolicySet } from "../policy";
+import { requiredProperties, updateTriggers, type CompiledPolicySet } from "../policy";
 import { diffBacktests, type RuleDiff } from "./diff";
 import { countChanges, type BacktestHistory, type BacktestWindow } from "./history";
 import { replayHistory } from "./replay";
@@ -29,6 +29,12 @@ export interface BacktestResult {
    * read): rules reading them see them absent. Empty for a HubSpot history (every property the draft reads is read).
    */
   unrecorded: string[];
+  /**
+   * Properties the draft fires on (`on: propertyChanged`) that the set it is compared with doesn't: the engine reads
+   * an edit no running rule fires on only when the deal has an open violation (enforcement/split-unread.ts), so most
+   * such edits have no recorded change of their own. Empty for a HubSpot history or without a set to compare with.
+   */
+  unrecordedEdits: string[];
 }
 
 /** Runs the back-test. Never throws. */
@@ -47,7 +53,15 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     against,
     diff: against === null ? null : diffBacktests(draft, against, examples),
     unrecorded: history.source === "engine" ? requiredProperties(input.draft).filter((p) => !recorded.has(p)) : [],
+    unrecordedEdits: history.source === "engine" && input.against !== null ? editsNotRead(input.draft, input.against) : [],
   };
+}
+
+/** What the draft fires on that the running set's reads skipped; stage and pipeline moves are always read. */
+function editsNotRead(draft: CompiledPolicySet, running: CompiledPolicySet): string[] {
+  const ran = updateTriggers(running);
+  if (ran.anyUpdate) return [];
+  return [...updateTriggers(draft).properties].filter((p) => p !== "dealstage" && p !== "pipeline" && !ran.properties.has(p)).sort();
 }
 
 function dealsIn(history: BacktestHistory, window: BacktestWindow): number {

@@ -69,7 +69,7 @@ function planBookkeeping(snapshot: Snapshot, now: number): Plan {
     ...(snapshot.governance.edits.length === 0 ? [] : [{ hashes: hashesOf(snapshot.governance.edits), status: "ignored" as const, reason: "governance property edited outside the engine (put back)" }]),
     ...snapshot.deleted.map((g) => ({ hashes: hashesOf(g.events), status: "dropped" as const, reason: "deal deleted" })),
     ...missing.map((g) => ({ hashes: hashesOf(g.events), status: "dropped" as const, reason: "deal no longer exists in HubSpot" })),
-    ...(snapshot.live?.unread ?? []).map((g) => ({ hashes: hashesOf(g.events), status: "ignored" as const, reason: "no policy reads the properties changed" })),
+    ...(snapshot.live?.unread ?? []).map((u) => ({ hashes: hashesOf(u.group.events), status: "ignored" as const, reason: u.reason })),
   ];
   return {
     dispositions,

@@ -7,7 +7,7 @@ import type { HubSpotClient } from "../hubspot/client";
 import { readDeals, type DealRecord } from "../hubspot/deals";
 import type { Config } from "../env";
 import type { HubSpotEvent } from "../hubspot/events";
-import { requiredProperties, type Mode, type PolicyBundleInfo, type PolicyFile, type PortalProperty } from "../policy";
+import { requiredProperties, updateTriggers, type Mode, type PolicyBundleInfo, type PolicyFile, type PortalProperty } from "../policy";
 import type { Result } from "../result";
 import { getDealStates } from "../store/deal-state";
 import { listOpenTasks } from "../store/deal-tasks";
@@ -21,6 +21,7 @@ import { applyAssociationTimeline } from "./read-associations";
 import { groupDealEvents, isDeletedAtEnd, type DealGroup, type MergedAway } from "./group-events";
 import type { EnforceFailure } from "./outcomes";
 import { compilePolicies } from "./policy-set";
+import { needsOpenCheck, splitUnread } from "./split-unread";
 import { shippedBundleInfo, shippedPolicyFiles, shippedPortalProperties } from "./shipped-policies";
 import { readPolicyVersion } from "./read-policy-version";
 import { loadPortalMetadata, metadataNeeds } from "./portal-metadata";
@@ -109,7 +110,10 @@ async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: Merge
   const set = compiled.value;
 
   const properties = [...new Set([...requiredProperties(set), ...BASE_PROPERTIES])].sort();
-  const { judged: alive, unread } = splitUnread(groups, properties);
+  const triggers = updateTriggers(set);
+  const checkOpen = needsOpenCheck(groups, properties, triggers);
+  const withOpen = checkOpen.length === 0 ? new Set<string>() : new Set((await listOpenViolations(db, checkOpen)).map((v) => v.dealId));
+  const { judged: alive, unread } = splitUnread(groups, properties, triggers, withOpen);
   // History for every property read: a rule judges each value as it was when the change happened, not as it is now
   // (an amount filled in a later delivery must not make an earlier move compliant, nor a later clear a violation).
   // HubSpot allows at most 50 inputs per batch read with history; readDeals chunks accordingly.
@@ -156,19 +160,6 @@ async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: Merge
   for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
   const missing = alive.filter((g) => !reads.value.found.has(g.dealId) && !reads.value.mergedInto.has(g.dealId));
   return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, unread, stored, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: associationLog.value } };
-}
-
-/**
- * Sets aside the deals whose changes touch only properties no policy reads — a portal subscribed to more than the
- * engine needs (README lists the subscriptions): such a change can't trigger a rule, change a verdict or make one
- * good, so it costs no HubSpot read (calls are what HubSpot's limit rations in a burst). Creations, association
- * changes, merges and restores are always judged.
- */
-export function splitUnread(groups: DealGroup[], properties: readonly string[]): { judged: DealGroup[]; unread: DealGroup[] } {
-  const read = new Set(properties);
-  const matters = (g: DealGroup) =>
-    g.restoredAt !== null || g.changes.some((c) => c.kind === "created" || c.associationChanged || c.merged || [...c.values.keys()].some((p) => read.has(p)));
-  return { judged: groups.filter(matters), unread: groups.filter((g) => !matters(g)) };
 }
 
 /**

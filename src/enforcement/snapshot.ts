@@ -14,6 +14,7 @@ import type { PortalMetadata } from "./portal-metadata";
 import type { GovernanceSnapshot } from "./read-governance";
 import type { PolicyVersionSnapshot } from "./read-policy-version";
 import type { Rejudged } from "./rejudge";
+import type { Unread } from "./split-unread";
 
 /** An open violation as the re-check needs it (stored, or detected earlier in this run). */
 export interface OpenViolation {
@@ -69,8 +70,8 @@ export interface LiveSnapshot {
   deals: DealSnapshot[];
   /** Groups of deals the read didn't return: they no longer exist in HubSpot. */
   missing: DealGroup[];
-  /** Deals whose changes in this batch touch only properties no policy reads (nothing to judge, no read spent). */
-  unread: DealGroup[];
+  /** Deals whose changes in this batch can't fire a rule or make one good, with why (split-unread.ts): no read spent. */
+  unread: Unread[];
   /** Stored violations of these deals since the batch's first change, keyed by id (a retry's earlier work). */
   stored: Map<string, StoredViolation>;
   /** Revert rows of these deals, keyed by violation id. */

@@ -11,3 +11,21 @@ export function requiredProperties(set: CompiledPolicySet): string[] {
 export function neededAssociations(set: CompiledPolicySet): AssociationKind[] {
   return isInternalSet(set) ? [...set.associationKinds] : [];
 }
+
+/**
+ * What an update that moves no stage must change to fire some rule: one of `properties` (`on: propertyChanged`), or
+ * anything at all when `anyUpdate` (a restrictEdits rule without `on:` fires on every edit in its stages).
+ */
+export interface UpdateTriggers {
+  properties: ReadonlySet<string>;
+  anyUpdate: boolean;
+}
+
+export function updateTriggers(set: CompiledPolicySet): UpdateTriggers {
+  if (!isInternalSet(set)) return { properties: new Set(), anyUpdate: true };
+  const rules = set.plans.flatMap((p) => p.rules);
+  return {
+    properties: new Set(rules.flatMap((r) => r.triggers.properties ?? [])),
+    anyUpdate: rules.some((r) => r.restrictEdits !== null && !r.explicitTriggers),
+  };
+}

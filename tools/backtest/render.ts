@@ -88,6 +88,9 @@ export function renderBacktest(result: BacktestResult, ctx: RenderContext): stri
   if (result.unrecorded.length > 0) {
     out.push("", `! the engine recorded no values of ${result.unrecorded.join(", ")} (the set it ran didn't read them): rules reading them saw them empty — back-test with --source hubspot`);
   }
+  if (result.unrecordedEdits.length > 0) {
+    out.push("", `! the draft fires on edits of ${result.unrecordedEdits.join(", ")}; no rule of the running set does, so the engine recorded few such edits (only on deals with an open violation) — back-test with --source hubspot`);
+  }
   return out;
 }
 
@@ -106,5 +109,6 @@ export function backtestJson(result: BacktestResult, extra: Record<string, unkno
     against: result.against === null ? null : { setVersion: result.against.setVersion, hits: result.against.hits.length, rules: strip(result.against.rules) },
     diff: result.diff,
     unrecorded: result.unrecorded,
+    unrecordedEdits: result.unrecordedEdits,
   });
 }

@@ -73,6 +73,9 @@ export function BacktestSummary(props: { b: DashboardBacktest; draftName: string
       {result.unrecorded.length > 0 ? (
         <p class="alert" id="unrecorded">The engine recorded no values of {result.unrecorded.join(", ")} (the running set doesn't read them): rules reading them see them as empty here. <code>npm run policies -- backtest … --source hubspot</code> reads them from HubSpot's history.</p>
       ) : null}
+      {result.unrecordedEdits.length > 0 ? (
+        <p class="alert" id="unrecorded-edits">The draft fires on edits of {result.unrecordedEdits.join(", ")}; no running rule does, so the engine recorded few such edits (only on deals with an open violation). <code>npm run policies -- backtest … --source hubspot</code> replays every edit from HubSpot's history.</p>
+      ) : null}
     </Card>
   );
 }

@@ -1,0 +1,46 @@
+// Which of a batch's deals need no HubSpot read: their changes can't fire a rule, change a verdict or make one good.
+// Calls are what HubSpot's rate limit rations (a portal's whole budget, shared with its other integrations), and in
+// a burst every read spent on such a deal delays the reads that lead to a task. Pure.
+import type { UpdateTriggers } from "../policy";
+import type { DealGroup, ChangeGroup } from "./group-events";
+
+export interface Unread {
+  group: DealGroup;
+  reason: string;
+}
+
+export const NOT_READ_BY_POLICIES = "no policy reads the properties changed";
+export const FIRES_NO_RULE = "no rule fires on the properties changed and the deal has no open violation";
+
+/** Stage and pipeline moves fire the stage rules. */
+const MOVES = new Set(["dealstage", "pipeline"]);
+
+/**
+ * Sets aside, unread:
+ * - deals whose changes touch only properties no policy reads (a portal subscribed to more than the engine needs);
+ * - deals whose changes fire no rule — an edit of a property a rule only checks at a stage entry — and that have no
+ *   open violation such an edit could make good (`withOpen`). The edit's value is read, as of its time, from the
+ *   property history when a later move is judged; what it can't give is a judged-change row of its own for
+ *   back-tests (docs/backtest.md says so).
+ * Creations, association changes, merges and restores are always judged; a deal with one judged change is judged whole.
+ */
+export function splitUnread(groups: DealGroup[], properties: readonly string[], triggers: UpdateTriggers, withOpen: ReadonlySet<string>): { judged: DealGroup[]; unread: Unread[] } {
+  const read = new Set(properties);
+  const touchesRead = (c: ChangeGroup) => [...c.values.keys()].some((p) => read.has(p));
+  const always = (g: DealGroup) => g.restoredAt !== null || g.changes.some((c) => c.kind === "created" || c.associationChanged || c.merged);
+  const fires = (c: ChangeGroup) => [...c.values.keys()].some((p) => MOVES.has(p) || triggers.properties.has(p)) || (triggers.anyUpdate && touchesRead(c));
+  const judged: DealGroup[] = [];
+  const unread: Unread[] = [];
+  for (const g of groups) {
+    if (always(g) || g.changes.some(fires)) judged.push(g);
+    else if (!g.changes.some(touchesRead)) unread.push({ group: g, reason: NOT_READ_BY_POLICIES });
+    else if (withOpen.has(g.dealId)) judged.push(g);
+    else unread.push({ group: g, reason: FIRES_NO_RULE });
+  }
+  return { judged, unread };
+}
+
+/** The deals an open-violation lookup must answer for: those `splitUnread` would leave unread only for having none. */
+export function needsOpenCheck(groups: DealGroup[], properties: readonly string[], triggers: UpdateTriggers): string[] {
+  return splitUnread(groups, properties, triggers, new Set()).unread.flatMap((u) => (u.reason === FIRES_NO_RULE ? [u.group.dealId] : []));
+}
