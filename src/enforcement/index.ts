@@ -11,8 +11,10 @@ import { applyPlan, lastReadOf } from "./apply";
 import { evaluateSnapshot } from "./evaluate";
 import type { EnforceFailure } from "./outcomes";
 import { planEnforcement, planOptions, type EnforceStats } from "./plan";
+import { lastCompiled } from "./policy-set";
 import { readSettings, readSnapshot } from "./read";
 import { recordRun, statsOf } from "./record";
+import { likelyRead } from "./split-unread";
 
 export interface EnforceDeps {
   env: Env;
@@ -35,11 +37,13 @@ export async function enforceDealEvents(events: HubSpotEvent[], deps: EnforceDep
   if (events.length === 0) return { ok: true, processed: 0 };
   const { config, env } = deps;
   const now = deps.now();
-  const hubspot = await openBudgetedClient(budgetFor(config, env.DB, events, now, deps.onHubSpotCall));
+  const settings = readSettings(config, deps);
+  const toRead = likelyRead(events, lastCompiled(settings.policyFiles));
+  const hubspot = await openBudgetedClient(budgetFor(config, env.DB, toRead, now, deps.onHubSpotCall));
   if (!hubspot.ok) return { ok: false, ...hubspot.error };
   const ctx = { db: env.DB, client: hubspot.value.client, now, clock: () => Date.now() };
 
-  const snapshot = await readSnapshot({ ...ctx, ...readSettings(config, deps) }, events);
+  const snapshot = await readSnapshot({ ...ctx, ...settings }, events);
   if (!snapshot.ok) return failed(snapshot.error, hubspot.value);
   const verdicts = evaluateSnapshot(snapshot.value.live, { modeOverride: config.POLICY_MODE_OVERRIDE });
   const plan = planEnforcement(snapshot.value, verdicts, planOptions(config, now));

@@ -5,6 +5,7 @@ import { loadPolicySet, formatPolicyError, type CompiledPolicySet, type PolicyFi
 import type { Result } from "../result";
 
 const compiled = new WeakMap<PolicyFile[], Map<string, CompiledPolicySet>>();
+const latest = new WeakMap<PolicyFile[], CompiledPolicySet>();
 // A portal's schema changes rarely; a handful of entries covers a stage rename or a new property mid-isolate.
 const MAX_SCHEMAS_PER_SET = 8;
 
@@ -14,7 +15,10 @@ export function compilePolicies(files: PolicyFile[], portal: PortalSchema): Resu
   compiled.set(files, bySchema);
   const key = JSON.stringify(portal);
   const hit = bySchema.get(key);
-  if (hit !== undefined) return { ok: true, value: hit };
+  if (hit !== undefined) {
+    latest.set(files, hit);
+    return { ok: true, value: hit };
+  }
   const result = loadPolicySet(files, portal);
   if (!result.ok) {
     const detail = result.error.slice(0, 5).map((e) => formatPolicyError(e)).join("; ");
@@ -22,5 +26,14 @@ export function compilePolicies(files: PolicyFile[], portal: PortalSchema): Resu
   }
   if (bySchema.size >= MAX_SCHEMAS_PER_SET) bySchema.clear();
   bySchema.set(key, result.value);
+  latest.set(files, result.value);
   return { ok: true, value: result.value };
+}
+
+/**
+ * The set these files last compiled to in this isolate, before this run has read the portal's metadata (null on a
+ * cold isolate): good for sizing the run's budget reservation (split-unread.ts `likelyRead`), never for judging.
+ */
+export function lastCompiled(files: PolicyFile[]): CompiledPolicySet | null {
+  return latest.get(files) ?? null;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { updateTriggers } from "../policy";
 import { groupDealEvents } from "./group-events";
-import { FIRES_NO_RULE, NOT_READ_BY_POLICIES, splitUnread } from "./split-unread";
+import { FIRES_NO_RULE, likelyRead, NOT_READ_BY_POLICIES, splitUnread } from "./split-unread";
 import { compile, event, NOW } from "./test-snapshot";
 
 const ENTRY_ONLY = `
@@ -49,5 +49,13 @@ describe("splitUnread", () => {
   it("sorts each deal of a batch on its own", () => {
     const events = [edit("1", "hs_next_step"), edit("2", "dealstage"), edit("3", "description"), edit("4", "amount")];
     expect(split(ENTRY_ONLY, events, ["4"])).toEqual({ judged: ["2", "4"], unread: [["1", FIRES_NO_RULE], ["3", NOT_READ_BY_POLICIES]] });
+  });
+
+  it("sizes the budget for the deals a run will likely read: every deal before the set is known", () => {
+    const events = [edit("1", "hs_next_step"), edit("2", "dealstage"), edit("2", "hs_next_step"), edit("3", "description"), edit("4", "amount")];
+    expect(likelyRead(events, null)).toBe(4);
+    expect(likelyRead(events, compile(ENTRY_ONLY))).toBe(1);
+    expect(likelyRead(events, compile(ENTRY_ONLY + ON_AMOUNT))).toBe(2);
+    expect(likelyRead(events, compile(ENTRY_ONLY + RESTRICTED))).toBe(3);
   });
 });

@@ -1,7 +1,8 @@
 // Which of a batch's deals need no HubSpot read: their changes can't fire a rule, change a verdict or make one good.
 // Calls are what HubSpot's rate limit rations (a portal's whole budget, shared with its other integrations), and in
 // a burst every read spent on such a deal delays the reads that lead to a task. Pure.
-import type { UpdateTriggers } from "../policy";
+import type { HubSpotEvent } from "../hubspot/events";
+import { requiredProperties, updateTriggers, type CompiledPolicySet, type UpdateTriggers } from "../policy";
 import type { DealGroup, ChangeGroup } from "./group-events";
 
 export interface Unread {
@@ -43,4 +44,23 @@ export function splitUnread(groups: DealGroup[], properties: readonly string[], 
 /** The deals an open-violation lookup must answer for: those `splitUnread` would leave unread only for having none. */
 export function needsOpenCheck(groups: DealGroup[], properties: readonly string[], triggers: UpdateTriggers): string[] {
   return splitUnread(groups, properties, triggers, new Set()).unread.flatMap((u) => (u.reason === FIRES_NO_RULE ? [u.group.dealId] : []));
+}
+
+/**
+ * How many of the events' deals a run will read, told before it reads the portal's metadata (with the set the isolate
+ * last compiled; every deal on a cold isolate) and without the open-violation lookup (counted unread): it sizes the
+ * run's rate-budget reservation, which is then charged what was used. Reserving for deals that won't be read made
+ * a burst's big batches wait for room they didn't need.
+ */
+export function likelyRead(events: HubSpotEvent[], set: CompiledPolicySet | null): number {
+  const all = new Set(events.map((e) => e.objectId));
+  if (set === null) return all.size;
+  const read = new Set(requiredProperties(set));
+  const triggers = updateTriggers(set);
+  const fires = (e: HubSpotEvent) => {
+    if (e.subscriptionType !== "deal.propertyChange") return true;
+    const p = e.propertyName ?? "";
+    return MOVES.has(p) || triggers.properties.has(p) || (triggers.anyUpdate && read.has(p));
+  };
+  return new Set(events.filter(fires).map((e) => e.objectId)).size;
 }

@@ -6,7 +6,7 @@ import type { Config } from "../env";
 import type { Result } from "../result";
 import { usableTimeZone } from "../policy/zoned-time";
 import { readCachedTimeZone } from "../store/portal-time-zone";
-import { blockBudget, chargeBudget, learnWindowMax, reserveBudget } from "../store/rate-budget";
+import { blockBudget, chargeBudget, learnUsed, learnWindowMax, reserveBudget, WINDOW_MS } from "../store/rate-budget";
 import { createHubSpotClient, type HubSpotCall, type HubSpotClient } from "./client";
 import { BATCH_HISTORY_READ_LIMIT } from "./deals";
 import { describeError, type HubSpotError } from "./errors";
@@ -53,12 +53,12 @@ export interface BudgetedClient {
 }
 
 /**
- * The budget of one run over these events: a history read per 50 deals (HubSpot's limit for reads with history —
- * this once said 100, so a burst's big runs reserved half what they used and the rest went over the window unchecked)
- * plus a task batch and a write.
+ * The budget of one run that reads `dealsToRead` deals: a history read per 50 (HubSpot's limit for reads with history
+ * — this once said 100, so a burst's big runs reserved half what they used and the rest went over the window
+ * unchecked) plus a task batch and a write. What the run uses beyond it is charged, what it doesn't is given back.
  */
-export function budgetFor(config: Config, db: D1Database, events: Array<{ objectId: string }>, now: number, onCall?: (call: HubSpotCall) => void): BudgetOptions {
-  const estimate = Math.ceil(new Set(events.map((e) => e.objectId)).size / BATCH_HISTORY_READ_LIMIT) + 2;
+export function budgetFor(config: Config, db: D1Database, dealsToRead: number, now: number, onCall?: (call: HubSpotCall) => void): BudgetOptions {
+  const estimate = Math.ceil(dealsToRead / BATCH_HISTORY_READ_LIMIT) + 2;
   return { db, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, ...(onCall === undefined ? {} : { onCall }) };
 }
 
@@ -79,6 +79,7 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
   let calls = 0;
   let headerMax: number | null = null;
   let headerInterval: number | null = null;
+  let leastRemaining: number | null = null;
   const client = createHubSpotClient({
     accessToken: o.accessToken,
     basePath: o.basePath,
@@ -87,12 +88,16 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
       const limits = readRateLimitHeaders(call.headers);
       headerMax = limits.max ?? headerMax;
       headerInterval = limits.intervalMs ?? headerInterval;
+      if (limits.remaining !== null) leastRemaining = Math.min(leastRemaining ?? limits.remaining, limits.remaining);
       o.onCall?.(call);
     },
   });
   const close = async () => {
     await chargeBudget(o.db, calls - o.estimate, reservedAt);
-    if (headerMax !== null) await learnWindowMax(o.db, headerMax, headerInterval, o.now);
+    if (headerMax === null) return;
+    await learnWindowMax(o.db, headerMax, headerInterval, o.now);
+    // The fewest calls HubSpot said were left during the run, as of its end: conservative, and HubSpot's own count.
+    if (leastRemaining !== null) await learnUsed(o.db, ((headerMax - leastRemaining) * WINDOW_MS) / Math.max(1, headerInterval ?? WINDOW_MS), Math.max(o.now, clock()));
   };
   return {
     ok: true,

@@ -22,18 +22,8 @@ const IN_WINDOW_SQL = `used + previous_used * (window_start + ${WINDOW_MS} - ?) 
  * check-and-increment is a single UPDATE, so isolates can't both win.
  */
 export async function reserveBudget(db: D1Database, calls: number, now: number): Promise<BudgetDecision> {
-  const windowStart = now - (now % WINDOW_MS);
   const [, claim] = await db.batch<{ used: number }>([
-    db
-      .prepare(
-        `INSERT INTO rate_budget (scope, window_start, used, previous_used, window_max, blocked_until, updated_at) VALUES (?, ?, 0, 0, ?, 0, ?)
-         ON CONFLICT (scope) DO UPDATE SET
-           previous_used = CASE WHEN rate_budget.window_start >= excluded.window_start THEN rate_budget.previous_used
-                                WHEN rate_budget.window_start = excluded.window_start - ${WINDOW_MS} THEN rate_budget.used ELSE 0 END,
-           used = CASE WHEN rate_budget.window_start < excluded.window_start THEN 0 ELSE rate_budget.used END,
-           window_start = MAX(rate_budget.window_start, excluded.window_start), updated_at = excluded.updated_at`,
-      )
-      .bind(SCOPE, windowStart, DEFAULT_WINDOW_MAX, now),
+    rollWindowStatement(db, now),
     db
       .prepare(
         `UPDATE rate_budget SET used = used + ?, updated_at = ? WHERE scope = ? AND blocked_until <= ?
@@ -53,6 +43,21 @@ export async function reserveBudget(db: D1Database, calls: number, now: number):
   }
   const wait = Math.max(1, Math.ceil(waitMs(row, calls, now)));
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), waitMs: wait, blocked: false, reason: "request budget for this window spent" };
+}
+
+/** Moves the row to the window `now` is in (this window's count becomes the previous one's); creates it if missing. */
+function rollWindowStatement(db: D1Database, now: number): D1PreparedStatement {
+  const windowStart = now - (now % WINDOW_MS);
+  return db
+    .prepare(
+      `INSERT INTO rate_budget (scope, window_start, used, previous_used, window_max, blocked_until, updated_at) VALUES (?, ?, 0, 0, ?, 0, ?)
+       ON CONFLICT (scope) DO UPDATE SET
+         previous_used = CASE WHEN rate_budget.window_start >= excluded.window_start THEN rate_budget.previous_used
+                              WHEN rate_budget.window_start = excluded.window_start - ${WINDOW_MS} THEN rate_budget.used ELSE 0 END,
+         used = CASE WHEN rate_budget.window_start < excluded.window_start THEN 0 ELSE rate_budget.used END,
+         window_start = MAX(rate_budget.window_start, excluded.window_start), updated_at = excluded.updated_at`,
+    )
+    .bind(SCOPE, windowStart, DEFAULT_WINDOW_MAX, now);
 }
 
 /** How long until `calls` fit: the previous window's weight fading, or this window ending and then its own fading. */
@@ -94,6 +99,26 @@ export async function blockBudget(db: D1Database, until: number, reason: string,
     .prepare("UPDATE rate_budget SET blocked_until = MAX(blocked_until, ?), blocked_reason = ?, updated_at = ? WHERE scope = ?")
     .bind(until, reason, now, SCOPE)
     .run();
+}
+
+/**
+ * Raises this window's count to what HubSpot says is used (X-HubSpot-RateLimit-Max − -Remaining over its rolling
+ * interval, scaled to our window; the changelog of 2018-11-06 "Rate limit information headers"). The sliding estimate
+ * assumes the previous window's calls were spread evenly; a burst whose big runs end a window breaks that, and the
+ * estimate said room while HubSpot answered 429 (then every isolate waits a whole window). It counts other
+ * integrations of the portal too. Only ever raises, and only the window `at` is in.
+ */
+export async function learnUsed(db: D1Database, usedByHubSpot: number, at: number): Promise<void> {
+  const windowStart = at - (at % WINDOW_MS);
+  await db.batch([
+    rollWindowStatement(db, at),
+    db
+      .prepare(
+        `UPDATE rate_budget SET used = MAX(used, ?1 - CAST(previous_used * (window_start + ${WINDOW_MS} - ?2) / ${WINDOW_MS}.0 AS INTEGER))
+         WHERE scope = ?3 AND window_start = ?4`,
+      )
+      .bind(Math.ceil(usedByHubSpot), at, SCOPE, windowStart),
+  ]);
 }
 
 /**

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { MAX_INLINE_WAIT_MS, openBudgetedClient } from "../../../src/hubspot/budget";
-import { chargeBudget, reserveBudget, WINDOW_MS } from "../../../src/store/rate-budget";
+import { chargeBudget, learnUsed, reserveBudget, WINDOW_MS } from "../../../src/store/rate-budget";
 
 const MAX = 100;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % WINDOW_MS); // a window boundary
@@ -63,6 +63,17 @@ describe("the rolling window", () => {
     expect(refused.ok ? 0 : refused.retryAfterSeconds).toBe(11);
     expect(await reserveBudget(env.DB, 40, T0 + WINDOW_MS + 2_400)).toMatchObject({ ok: false });
     expect(await reserveBudget(env.DB, 40, T0 + WINDOW_MS + 2_600)).toEqual({ ok: true });
+  });
+
+  it("takes HubSpot's own count (its Remaining header) when it says more calls were made than the estimate", async () => {
+    expect(await reserveBudget(env.DB, 40, T0 + 9_000)).toEqual({ ok: true });
+    // Just after the boundary the estimate counts 40 × 0.9 = 36; HubSpot says 80 of its rolling 10 s are used.
+    await learnUsed(env.DB, 80, T0 + WINDOW_MS + 1_000);
+    expect(await reserveBudget(env.DB, 30, T0 + WINDOW_MS + 1_000)).toMatchObject({ ok: false });
+    expect(await reserveBudget(env.DB, 20, T0 + WINDOW_MS + 1_000)).toEqual({ ok: true });
+    // A lower count never lowers the estimate (it may be another isolate's older answer).
+    await learnUsed(env.DB, 0, T0 + WINDOW_MS + 1_000);
+    expect(await reserveBudget(env.DB, 1, T0 + WINDOW_MS + 1_000)).toMatchObject({ ok: false });
   });
 
   it("lets a run bigger than a whole window go alone once the window is empty", async () => {
