@@ -102,22 +102,29 @@ export async function blockBudget(db: D1Database, until: number, reason: string,
 }
 
 /**
- * Raises this window's count to what HubSpot says is used (X-HubSpot-RateLimit-Max − -Remaining over its rolling
- * interval, scaled to our window; the changelog of 2018-11-06 "Rate limit information headers"). The sliding estimate
- * assumes the previous window's calls were spread evenly; a burst whose big runs end a window breaks that, and the
- * estimate said room while HubSpot answered 429 (then every isolate waits a whole window). It counts other
- * integrations of the portal too. Only ever raises, and only the window `at` is in.
+ * Raises the estimate to what HubSpot says is used (X-HubSpot-RateLimit-Max − -Remaining over its rolling interval,
+ * scaled to our window; HubSpot's changelog of 2018-11-06 "Rate limit information headers"). This window's own calls
+ * are counted exactly (reservations and charges); what the estimate misses is how the previous window's calls were
+ * spread — it assumes evenly, and a burst whose big runs end a window breaks that: the estimate said room while
+ * HubSpot answered 429, which stops every isolate for a whole window. So the shortfall goes to the previous window,
+ * weighted to count in full now and gone by this window's end, as those calls are from HubSpot's rolling window. In
+ * a window's last two seconds, when the previous one has all but left, it goes to this one. Counts the portal's
+ * other callers of the token too. Only ever raises.
  */
 export async function learnUsed(db: D1Database, usedByHubSpot: number, at: number): Promise<void> {
   const windowStart = at - (at % WINDOW_MS);
+  const weight = `((window_start + ${WINDOW_MS} - ?2) / ${WINDOW_MS}.0)`;
+  const shortfall = `MAX(0, ?1 - (used + previous_used * ${weight}))`;
   await db.batch([
     rollWindowStatement(db, at),
     db
       .prepare(
-        `UPDATE rate_budget SET used = MAX(used, ?1 - CAST(previous_used * (window_start + ${WINDOW_MS} - ?2) / ${WINDOW_MS}.0 AS INTEGER))
+        `UPDATE rate_budget SET
+           previous_used = CASE WHEN ${weight} > 0.2 THEN previous_used + CAST(${shortfall} / ${weight} + 0.999 AS INTEGER) ELSE previous_used END,
+           used = CASE WHEN ${weight} > 0.2 THEN used ELSE used + CAST(${shortfall} + 0.999 AS INTEGER) END
          WHERE scope = ?3 AND window_start = ?4`,
       )
-      .bind(Math.ceil(usedByHubSpot), at, SCOPE, windowStart),
+      .bind(usedByHubSpot, at, SCOPE, windowStart),
   ]);
 }
 
