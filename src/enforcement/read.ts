@@ -1,7 +1,8 @@
 // Step 1, read: groups the batch's events by deal and reads everything enforcement needs — portal metadata, one batch
-// read per ≤100 deals with history, deal states, open and earlier violations, reverts, open tasks, and the association
-// counts that can change a verdict — into one Snapshot. Reads only: it never writes to HubSpot or D1 (the metadata
-// cache aside) and decides nothing.
+// read with history per ≤50 deals (HubSpot's limit for such reads), deal states, open and earlier violations, reverts,
+// open tasks, and the association counts that can change a verdict — into one Snapshot. Deals whose changes can't fire
+// a rule are left unread (split-unread.ts). Reads only: it never writes to HubSpot or D1 (the metadata cache aside)
+// and decides nothing.
 import { NO_ASSOCIATIONS } from "../hubspot/associations";
 import type { HubSpotClient } from "../hubspot/client";
 import { readDeals, type DealRecord } from "../hubspot/deals";

@@ -79,7 +79,7 @@ async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: Consum
   }
 
   // One enforcement run over the whole batch: events of one deal spread over several messages are grouped
-  // together (one read per ≤100 deals per batch, not per message), and the batch costs one run's fixed overhead.
+  // together (one history read per ≤50 deals per batch, not per message), and the batch costs one run's fixed overhead.
   const owners: Message<unknown>[] = [];
   const pending: HubSpotEvent[] = [];
   const bodies = new Map<string, QueueMessage>();
