@@ -16,6 +16,11 @@ export const FIRES_NO_RULE = "no rule fires on the properties changed and the de
 /** Stage and pipeline moves fire the stage rules. */
 const MOVES = new Set(["dealstage", "pipeline"]);
 
+/** Can a change of this property fire a rule? A move, a `propertyChanged` property, or any read one under `anyUpdate`. */
+function propertyFires(name: string, triggers: UpdateTriggers, read: ReadonlySet<string>): boolean {
+  return MOVES.has(name) || triggers.properties.has(name) || (triggers.anyUpdate && read.has(name));
+}
+
 /**
  * Sets aside, unread:
  * - deals whose changes touch only properties no policy reads (a portal subscribed to more than the engine needs);
@@ -29,7 +34,7 @@ export function splitUnread(groups: DealGroup[], properties: readonly string[], 
   const read = new Set(properties);
   const touchesRead = (c: ChangeGroup) => [...c.values.keys()].some((p) => read.has(p));
   const always = (g: DealGroup) => g.restoredAt !== null || g.changes.some((c) => c.kind === "created" || c.associationChanged || c.merged);
-  const fires = (c: ChangeGroup) => [...c.values.keys()].some((p) => MOVES.has(p) || triggers.properties.has(p)) || (triggers.anyUpdate && touchesRead(c));
+  const fires = (c: ChangeGroup) => [...c.values.keys()].some((p) => propertyFires(p, triggers, read));
   const judged: DealGroup[] = [];
   const unread: Unread[] = [];
   for (const g of groups) {
@@ -57,10 +62,6 @@ export function likelyRead(events: HubSpotEvent[], set: CompiledPolicySet | null
   if (set === null) return all.size;
   const read = new Set(requiredProperties(set));
   const triggers = updateTriggers(set);
-  const fires = (e: HubSpotEvent) => {
-    if (e.subscriptionType !== "deal.propertyChange") return true;
-    const p = e.propertyName ?? "";
-    return MOVES.has(p) || triggers.properties.has(p) || (triggers.anyUpdate && read.has(p));
-  };
+  const fires = (e: HubSpotEvent) => e.subscriptionType !== "deal.propertyChange" || propertyFires(e.propertyName ?? "", triggers, read);
   return new Set(events.filter(fires).map((e) => e.objectId)).size;
 }
