@@ -67,14 +67,18 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
   const clock = o.clock ?? (() => Date.now());
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxWait = o.maxInlineWaitMs ?? MAX_INLINE_WAIT_MS;
+  // The run's time is `now` moved on by the clock's elapsed time: callers (the cron, tests) pass a `now` of their own,
+  // and a window rolled to the clock's time would be read from `now` as still to come.
   let reservedAt = o.now;
   let reserved = await reserveBudget(o.db, o.estimate, reservedAt);
   for (let waited = 0; !reserved.ok && !reserved.blocked && waited + reserved.waitMs <= maxWait; ) {
+    const before = clock();
     await sleep(reserved.waitMs);
     waited += reserved.waitMs;
-    reservedAt = Math.max(reservedAt + reserved.waitMs, clock());
+    reservedAt += Math.max(reserved.waitMs, clock() - before);
     reserved = await reserveBudget(o.db, o.estimate, reservedAt);
   }
+  const reservedClock = clock();
   if (!reserved.ok) return { ok: false, error: { error: `HubSpot budget: ${reserved.reason}`, retryAfterSeconds: reserved.retryAfterSeconds } };
   let calls = 0;
   let headerMax: number | null = null;
@@ -97,7 +101,7 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
     if (headerMax === null) return;
     await learnWindowMax(o.db, headerMax, headerInterval, o.now);
     // The fewest calls HubSpot said were left during the run, as of its end: conservative, and HubSpot's own count.
-    if (leastRemaining !== null) await learnUsed(o.db, ((headerMax - leastRemaining) * WINDOW_MS) / Math.max(1, headerInterval ?? WINDOW_MS), Math.max(o.now, clock()));
+    if (leastRemaining !== null) await learnUsed(o.db, ((headerMax - leastRemaining) * WINDOW_MS) / Math.max(1, headerInterval ?? WINDOW_MS), reservedAt + (clock() - reservedClock));
   };
   return {
     ok: true,

@@ -14,7 +14,9 @@ export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: numb
  * the rolling 10 s still covers. HubSpot's limit is rolling; a fixed-window count alone allowed twice the limit
  * across a window boundary.
  */
-const IN_WINDOW_SQL = `used + previous_used * (window_start + ${WINDOW_MS} - ?) / ${WINDOW_MS}.0`;
+const IN_WINDOW_SQL = `used + previous_used * MIN(1.0, MAX(0.0, (window_start + ${WINDOW_MS} - ?) / ${WINDOW_MS}.0))`;
+/** The previous window's weight at ?2, for statements with numbered parameters; never above 1 (a clock behind the row's). */
+const WEIGHT_SQL = `MIN(1.0, MAX(0.0, (window_start + ${WINDOW_MS} - ?2) / ${WINDOW_MS}.0))`;
 
 /**
  * Reserves `calls` requests. Refuses (with the wait) while blocked after a 429 or when the rolling window is spent; a
@@ -102,29 +104,20 @@ export async function blockBudget(db: D1Database, until: number, reason: string,
 }
 
 /**
- * Raises the estimate to what HubSpot says is used (X-HubSpot-RateLimit-Max − -Remaining over its rolling interval,
- * scaled to our window; HubSpot's changelog of 2018-11-06 "Rate limit information headers"). This window's own calls
- * are counted exactly (reservations and charges); what the estimate misses is how the previous window's calls were
- * spread — it assumes evenly, and a burst whose big runs end a window breaks that: the estimate said room while
- * HubSpot answered 429, which stops every isolate for a whole window. So the shortfall goes to the previous window,
- * weighted to count in full now and gone by this window's end, as those calls are from HubSpot's rolling window. In
- * a window's last two seconds, when the previous one has all but left, it goes to this one. Counts the portal's
- * other callers of the token too. Only ever raises.
+ * Raises this window's count to what HubSpot says is used (X-HubSpot-RateLimit-Max − -Remaining over its rolling
+ * interval, scaled to our window; HubSpot's changelog of 2018-11-06 "Rate limit information headers"). The sliding
+ * estimate assumes the previous window's calls were spread evenly; a burst whose big runs end a window breaks that,
+ * and the estimate said room while HubSpot answered 429 (then every isolate waits a whole window). Put on this window,
+ * the shortfall is held until the window ends and then fades — longer than HubSpot holds those calls, which errs on
+ * the side of no 429. It counts the portal's other callers of the token too. Only ever raises.
  */
 export async function learnUsed(db: D1Database, usedByHubSpot: number, at: number): Promise<void> {
   const windowStart = at - (at % WINDOW_MS);
-  const weight = `((window_start + ${WINDOW_MS} - ?2) / ${WINDOW_MS}.0)`;
-  const shortfall = `MAX(0, ?1 - (used + previous_used * ${weight}))`;
   await db.batch([
     rollWindowStatement(db, at),
     db
-      .prepare(
-        `UPDATE rate_budget SET
-           previous_used = CASE WHEN ${weight} > 0.2 THEN previous_used + CAST(${shortfall} / ${weight} + 0.999 AS INTEGER) ELSE previous_used END,
-           used = CASE WHEN ${weight} > 0.2 THEN used ELSE used + CAST(${shortfall} + 0.999 AS INTEGER) END
-         WHERE scope = ?3 AND window_start = ?4`,
-      )
-      .bind(usedByHubSpot, at, SCOPE, windowStart),
+      .prepare(`UPDATE rate_budget SET used = MAX(used, ?1 - CAST(previous_used * ${WEIGHT_SQL} AS INTEGER)) WHERE scope = ?3 AND window_start = ?4`)
+      .bind(Math.ceil(usedByHubSpot), at, SCOPE, windowStart),
   ]);
 }
 
