@@ -9,14 +9,15 @@ export const DEFAULT_WINDOW_MAX = 80;
 /** A refusal says how long to wait: `waitMs` exactly (the window fading), `retryAfterSeconds` for the queue; `blocked` after a 429. */
 export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; waitMs: number; blocked: boolean; reason: string };
 
+/** The previous window's weight at the time bound to `param`: never above 1 (a clock behind the row's window). */
+const weightSql = (param: string) => `MIN(1.0, MAX(0.0, (window_start + ${WINDOW_MS} - ${param}) / ${WINDOW_MS}.0))`;
+
 /**
  * Calls counted against the window at `now`: this window's, plus the previous window's weighted by how much of it
  * the rolling 10 s still covers. HubSpot's limit is rolling; a fixed-window count alone allowed twice the limit
  * across a window boundary.
  */
-const IN_WINDOW_SQL = `used + previous_used * MIN(1.0, MAX(0.0, (window_start + ${WINDOW_MS} - ?) / ${WINDOW_MS}.0))`;
-/** The previous window's weight at ?2, for statements with numbered parameters; never above 1 (a clock behind the row's). */
-const WEIGHT_SQL = `MIN(1.0, MAX(0.0, (window_start + ${WINDOW_MS} - ?2) / ${WINDOW_MS}.0))`;
+const IN_WINDOW_SQL = `used + previous_used * ${weightSql("?")}`;
 
 /**
  * Reserves `calls` requests. Refuses (with the wait) while blocked after a 429 or when the rolling window is spent; a
@@ -116,7 +117,7 @@ export async function learnUsed(db: D1Database, usedByHubSpot: number, at: numbe
   await db.batch([
     rollWindowStatement(db, at),
     db
-      .prepare(`UPDATE rate_budget SET used = MAX(used, ?1 - CAST(previous_used * ${WEIGHT_SQL} AS INTEGER)) WHERE scope = ?3 AND window_start = ?4`)
+      .prepare(`UPDATE rate_budget SET used = MAX(used, ?1 - CAST(previous_used * ${weightSql("?2")} AS INTEGER)) WHERE scope = ?3 AND window_start = ?4`)
       .bind(Math.ceil(usedByHubSpot), at, SCOPE, windowStart),
   ]);
 }
