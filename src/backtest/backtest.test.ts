@@ -103,6 +103,21 @@ describe("back-test of recorded changes", () => {
     expect(runBacktest({ history, window, draft: compile(onAmount), against: null, metadata: metadata() }).unrecordedEdits).toEqual([]);
   });
 
+  it("counts the changes whose draft verdict turns on association counts the engine never took", () => {
+    const live = compile(SKIP_RULE);
+    const { history } = recordedDay(live);
+    const uncounted: BacktestHistory = { ...history, deals: history.deals.map((d) => ({ ...d, changes: d.changes.map((b) => ({ ...b, change: { ...b.change, associations: { ...b.change.associations, contacts: 0 } }, uncounted: ["contacts" as const] })) })) };
+    const needsContact = compile(`
+  - id: dm-needs-contact
+    on: { stageEntered: Decision Maker Bought-In }
+    associations: { contacts: 1 }`);
+    // Only the move into Decision Maker Bought-In turns on the count; the other changes don't fire the rule.
+    expect(runBacktest({ history: uncounted, window, draft: needsContact, against: live, metadata: metadata() }).uncounted).toEqual({ kinds: ["contacts"], changes: 1 });
+    const counted: BacktestHistory = { ...uncounted, deals: uncounted.deals.map((d) => ({ ...d, changes: d.changes.map(({ uncounted: _none, ...b }) => b) })) };
+    expect(runBacktest({ history: counted, window, draft: needsContact, against: live, metadata: metadata() }).uncounted).toEqual({ kinds: [], changes: 0 });
+    expect(runBacktest({ history: uncounted, window, draft: live, against: null, metadata: metadata() }).uncounted).toEqual({ kinds: [], changes: 0 });
+  });
+
   it("a corrupt recorded row is an error naming the deal", () => {
     expect(historyFromRecorded({ changes: [{ deal_id: "7", portal_id: 1, change: "{" }], reverts: [] })).toMatchObject({ ok: false, error: expect.stringContaining("deal 7") });
   });

@@ -6,6 +6,7 @@ import { diffBacktests, type RuleDiff } from "./diff";
 import { countChanges, type BacktestHistory, type BacktestWindow } from "./history";
 import { replayHistory } from "./replay";
 import { summarizeHits, type BacktestReport } from "./report";
+import { uncountedChanges, type Uncounted } from "./uncounted";
 
 export interface BacktestInput {
   history: BacktestHistory;
@@ -35,6 +36,11 @@ export interface BacktestResult {
    * such edits have no recorded change of their own. Empty for a HubSpot history or without a set to compare with.
    */
   unrecordedEdits: string[];
+  /**
+   * Changes on which the draft's verdict turns on an association count the engine never took (no running rule needed
+   * it yet: recorded as 0). Zero for a HubSpot history.
+   */
+  uncounted: Uncounted;
 }
 
 /** Runs the back-test. Never throws. */
@@ -54,6 +60,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     diff: against === null ? null : diffBacktests(draft, against, examples),
     unrecorded: history.source === "engine" ? requiredProperties(input.draft).filter((p) => !recorded.has(p)) : [],
     unrecordedEdits: history.source === "engine" && input.against !== null ? editsNotRead(input.draft, input.against) : [],
+    uncounted: history.source === "engine" ? uncountedChanges(history, window, input.draft) : { kinds: [], changes: 0 },
   };
 }
 

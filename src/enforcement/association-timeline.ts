@@ -28,18 +28,22 @@ export function entriesFromEvents(events: HubSpotEvent[]): AssociationEntry[] {
 export interface CountsAt {
   counts: AssociationCounts;
   origins: Record<string, ValueOrigin>;
+  /** The kinds without a timeline for this deal (counted 0: no rule has needed them yet). */
+  uncounted: AssociationKind[];
 }
 
 /** The deal's association counts at `at` for `kinds`, with each count's origin. A kind without coverage counts 0. */
 export function countsAt(timeline: AssociationTimeline, dealId: string, kinds: AssociationKind[], at: number): CountsAt {
   const counts: AssociationCounts = { ...NO_ASSOCIATIONS };
   const origins: Record<string, ValueOrigin> = {};
+  const uncounted: AssociationKind[] = [];
   for (const kind of kinds) {
     const found = membersAt(timeline, dealId, kind, at);
     origins[`association:${kind}`] = found.origin;
     counts[kind] = found.members.size;
+    if (!found.known) uncounted.push(kind);
   }
-  return { counts, origins };
+  return { counts, origins, uncounted };
 }
 
 /** The ids associated with the deal at `at` for one kind, and where that answer comes from. */

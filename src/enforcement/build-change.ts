@@ -3,7 +3,7 @@
 // (the history entry before the event's value), falling back to the engine's last-known state. Pure.
 import { NO_ASSOCIATIONS } from "../hubspot/associations";
 import type { DealRecord, HistoryEntry } from "../hubspot/deals";
-import type { Actor, DealChange, ValueOrigin } from "../policy";
+import type { Actor, AssociationKind, DealChange, ValueOrigin } from "../policy";
 import type { DealState } from "../store/deal-state";
 import type { ChangeGroup, DealGroup } from "./group-events";
 import { stageEnteredAt } from "./stage-entry";
@@ -20,6 +20,8 @@ export interface BuiltChange {
   /** When the deal entered fromStage, if history says. */
   fromEnteredAt: number | null;
   inboxHashes: string[];
+  /** Association kinds the set counts that had no timeline for the deal yet: judged as 0 (no rule needed them). */
+  uncounted?: AssociationKind[];
 }
 
 interface Located {

@@ -20,9 +20,16 @@ describe("judged change codec", () => {
     expect(plain.ok && "associationsBefore" in plain.value.change).toBe(false);
   });
 
+  it("keeps which association kinds had no timeline yet (counted 0), and says nothing when all were counted", () => {
+    const decoded = decodeJudgedChange(encodeJudgedChange({ ...built(), uncounted: ["companies", "line_items"] }));
+    expect(decoded.ok && decoded.value.uncounted).toEqual(["companies", "line_items"]);
+    expect(encodeJudgedChange({ ...built(), uncounted: [] })).not.toContain("uncounted");
+  });
+
   it("names a malformed field instead of guessing", () => {
     const stored = JSON.parse(encodeJudgedChange(built())) as Record<string, unknown>;
     expect(decodeJudgedChange(JSON.stringify({ ...stored, associationsBefore: { contacts: "1" } }))).toEqual({ ok: false, error: "associationsBefore: malformed" });
+    expect(decodeJudgedChange(JSON.stringify({ ...stored, uncounted: ["deals"] }))).toEqual({ ok: false, error: "uncounted: malformed" });
     expect(decodeJudgedChange("{")).toMatchObject({ ok: false });
   });
 });

@@ -1,6 +1,6 @@
 // The stored form of a judged change (judged_changes.change, migration 0017): compact JSON — `old` only where it
 // differs from `new` — and its validating decoder, so a back-test replays exactly what the engine judged. Pure.
-import type { ApprovalStatus, DealChange } from "../policy";
+import type { ApprovalStatus, AssociationKind, DealChange } from "../policy";
 import type { BuiltChange } from "./build-change";
 
 type Values = Record<string, string | null>;
@@ -28,6 +28,8 @@ export interface JudgedChange {
   occurredAt: number;
   stageMoved: boolean;
   fromEnteredAt: number | null;
+  /** Association kinds counted 0 for want of a timeline (no rule needed them when the change was judged). */
+  uncounted?: AssociationKind[];
 }
 
 /** The JSON stored for one judged change. */
@@ -40,6 +42,7 @@ export function encodeJudgedChange(b: BuiltChange): string {
     changed: c.changedProperties, new: c.new, oldDiff, ownerId: c.ownerId, ownerTeamIds: c.ownerTeamIds, actor: c.actor,
     associations: c.associations, approval: c.approval ?? null, occurredAt: c.occurredAt, stageMoved: b.stageMoved, fromEnteredAt: b.fromEnteredAt,
     ...(c.associationsBefore === undefined ? {} : { associationsBefore: c.associationsBefore }),
+    ...(b.uncounted === undefined || b.uncounted.length === 0 ? {} : { uncounted: b.uncounted }),
   };
   return JSON.stringify(stored);
 }
@@ -62,7 +65,7 @@ export function decodeJudgedChange(json: string): { ok: true; value: BuiltChange
     actor: s.actor, associations: s.associations, approval: s.approval ?? null, occurredAt: s.occurredAt,
     ...(s.associationsBefore === undefined ? {} : { associationsBefore: s.associationsBefore }),
   };
-  return { ok: true, value: { change, stageMoved: s.stageMoved, fromEnteredAt: s.fromEnteredAt, inboxHashes: [] } };
+  return { ok: true, value: { change, stageMoved: s.stageMoved, fromEnteredAt: s.fromEnteredAt, inboxHashes: [], ...(s.uncounted === undefined ? {} : { uncounted: s.uncounted }) } };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -72,6 +75,7 @@ const isValues = (v: unknown): boolean => isObject(v) && Object.values(v).every(
 const isCounts = (c: unknown): boolean => isObject(c) && typeof c.contacts === "number" && typeof c.companies === "number" && typeof c.line_items === "number";
 const KINDS: readonly unknown[] = ["created", "updated", "scan"];
 const APPROVALS: readonly unknown[] = ["APPROVED", "PENDING", "REJECTED", "NO_APPROVAL_NEEDED", "NOT_APPLICABLE", null, undefined];
+const ASSOCIATION_KINDS: readonly unknown[] = ["contacts", "companies", "line_items"];
 
 /** What is wrong with a stored change (the first field found), or null. */
 function problemOf(r: unknown): string | null {
@@ -86,6 +90,7 @@ function problemOf(r: unknown): string | null {
   if (!isObject(a) || !isText(a.userId) || !isText(a.ownerId) || !isStrings(a.teamIds) || typeof a.isDealOwner !== "boolean" || typeof a.isManager !== "boolean" || typeof a.changeSource !== "string" || !isText(a.sourceId)) return "actor: malformed";
   if (!isCounts(r.associations)) return "associations: malformed";
   if (r.associationsBefore !== undefined && !isCounts(r.associationsBefore)) return "associationsBefore: malformed";
+  if (r.uncounted !== undefined && !(Array.isArray(r.uncounted) && r.uncounted.every((k) => ASSOCIATION_KINDS.includes(k)))) return "uncounted: malformed";
   if (!APPROVALS.includes(r.approval)) return `approval: ${String(r.approval)}`;
   if (typeof r.occurredAt !== "number" || typeof r.stageMoved !== "boolean" || !(typeof r.fromEnteredAt === "number" || r.fromEnteredAt === null)) return "occurredAt/stageMoved/fromEnteredAt: malformed";
   return null;

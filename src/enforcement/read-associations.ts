@@ -1,13 +1,13 @@
 // Part of step 1, read: association counts as of each change from the association timeline (D1), fed with this
-// batch's deal.associationChange events and, for a deal seen for the first time, a snapshot of its associations
-// (v4, one call per kind for all such deals of the batch). Every association event of the batch is logged, and the
-// associations a merge moved to the surviving deal. Returns what to add to the timeline; record.ts writes it.
-import { listAssociatedIds } from "../hubspot/associations";
+// batch's deal.associationChange events and, the first time a kind's count matters, a snapshot of its associations
+// (association-snapshots.ts). Every association event of the batch is logged, and the associations a merge moved to
+// the surviving deal. Returns what to add to the timeline; record.ts writes it.
 import type { HubSpotClient } from "../hubspot/client";
 import type { HubSpotError, Result } from "../hubspot/errors";
 import { neededAssociations, type AssociationKind, type CompiledPolicySet } from "../policy";
 import { listAssociationTimeline, type AssociationEntry, type AssociationTimeline } from "../store/association-timeline";
 import { listJudgedChangesOfDeals } from "../store/judged-changes";
+import { takeSnapshots } from "./association-snapshots";
 import { countsAt, entriesFromEvents, mergedInEntries, type MergeOf } from "./association-timeline";
 import { decodeJudgedChange } from "./judged-change-codec";
 import { changeKey, recountStored } from "./rejudge";
@@ -40,23 +40,11 @@ export async function applyAssociationTimeline(
   };
   add(events);
 
-  // A deal seen for the first time: snapshot its associations now, so later changes are counted from the timeline —
-  // one read per kind, side by side (a burst's first runs see thousands of new deals, on the way to their tasks).
-  const snapshots = await Promise.all(
-    kinds.map(async (kind) => {
-      const first = deals.filter((d) => !timeline.coverage.has(`${d.deal.id}|${kind}`));
-      // A deal merged away: HubSpot moved its associations to the survivor, so a snapshot now tells nothing. Its
-      // timeline is its own association events since its creation (the earliest entry of its history).
-      for (const d of first.filter((x) => x.mergedInto !== null)) cover(d.deal.id, kind, createdAt(d) - 1, []);
-      const live = first.filter((d) => d.mergedInto === null).map((d) => d.deal.id);
-      return { kind, live, ids: live.length === 0 ? null : await listAssociatedIds(ctx.client, kind, live) };
-    }),
-  );
-  for (const { kind, live, ids } of snapshots) {
-    if (ids === null) continue;
-    if (!ids.ok) return ids;
-    for (const dealId of live) cover(dealId, kind, ctx.readAt, ids.value.get(dealId) ?? []);
-  }
+  // A deal seen for the first time: snapshot its associations now — only the kinds some deal of the run needs
+  // (association-snapshots.ts) — so later changes are counted from the timeline.
+  const moved = await takeSnapshots(ctx, { set, kinds, deals, merges }, timeline, cover);
+  if (!moved.ok) return moved;
+  add(moved.value);
   add(mergedInEntries(timeline, merges, kinds));
   // Each deal counted from its own entries: a burst's batch holds thousands of deals (a scan of all of them per
   // change was seconds of CPU on the way to the tasks).
@@ -67,16 +55,17 @@ export async function applyAssociationTimeline(
     else own.push(e);
   }
   for (const d of deals) countDeal(d, { entries: byDeal.get(d.deal.id) ?? [], coverage: timeline.coverage }, kinds);
-  await findRejudged(ctx.db, { byDeal, coverage: timeline.coverage }, kinds, deals, log.entries);
+  await findRejudged(ctx.db, { byDeal, coverage: timeline.coverage }, kinds, deals, log);
   return { ok: true, value: log };
 }
 
 /**
- * Deals judged before whose timeline this batch changed (an association event, or associations a merge moved): their
- * stored judged changes counted again, the ones whose counts differ set on `rejudged` (rejudge.ts says why).
+ * Deals judged before whose timeline this batch changed (an association event, associations a merge moved, or a first
+ * snapshot — their earlier changes were judged without that count): their stored judged changes counted again, the
+ * ones whose counts differ set on `rejudged` (rejudge.ts says why).
  */
-async function findRejudged(db: D1Database, timeline: { byDeal: Map<string, AssociationEntry[]>; coverage: AssociationTimeline["coverage"] }, kinds: AssociationKind[], deals: DealSnapshot[], added: AssociationEntry[]): Promise<void> {
-  const touched = new Set(added.filter((e) => e.source === "event").map((e) => e.dealId));
+async function findRejudged(db: D1Database, timeline: { byDeal: Map<string, AssociationEntry[]>; coverage: AssociationTimeline["coverage"] }, kinds: AssociationKind[], deals: DealSnapshot[], added: AssociationLog): Promise<void> {
+  const touched = new Set([...added.entries.filter((e) => e.source === "event").map((e) => e.dealId), ...added.coverage.map((c) => c.dealId)]);
   const judgedBefore = deals.filter((d) => d.mergedInto === null && d.state !== undefined && touched.has(d.deal.id));
   if (judgedBefore.length === 0) return;
   const rows = await listJudgedChangesOfDeals(db, judgedBefore.map((d) => d.deal.id));
@@ -101,12 +90,6 @@ function coverWith(timeline: AssociationTimeline, log: AssociationLog) {
   };
 }
 
-/** When the deal was created: the earliest entry of its history (every deal has its creation's values there). */
-function createdAt(d: DealSnapshot): number {
-  const times = Object.values(d.deal.history).flatMap((entries) => entries.map((e) => e.timestamp));
-  return times.length === 0 ? (d.built[0]?.change.occurredAt ?? 0) : Math.min(...times);
-}
-
 function countDeal(d: DealSnapshot, timeline: AssociationTimeline, kinds: AssociationKind[]): void {
   for (const b of d.built) {
     const at = countsAt(timeline, d.deal.id, kinds, b.change.occurredAt);
@@ -115,6 +98,7 @@ function countDeal(d: DealSnapshot, timeline: AssociationTimeline, kinds: Associ
     const before = countsAt(timeline, d.deal.id, kinds, b.change.occurredAt - 1).counts;
     const differs = kinds.some((k) => before[k] !== at.counts[k]);
     b.change = { ...b.change, associations: at.counts, ...(differs ? { associationsBefore: before } : {}), origins: { ...b.change.origins, ...at.origins } };
+    if (at.uncounted.length > 0) b.uncounted = at.uncounted;
   }
   const now = countsAt(timeline, d.deal.id, kinds, NOW_AND_AFTER);
   d.associations = now.counts;

@@ -24,12 +24,15 @@ export function recountStored(stored: BuiltChange[], timeline: AssociationTimeli
     const c = was.change;
     if (inBatch.has(changeKey(c.occurredAt, c.kind))) continue;
     const at = countsAt(timeline, dealId, kinds, c.occurredAt);
-    if (kinds.every((k) => at.counts[k] === c.associations[k])) continue;
+    // A count judged as 0 for want of a timeline that has one now is corrected even when it is still 0.
+    const counted = (was.uncounted ?? []).some((k) => !at.uncounted.includes(k));
+    if (!counted && kinds.every((k) => at.counts[k] === c.associations[k])) continue;
     const before = countsAt(timeline, dealId, kinds, c.occurredAt - 1).counts;
     const differs = kinds.some((k) => before[k] !== at.counts[k]);
     const { associationsBefore: _dropped, ...rest } = c;
     const change = { ...rest, associations: at.counts, ...(differs ? { associationsBefore: before } : {}), origins: { ...c.origins, ...at.origins } };
-    out.push({ was, now: { ...was, change } });
+    const { uncounted: _was, ...built } = was;
+    out.push({ was, now: { ...built, change, ...(at.uncounted.length > 0 ? { uncounted: at.uncounted } : {}) } });
   }
   return out;
 }

@@ -12,6 +12,8 @@ import { planNative } from "./native/compile";
 
 /** Properties every evaluation needs regardless of the rules (stage, pipeline, owner, name for messages). */
 const BASE_PROPERTIES = ["dealname", "dealstage", "hubspot_owner_id", "pipeline"];
+/** The association counts an expression can read, by path. */
+const EXPRESSION_KINDS: Record<string, AssociationKind> = { "deal.contacts": "contacts", "deal.companies": "companies", "deal.lineItems": "line_items" };
 
 /**
  * Parses, validates, resolves (stage labels/ids, pipelines, properties against `portal`) and compiles every policy
@@ -63,7 +65,8 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
     ...templates.flatMap(templateProperties),
     ...plans.flatMap((p) => p.rules.flatMap((r) => [...r.require.map((q) => q.property), ...(r.triggers.properties ?? [])])),
   ]);
-  const associationKinds = new Set<AssociationKind>(plans.flatMap((p) => p.rules.flatMap((r) => r.associations.map((a) => a.kind))));
+  const expressionKinds = new Set(expressions.flatMap((c) => c.paths.flatMap((path) => EXPRESSION_KINDS[path] ?? [])));
+  const associationKinds = new Set<AssociationKind>([...plans.flatMap((p) => p.rules.flatMap((r) => r.associations.map((a) => a.kind))), ...expressionKinds]);
   const set: InternalPolicySet = {
     kind: "CompiledPolicySet",
     version: hashText(plans.map((p) => `${p.id}@${p.version}`).sort().join("\n")),
@@ -85,6 +88,7 @@ export function loadPolicySet(files: PolicyFile[], portal: PortalSchema): Result
     cel: createRuntime(cel, index, celNames),
     properties: [...properties].sort(),
     associationKinds: [...associationKinds].sort(),
+    expressionAssociationKinds: [...expressionKinds].sort(),
   };
   return { ok: true, value: set };
 }

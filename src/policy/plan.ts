@@ -173,6 +173,8 @@ export interface InternalPolicySet extends CompiledPolicySet {
   readonly cel: CelRuntime;
   readonly properties: readonly string[];
   readonly associationKinds: ReadonlyArray<"contacts" | "companies" | "line_items">;
+  /** The kinds an expression reads (`deal.contacts` …): any value may change its verdict, not only a missing minimum. */
+  readonly expressionAssociationKinds: ReadonlyArray<"contacts" | "companies" | "line_items">;
 }
 
 export interface CompileContext {

@@ -1,6 +1,6 @@
 // Remediation re-checks, what the set reads (properties/associations), and trace replay's ability to fail.
 import { describe, expect, it } from "vitest";
-import { evaluateChange, loadPolicySet, neededAssociations, recheckViolation, replayViolation, requiredProperties } from "./index";
+import { evaluateChange, expressionAssociations, loadPolicySet, neededAssociations, recheckViolation, replayViolation, requiredProperties } from "./index";
 import { makeChange, NOW, policyFile, TEST_PORTAL } from "./test-portal";
 import type { CompiledPolicySet, DealChange } from "./types";
 
@@ -60,6 +60,16 @@ describe("what the set reads", () => {
   it("lists the deal properties and association kinds the policies use", () => {
     expect(requiredProperties(set)).toEqual(["closedate", "dealname", "dealstage", "hs_next_step", "hubspot_owner_id", "pipeline"]);
     expect(neededAssociations(set)).toEqual(["companies"]);
+    expect(expressionAssociations(set)).toEqual([]);
+  });
+  it("counts the association kinds an expression reads, and says an expression reads them", () => {
+    const loaded = loadPolicySet([policyFile(`
+  - id: few-line-items
+    on: { stageEntered: Contract Sent }
+    assert: deal.lineItems <= 5 && deal.contacts != 2`)], TEST_PORTAL);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+    expect(neededAssociations(loaded.value)).toEqual(["contacts", "line_items"]);
+    expect(expressionAssociations(loaded.value)).toEqual(["contacts", "line_items"]);
   });
 });
 

@@ -7,9 +7,14 @@ export function requiredProperties(set: CompiledPolicySet): string[] {
   return isInternalSet(set) ? [...set.properties] : ["dealname", "dealstage", "hubspot_owner_id", "pipeline"];
 }
 
-/** The association kinds some rule counts — fetch only these. */
+/** The association kinds some rule counts (a minimum, or an expression's `deal.contacts` …) — fetch only these. */
 export function neededAssociations(set: CompiledPolicySet): AssociationKind[] {
   return isInternalSet(set) ? [...set.associationKinds] : [];
+}
+
+/** The kinds an expression reads: their verdicts can turn on any count, so whether a change needs one can't be tested. */
+export function expressionAssociations(set: CompiledPolicySet): AssociationKind[] {
+  return isInternalSet(set) ? [...set.expressionAssociationKinds] : [];
 }
 
 /**

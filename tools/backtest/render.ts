@@ -91,6 +91,10 @@ export function renderBacktest(result: BacktestResult, ctx: RenderContext): stri
   if (result.unrecordedEdits.length > 0) {
     out.push("", `! the draft fires on edits of ${result.unrecordedEdits.join(", ")}; no rule of the running set does, so the engine recorded few such edits (only on deals with an open violation) — back-test with --source hubspot`);
   }
+  if (result.uncounted.changes > 0) {
+    const n = result.uncounted.changes;
+    out.push("", `! on ${n} change${n === 1 ? "" : "s"} the draft's verdict turns on ${result.uncounted.kinds.join(", ")} counts the engine hadn't taken yet (no running rule needed them; recorded as 0) — back-test with --source hubspot`);
+  }
   return out;
 }
 
@@ -110,5 +114,6 @@ export function backtestJson(result: BacktestResult, extra: Record<string, unkno
     diff: result.diff,
     unrecorded: result.unrecorded,
     unrecordedEdits: result.unrecordedEdits,
+    uncounted: result.uncounted,
   });
 }

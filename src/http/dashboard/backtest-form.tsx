@@ -76,6 +76,9 @@ export function BacktestSummary(props: { b: DashboardBacktest; draftName: string
       {result.unrecordedEdits.length > 0 ? (
         <p class="alert" id="unrecorded-edits">The draft fires on edits of {result.unrecordedEdits.join(", ")}; no running rule does, so the engine recorded few such edits (only on deals with an open violation). <code>npm run policies -- backtest … --source hubspot</code> replays every edit from HubSpot's history.</p>
       ) : null}
+      {result.uncounted.changes > 0 ? (
+        <p class="alert" id="uncounted">On {result.uncounted.changes} change{result.uncounted.changes === 1 ? "" : "s"} the draft's verdict turns on {result.uncounted.kinds.join(", ")} counts the engine hadn't taken yet (no running rule needed them, so they were recorded as 0). <code>npm run policies -- backtest … --source hubspot</code> reads them from HubSpot.</p>
+      ) : null}
     </Card>
   );
 }

@@ -52,25 +52,40 @@ async function newDeal() {
 }
 
 describe("association timeline", () => {
-  it("a contact associated after the move doesn't make the move compliant", async () => {
+  it("takes no snapshot until a change needs the count, then one; a contact associated after a later move doesn't make that move compliant", async () => {
     const { deal, owner } = await newDeal();
-    await h.drain(); // first seen: the snapshot (no contact)
+    const as = { kind: "user" as const, ownerId: owner.id };
+    const since = Date.now();
+    await h.drain(); // first seen at Qualified To Buy: no rule counts its contacts there, so no association read
+    expect(await rows("SELECT kind FROM association_coverage WHERE deal_id = ?", deal.id)).toEqual([]);
+    expect(await h.portal.calls({ since, pathIncludes: "/associations/" })).toEqual([]);
+    const uncounted = async () => (await rows<{ change: string }>("SELECT change FROM judged_changes WHERE deal_id = ? ORDER BY occurred_at", deal.id)).map((r) => (JSON.parse(r.change) as { uncounted?: string[] }).uncounted ?? []);
+    expect(await uncounted()).toEqual([["contacts"]]);
+    await h.portal.moveStage(deal.id, "presentationscheduled", { as });
+    await h.drain(); // this move needs the count: the snapshot (no contact)
     expect(await rows("SELECT kind FROM association_coverage WHERE deal_id = ? ORDER BY kind", deal.id)).toEqual([{ kind: "contacts" }]);
-    await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
+    expect(await rows("SELECT status FROM violations WHERE deal_id = ?", deal.id)).toEqual([{ status: "open" }]);
+    // The creation, judged before the timeline started, is counted again from the snapshot (what a back-test replays).
+    expect(await uncounted()).toEqual([[], []]);
+
+    // Back and in again; the contact is added after the move, its event delivered after the move's.
+    await h.portal.moveStage(deal.id, "qualifiedtobuy", { as });
+    await h.drain();
+    await h.portal.moveStage(deal.id, "presentationscheduled", { as });
     const move = [await gatherUntil((e) => e.subscriptionType === "deal.propertyChange")];
-    await h.portal.associate(deal.id, "contacts", { properties: { email: "a@initech.test" }, as: { kind: "user", ownerId: owner.id } });
+    await h.portal.associate(deal.id, "contacts", { properties: { email: "a@initech.test" }, as });
     const association = [await gatherUntil((e) => e.subscriptionType === "deal.associationChange")];
 
     for (const events of move) await h.deliver(events);
-    const found = await rows<{ rule_id: string; status: string; trace: string }>("SELECT rule_id, status, trace FROM violations WHERE deal_id = ?", deal.id);
-    expect(found.map((v) => [v.rule_id, v.status])).toEqual([["presentation-needs-contact", "open"]]);
-    const values = (JSON.parse(found[0]?.trace ?? "[]") as Step[]).find((s) => s.check === "values")?.values;
+    const found = await rows<{ rule_id: string; status: string; trace: string }>("SELECT rule_id, status, trace FROM violations WHERE deal_id = ? ORDER BY occurred_at", deal.id);
+    expect(found.map((v) => [v.rule_id, v.status])).toEqual([["presentation-needs-contact", "resolved"], ["presentation-needs-contact", "open"]]);
+    const values = (JSON.parse(found[1]?.trace ?? "[]") as Step[]).find((s) => s.check === "values")?.values;
     expect(values?.["association:contacts"]?.origin).toBe("as-of");
 
     // The association's event arrives: logged in the timeline, and it fixes the deal.
     for (const events of association) await h.deliver(events);
     expect(await rows("SELECT kind, removed, source FROM association_timeline WHERE deal_id = ? AND source = 'event'", deal.id)).toEqual([{ kind: "contacts", removed: 0, source: "event" }]);
-    expect(await rows("SELECT status FROM violations WHERE deal_id = ?", deal.id)).toEqual([{ status: "resolved" }]);
+    expect(await rows("SELECT status FROM violations WHERE deal_id = ?", deal.id)).toEqual([{ status: "resolved" }, { status: "resolved" }]);
   }, 30_000);
 
   it("a move before the timeline starts is counted from the snapshot with later changes undone, and the trace says so", async () => {
@@ -111,6 +126,27 @@ describe("association timeline", () => {
     const aFirst = (await h.portal.getDeal(a.id)).history.dealstage?.find((e) => e.value === "presentationscheduled")?.timestamp;
     expect(found.map((v) => [v.deal_id, new Date(v.occurred_at).toISOString()])).toEqual([[a.id, aFirst]]);
     expect(await rows("SELECT to_id FROM association_timeline WHERE deal_id = ? AND source = 'event'", a.id)).toHaveLength(1);
+  }, 30_000);
+
+  it("a merge moves contacts the engine never counted on the merged deal: the survivor's read tells them, from the merge on", async () => {
+    const { deal: survivor, owner } = await newDeal();
+    const { deal: merged } = await newDeal();
+    const as = { kind: "user" as const, ownerId: owner.id };
+    await h.drain();
+    await h.portal.moveStage(survivor.id, "presentationscheduled", { as });
+    await h.drain(); // the survivor's move needs its contacts (none)
+    await h.portal.associate(merged.id, "contacts", { properties: { email: "m@initech.test" }, as });
+    await h.drain(); // logged; nothing needs the merged deal's count
+    expect(await rows("SELECT deal_id FROM association_coverage WHERE deal_id IN (?, ?)", survivor.id, merged.id)).toEqual([{ deal_id: survivor.id }]);
+
+    await h.portal.merge(survivor.id, merged.id, as);
+    await h.portal.moveStage(survivor.id, "qualifiedtobuy", { as });
+    await h.portal.moveStage(survivor.id, "presentationscheduled", { as });
+    await h.drain();
+    // Its first move had no contact; the one after the merge had the merged deal's.
+    const found = await rows<{ status: string }>("SELECT status FROM violations WHERE deal_id = ? ORDER BY occurred_at", survivor.id);
+    expect(found).toEqual([{ status: "resolved" }]);
+    expect(await rows("SELECT source FROM association_timeline WHERE deal_id = ? AND kind = 'contacts'", survivor.id)).toEqual([{ source: "event" }]);
   }, 30_000);
 
   it("an association event delivered after the engine counted from a later snapshot: the move is judged again and its violation recorded", async () => {
