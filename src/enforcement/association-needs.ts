@@ -13,9 +13,9 @@ function verdictKey(set: CompiledPolicySet, change: DealChange, now: number): st
     .join(",");
 }
 
-function withCounts(change: DealChange, zero: AssociationKind | null): DealChange {
+function withCounts(change: DealChange, zero: AssociationKind[]): DealChange {
   const associations = { contacts: PLENTY, companies: PLENTY, line_items: PLENTY };
-  if (zero !== null) associations[zero] = 0;
+  for (const kind of zero) associations[kind] = 0;
   return { ...change, associations };
 }
 
@@ -28,13 +28,18 @@ export function associationNeeds(
   open: OpenViolation[],
   now: number,
 ): AssociationKind[] {
+  if (kinds.length === 0) return [];
+  // Each change judged with every count plentiful once, and with all of `kinds` at zero: most changes are judged
+  // alike (no rule counts associations on them) and need no judgement per kind — a burst's runs test every new deal.
+  const plenty = changes.map((c) => verdictKey(set, withCounts(c, []), now));
+  const turns = changes.filter((c, i) => verdictKey(set, withCounts(c, kinds), now) !== plenty[i]);
   const needed: AssociationKind[] = [];
   for (const kind of kinds) {
     const differs =
-      changes.some((c) => verdictKey(set, withCounts(c, null), now) !== verdictKey(set, withCounts(c, kind), now)) ||
+      turns.some((c) => verdictKey(set, withCounts(c, []), now) !== verdictKey(set, withCounts(c, [kind]), now)) ||
       open.some((v) => {
         const ref = { policyId: v.policyId, ruleId: v.ruleId, toStage: v.toStage };
-        return recheckViolation(set, ref, withCounts(current, null), { now }) !== recheckViolation(set, ref, withCounts(current, kind), { now });
+        return recheckViolation(set, ref, withCounts(current, []), { now }) !== recheckViolation(set, ref, withCounts(current, [kind]), { now });
       });
     if (differs) needed.push(kind);
   }

@@ -28,7 +28,7 @@ export async function takeSnapshots(
   timeline: AssociationTimeline,
   cover: Cover,
 ): Promise<Result<AssociationEntry[], HubSpotError>> {
-  const always = new Set(expressionAssociations(need.set));
+  const wanted = kindsToSnapshot(need.set, need.kinds, need.deals, timeline, ctx.now);
   const reads = await Promise.all(
     need.kinds.map(async (kind) => {
       const first = need.deals.filter((d) => !timeline.coverage.has(`${d.deal.id}|${kind}`));
@@ -37,7 +37,7 @@ export async function takeSnapshots(
       // One seen before but never counted stays unknown: the survivor's read below tells what the merge moved.
       for (const d of first.filter((x) => x.mergedInto !== null && x.state === undefined)) cover(d.deal.id, kind, createdAt(d) - 1, []);
       const live = first.filter((d) => d.mergedInto === null);
-      const snap = always.has(kind) || live.some((d) => needsKind(need.set, kind, d, ctx.now)) ? live.map((d) => d.deal.id) : [];
+      const snap = wanted.has(kind) ? live.map((d) => d.deal.id) : [];
       const gaps = uncountedMerges(timeline, need.merges, kind);
       const ids = [...new Set([...snap, ...gaps.map((m) => m.into)])];
       return { kind, snap, gaps, read: ids.length === 0 ? null : await listAssociatedIds(ctx.client, kind, ids) };
@@ -53,9 +53,19 @@ export async function takeSnapshots(
   return { ok: true, value: moved };
 }
 
-/** Whether the count of `kind` can change a verdict on the deal's changes or an open violation's re-check. */
-function needsKind(set: CompiledPolicySet, kind: AssociationKind, d: DealSnapshot, now: number): boolean {
-  return associationNeeds(set, [kind], d.built.map((b) => b.change), d.current, d.open, now).length > 0;
+/**
+ * The kinds some live deal of the run needs counted and has no timeline of yet: its changes' verdicts or an open
+ * violation's re-check turn on the count (association-needs.ts), or an expression reads it (any count may matter).
+ */
+function kindsToSnapshot(set: CompiledPolicySet, kinds: AssociationKind[], deals: DealSnapshot[], timeline: AssociationTimeline, now: number): Set<AssociationKind> {
+  const out = new Set(expressionAssociations(set).filter((k) => kinds.includes(k)));
+  for (const d of deals) {
+    if (out.size === kinds.length) break;
+    const uncovered = kinds.filter((k) => !out.has(k) && !timeline.coverage.has(`${d.deal.id}|${k}`));
+    if (d.mergedInto !== null || uncovered.length === 0) continue;
+    for (const k of associationNeeds(set, uncovered, d.built.map((b) => b.change), d.current, d.open, now)) out.add(k);
+  }
+  return out;
 }
 
 /**
