@@ -1,7 +1,10 @@
 // Apply, for the governance properties: creates the group and properties on the portal's first run, then writes the
 // values the plan chose (batch updates of ≤100), picking per deal the answer for how its pending revert went. Each
 // write is recorded in engine_writes first, so an echo (when a portal subscribes to these properties) is known as ours.
+// In a run that reverts, the values ride in the reverts' batch update (as if the reverts land); written apart only
+// when a revert didn't land or the batch was refused.
 import type { HubSpotClient } from "../hubspot/client";
+import type { RidingWrite } from "../hubspot/deals";
 import type { HubSpotError } from "../hubspot/errors";
 import { installGovernanceProperties, writeGovernanceProperties } from "../hubspot/governance-properties";
 import { toHubSpotProperties, type GovernanceValues } from "../governance";
@@ -53,4 +56,27 @@ export async function applyGovernance(ctx: { db: D1Database; client: HubSpotClie
   const written = new Set(answer.value.written);
   for (const r of answer.value.refused) console.warn(`governance properties of deal ${r.dealId} not written: ${r.error}`);
   return { written: chosen.filter((c) => written.has(c.dealId)), refused: answer.value.refused, install, failure: null };
+}
+
+/** The values that ride in the reverts' batch (those for when the reverts land); none when there is nothing to ride. */
+export function ridingGovernance(plan: GovernancePlan, reverts: number): RidingWrite[] {
+  if (reverts === 0 || plan.skip || plan.install) return [];
+  return plan.writes.map((w) => ({ dealId: w.dealId, properties: toHubSpotProperties(w.values) }));
+}
+
+/**
+ * What the run's governance writes came to, given the reverts' outcome: the riding values stand when every revert
+ * they assumed landed; otherwise (or when they didn't ride) the values are written now, chosen by the outcome.
+ */
+export async function settleGovernance(ctx: { db: D1Database; client: HubSpotClient; now: number }, plan: GovernancePlan, reverted: Set<string>, ridden: string[] | null): Promise<GovernanceApplied> {
+  const assumed = plan.writes.every((w) => w.ifRevertFails === null || w.revertIds.every((id) => reverted.has(id)));
+  if (ridden === null || !assumed) return applyGovernance(ctx, plan, reverted);
+  const applied = new Set(ridden);
+  for (const w of plan.writes.filter((x) => !applied.has(x.dealId))) console.warn(`governance properties of deal ${w.dealId} not written: not in HubSpot's answer`);
+  return {
+    written: plan.writes.filter((w) => applied.has(w.dealId)).map((w) => ({ dealId: w.dealId, values: w.values })),
+    refused: plan.writes.filter((w) => !applied.has(w.dealId)).map((w) => ({ dealId: w.dealId, error: "not in HubSpot's answer" })),
+    install: null,
+    failure: null,
+  };
 }

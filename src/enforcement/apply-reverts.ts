@@ -1,13 +1,14 @@
 // Revert writes (enforce mode only): send the deal back only if it is still in the violating stage when re-read just
-// before the write, never for a deleted deal. Planned in D1 (reverts, engine_writes) before the write so a retried
+// before the write, never for a deleted deal; the run's governance values ride in the same batch update. Planned in D1 (reverts, engine_writes) before the write so a retried
 // message never reverts twice; what HubSpot answered comes back as values for record.ts to mark.
 import type { HubSpotClient } from "../hubspot/client";
-import { readDeals, writeDealStage, writeDealStages, type RevertWrite, type StageWriteOutcome } from "../hubspot/deals";
+import { readDeals, writeDealStage, writeDealStages, writeDealStagesWith, type RevertWrite, type RidingWrite, type StageWriteOutcome } from "../hubspot/deals";
 import { describeError, type HubSpotError } from "../hubspot/errors";
 import { chunk } from "../chunk";
 import type { Result } from "../result";
 import { recordEngineWriteStatements } from "../store/engine-writes";
 import { planRevertStatement } from "../store/reverts";
+import { GOVERNANCE_WRITE_REF } from "./apply-governance";
 import type { ActionOutcome, Applied, RevertIntent, RevertResult } from "./outcomes";
 
 /** A read younger than this counts as "re-read just before the write" (no second read needed). */
@@ -30,11 +31,16 @@ export interface RevertWrites extends Pick<Applied, "reverted" | "revertMarks"> 
   results: Array<{ intent: RevertIntent; result: RevertResult }>;
   refused: Array<{ intent: RevertIntent; error: string }>;
   failure: HubSpotError | null;
+  /** The riding writes HubSpot applied with the reverts; null when they didn't ride (write them apart). */
+  ridden: string[] | null;
 }
 
-/** Runs the planned reverts. A transient HubSpot failure stops them and comes back in `failure`. Throws only for D1. */
-export async function applyReverts(ctx: RevertContext, intents: RevertIntent[]): Promise<RevertWrites> {
-  const out: RevertWrites = { outcomes: [], results: [], reverted: [], revertMarks: [], refused: [], failure: null };
+/**
+ * Runs the planned reverts, `riders` (other deal properties: the governance values) in the same batch update when
+ * they fit. A transient HubSpot failure stops them and comes back in `failure`. Throws only for D1.
+ */
+export async function applyReverts(ctx: RevertContext, intents: RevertIntent[], riders: RidingWrite[] = []): Promise<RevertWrites> {
+  const out: RevertWrites = { outcomes: [], results: [], reverted: [], revertMarks: [], refused: [], failure: null, ridden: null };
   if (intents.length === 0) return out;
   const settle = (i: RevertIntent, status: ActionOutcome["status"], reason?: string, error?: string) => {
     out.results.push({ intent: i, result: status === "done" ? { kind: "done" } : status === "failed" ? { kind: "refused", error: error ?? "refused" } : { kind: "skipped" } });
@@ -61,6 +67,7 @@ export async function applyReverts(ctx: RevertContext, intents: RevertIntent[]):
     }
   }
   if (writes.length === 0) return out;
+  const ride = writes.length + riders.length <= BATCH_WRITE_LIMIT ? riders : [];
   await ctx.db.batch([
     ...writes.map(({ intent }) => planRevertStatement(ctx.db, { violationId: intent.ref.violationId, dealId: intent.dealId, toPipeline: intent.target.pipelineId, toStage: intent.target.stageId, fromStage: intent.fromStage }, ctx.now)),
     ...recordEngineWriteStatements(
@@ -71,11 +78,13 @@ export async function applyReverts(ctx: RevertContext, intents: RevertIntent[]):
       ]),
       ctx.now,
     ),
+    ...recordEngineWriteStatements(ctx.db, ride.flatMap((r) => Object.entries(r.properties).map(([property, value]) => ({ dealId: r.dealId, property, value, violationId: GOVERNANCE_WRITE_REF }))), ctx.now),
   ]);
-  const written = await writeAll(ctx.client, writes.map((w) => w.write));
+  const written = await writeWithRiders(ctx.client, writes.map((w) => w.write), ride);
   if (!written.ok) return { ...out, failure: written.error };
+  out.ridden = written.value.ridden;
   for (const { intent } of writes) {
-    const outcome = written.value.get(intent.dealId);
+    const outcome = written.value.outcomes.get(intent.dealId);
     if (outcome === undefined) settle(intent, "skipped", "deal no longer in the violating stage");
     else if (outcome.ok) done(intent);
     else if (outcome.error.kind === "not-found") {
@@ -101,6 +110,17 @@ async function currentStages(ctx: RevertContext, dealIds: string[]): Promise<Res
   const reread = await readDeals(ctx.client, dealIds, ["dealstage", "pipeline"], []);
   if (!reread.ok) return reread;
   return { ok: true, value: new Map([...reread.value.found].map(([id, deal]) => [id, { stage: deal.properties.dealstage ?? null, pipeline: deal.properties.pipeline ?? null }])) };
+}
+
+/** The reverts with the riders in one batch update; refused whole, the reverts as writeAll does and the riders not. */
+async function writeWithRiders(client: HubSpotClient, writes: RevertWrite[], riders: RidingWrite[]): Promise<Result<{ outcomes: Map<string, StageWriteOutcome>; ridden: string[] | null }, HubSpotError>> {
+  if (riders.length > 0) {
+    const batch = await writeDealStagesWith(client, writes, riders);
+    if (!batch.ok) return batch;
+    if (batch.value.outcomes !== null) return { ok: true, value: { outcomes: new Map(batch.value.outcomes.map((o) => [o.dealId, o])), ridden: batch.value.ridden } };
+  }
+  const all = await writeAll(client, writes);
+  return all.ok ? { ok: true, value: { outcomes: all.value, ridden: null } } : all;
 }
 
 /**

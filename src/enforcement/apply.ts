@@ -6,7 +6,7 @@
 import type { HubSpotClient } from "../hubspot/client";
 import type { HubSpotError } from "../hubspot/errors";
 import { completeTask, rewordTask } from "../hubspot/tasks";
-import { applyGovernance, NO_GOVERNANCE } from "./apply-governance";
+import { NO_GOVERNANCE, ridingGovernance, settleGovernance } from "./apply-governance";
 import { applyReverts, type RevertContext, type RevertWrites } from "./apply-reverts";
 import { applyTasks } from "./apply-tasks";
 import type { Applied, TaskCompletion, TaskIntent } from "./outcomes";
@@ -15,10 +15,11 @@ import type { Snapshot } from "./snapshot";
 
 /** Runs every HubSpot write of the plan. A HubSpot failure stops what depends on it and comes back in `failure`. */
 export async function applyPlan(ctx: RevertContext, plan: Plan): Promise<Applied> {
-  const revertsSent = applyReverts(ctx, plan.reverts);
-  // The governance values depend only on whether the reverts landed: written alongside the tasks, not after them, so
+  // The governance values ride in the reverts' batch update (one call, not two: a burst reverts in most runs).
+  const revertsSent = applyReverts(ctx, plan.reverts, ridingGovernance(plan.governance, plan.reverts.length));
+  // The governance values depend only on whether the reverts landed: settled alongside the tasks, not after them, so
   // they don't lengthen the run the queue's next batch waits for.
-  const governanceSent = revertsSent.then((r) => (r.failure !== null ? NO_GOVERNANCE : applyGovernance(ctx, plan.governance, revertedIds(r.reverted))));
+  const governanceSent = revertsSent.then((r) => (r.failure !== null ? NO_GOVERNANCE : settleGovernance(ctx, plan.governance, revertedIds(r.reverted), r.ridden)));
   const [reverts, tasks, governance] = await Promise.all([revertsSent, applyTasks(ctx, plan.tasks), governanceSent]);
   const applied: Applied = {
     outcomes: [...reverts.outcomes, ...tasks.outcomes],

@@ -32,13 +32,13 @@ export async function takeSnapshots(
   const reads = await Promise.all(
     need.kinds.map(async (kind) => {
       const first = need.deals.filter((d) => !timeline.coverage.has(`${d.deal.id}|${kind}`));
-      // A deal merged away when first seen: HubSpot moved its associations to the survivor, so a snapshot now tells
-      // nothing. Its timeline is its own association events since its creation (the earliest entry of its history).
-      // One seen before but never counted stays unknown: the survivor's read below tells what the merge moved.
-      for (const d of first.filter((x) => x.mergedInto !== null && x.state === undefined)) cover(d.deal.id, kind, createdAt(d) - 1, []);
+      // A deal seen before but never counted, merged away: what the merge moved is also read on the survivor below.
+      const gaps = uncountedMerges(timeline, need.merges.filter((m) => !first.some((d) => d.deal.id === m.dealId && d.state === undefined)), kind);
+      // A deal merged away: HubSpot moved its associations to the survivor, so a snapshot now tells nothing. Its
+      // timeline is its own association events since its creation (the earliest entry of its history).
+      for (const d of first.filter((x) => x.mergedInto !== null)) cover(d.deal.id, kind, createdAt(d) - 1, []);
       const live = first.filter((d) => d.mergedInto === null);
       const snap = wanted.has(kind) ? live.map((d) => d.deal.id) : [];
-      const gaps = uncountedMerges(timeline, need.merges, kind);
       const ids = [...new Set([...snap, ...gaps.map((m) => m.into)])];
       return { kind, snap, gaps, read: ids.length === 0 ? null : await listAssociatedIds(ctx.client, kind, ids) };
     }),
@@ -69,8 +69,9 @@ function kindsToSnapshot(set: CompiledPolicySet, kinds: AssociationKind[], deals
 }
 
 /**
- * Merges whose merged-away deal's `kind` the engine never counted while the survivor's timeline reaches back before
- * the merge: what HubSpot moved is unknown to the timeline (a survivor counted only from after the merge has it in its
+ * Merges whose merged-away deal's `kind` the engine never counted (seen before, no rule needed it) while the
+ * survivor's timeline reaches back before the merge: the merged deal's own events since its creation may miss what it
+ * had before the engine saw it — HubSpot moved that too (a survivor counted only from after the merge has it in its
  * snapshot). Skipped once an entry at the merge's time is logged on the survivor (read in an earlier run).
  */
 export function uncountedMerges(timeline: AssociationTimeline, merges: MergeOf[], kind: AssociationKind): MergeOf[] {

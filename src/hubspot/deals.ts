@@ -177,6 +177,34 @@ export async function writeDealStages(
   return answer;
 }
 
+/** Other properties written in a stage write's batch (the engine's governance values): by deal, merged per input. */
+export interface RidingWrite {
+  dealId: string;
+  properties: Record<string, string>;
+}
+
+/**
+ * Stage writes and riding property writes in one batch update (≤100 deals): a run that reverts and updates the
+ * governance properties makes one call, not two. `outcomes` as writeDealStages (null: the batch was refused whole);
+ * `ridden`: the riding deals HubSpot applied.
+ */
+export async function writeDealStagesWith(
+  client: HubSpotClient,
+  writes: RevertWrite[],
+  riders: RidingWrite[],
+): Promise<Result<{ outcomes: StageWriteOutcome[] | null; ridden: string[] }, HubSpotError>> {
+  const inputs = new Map<string, Record<string, string>>();
+  for (const r of riders) inputs.set(r.dealId, { ...r.properties });
+  for (const w of writes) inputs.set(w.dealId, { ...inputs.get(w.dealId), dealstage: w.stageId, ...(w.pipelineId === null ? {} : { pipeline: w.pipelineId }) });
+  const answer = await callHubSpot(() => client.deals.batch.update({ inputs: [...inputs].map(([id, properties]) => ({ id, properties })) }));
+  if (!answer.ok) {
+    if (answer.error.kind === "validation" || answer.error.kind === "not-found") return { ok: true, value: { outcomes: null, ridden: [] } };
+    return answer;
+  }
+  const applied = new Set(answer.value.results.map((r) => String(r.id)));
+  return { ok: true, value: { outcomes: matchStageWrites(writes, answer.value), ridden: riders.map((r) => r.dealId).filter((id) => applied.has(id)) } };
+}
+
 interface BatchAnswer {
   results: Array<{ id: string }>;
   errors?: Array<{ category?: string; message?: string; status?: string; context?: Record<string, string[]> }>;

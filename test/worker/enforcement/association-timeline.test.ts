@@ -128,15 +128,18 @@ describe("association timeline", () => {
     expect(await rows("SELECT to_id FROM association_timeline WHERE deal_id = ? AND source = 'event'", a.id)).toHaveLength(1);
   }, 30_000);
 
-  it("a merge moves contacts the engine never counted on the merged deal: the survivor's read tells them, from the merge on", async () => {
+  it("a merge moves contacts the engine never counted nor heard of on the merged deal: the survivor's read tells them, from the merge on", async () => {
     const { deal: survivor, owner } = await newDeal();
     const { deal: merged } = await newDeal();
     const as = { kind: "user" as const, ownerId: owner.id };
     await h.drain();
     await h.portal.moveStage(survivor.id, "presentationscheduled", { as });
     await h.drain(); // the survivor's move needs its contacts (none)
+    // The merged deal's contact, added with no webhook (as before the engine was installed): no rule ever needed its
+    // count, so the engine never read it.
+    await h.portal.setKnobs({ webhook: { enabled: false } });
     await h.portal.associate(merged.id, "contacts", { properties: { email: "m@initech.test" }, as });
-    await h.drain(); // logged; nothing needs the merged deal's count
+    await h.portal.setKnobs({ webhook: { enabled: true, mode: "outbox", flushMs: 0 } });
     expect(await rows("SELECT deal_id FROM association_coverage WHERE deal_id IN (?, ?)", survivor.id, merged.id)).toEqual([{ deal_id: survivor.id }]);
 
     await h.portal.merge(survivor.id, merged.id, as);

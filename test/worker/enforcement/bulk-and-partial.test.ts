@@ -58,6 +58,9 @@ describe("207 Multi-Status answers", () => {
     expect(new Map(revertRows.map((r) => [r.deal_id, r.status]))).toEqual(new Map(deals.map((d) => [d.id, d.id === refusedId ? "refused" : "done"])));
     const refused = await rows<{ actions: string }>("SELECT actions FROM violations WHERE deal_id = ?", refusedId);
     expect(JSON.parse(refused[0]?.actions ?? "[]")).toContainEqual(expect.objectContaining({ type: "revert", outcome: "failed" }));
+    // The governance values rode with the reverts as if all landed; the refused one's are written again as they are.
+    const governance = await Promise.all(deals.map(async (d) => [d.id, (await h.portal.getDeal(d.id)).properties.governance_status] as const));
+    for (const [id, status] of governance) expect(status).toBe(id === refusedId ? "open_violation" : "reverted");
   }, 60_000);
 
   it("a task HubSpot refuses inside a batch create fails alone; the others get their own ids", async () => {

@@ -84,9 +84,15 @@ describe("governance properties", () => {
 
   it("marks a reverted stage skip as reverted, and its echo is never evaluated", async () => {
     const { deal, owner } = await newDeal({ amount: "5000", closedate: String(Date.now() + 30 * 86_400_000) });
+    await h.portal.clearCalls();
     await h.portal.moveStage(deal.id, "presentationscheduled", { as: { kind: "user", ownerId: owner.id } });
     await h.drain();
     expect((await h.portal.getDeal(deal.id)).properties).toMatchObject({ dealstage: "appointmentscheduled", governance_status: "reverted", governance_open_violations: "0" });
+    // One call: the governance values ride in the revert's batch update.
+    const updates = await h.portal.calls({ pathIncludes: "/objects/deals/" });
+    expect(updates.filter((c) => c.method !== "GET" && !c.path.includes("/batch/read")).map((c) => [c.method, c.path, (c.body as { inputs?: Array<{ properties: Record<string, string> }> }).inputs?.map((i) => Object.keys(i.properties).sort())])).toEqual([
+      ["POST", "/crm/v3/objects/deals/batch/update", [["dealstage", "governance_last_checked_at", "governance_last_violation_at", "governance_open_rules", "governance_open_violations", "governance_status"]]],
+    ]);
     // The simulator subscribes to every writable property: the governance writes came back as the engine's echoes.
     const echoes = await rows<{ status: string; status_reason: string }>("SELECT status, status_reason FROM inbox_events WHERE object_id = ? AND property_name LIKE 'governance_%'", deal.id);
     expect(echoes.length).toBeGreaterThan(0);
