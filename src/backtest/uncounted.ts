@@ -2,10 +2,9 @@
 // The engine snapshots a deal's associations of a kind only once some running rule needs that count
 // (enforcement/association-snapshots.ts); until then its changes are recorded with that count as 0. A draft counting
 // such a kind may see violations that weren't: the report says how many changes that concerns. Pure.
-import { evaluateChange, neededAssociations, type AssociationKind, type CompiledPolicySet, type DealChange } from "../policy";
+import { PLENTY, verdictKey } from "../enforcement/association-needs";
+import { neededAssociations, type AssociationKind, type CompiledPolicySet } from "../policy";
 import type { BacktestHistory, BacktestWindow } from "./history";
-
-const PLENTY = 1_000_000;
 
 export interface Uncounted {
   /** The kinds missing on those changes. */
@@ -25,17 +24,10 @@ export function uncountedChanges(history: BacktestHistory, window: BacktestWindo
       if (missing.length === 0 || c.occurredAt < window.from || c.occurredAt >= window.to) continue;
       const plenty = { ...c.associations };
       for (const k of missing) plenty[k] = PLENTY;
-      if (verdictOf(draft, c) === verdictOf(draft, { ...c, associations: plenty, associationsBefore: plenty })) continue;
+      if (verdictKey(draft, c, c.occurredAt) === verdictKey(draft, { ...c, associations: plenty, associationsBefore: plenty }, c.occurredAt)) continue;
       changes++;
       for (const k of missing) kinds.add(k);
     }
   }
   return { kinds: [...kinds].sort(), changes };
-}
-
-function verdictOf(set: CompiledPolicySet, change: DealChange): string {
-  return evaluateChange(set, change, { now: change.occurredAt })
-    .violations.map((v) => `${v.policyId}/${v.ruleId}`)
-    .sort()
-    .join(",");
 }

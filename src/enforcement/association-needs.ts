@@ -4,9 +4,11 @@
 import { evaluateChange, recheckViolation, type AssociationKind, type CompiledPolicySet, type DealChange } from "../policy";
 import type { OpenViolation } from "./snapshot";
 
-const PLENTY = 1_000_000;
+/** A count no minimum exceeds. */
+export const PLENTY = 1_000_000;
 
-function verdictKey(set: CompiledPolicySet, change: DealChange, now: number): string {
+/** The rules a change breaks, as one comparable string. */
+export function verdictKey(set: CompiledPolicySet, change: DealChange, now: number): string {
   return evaluateChange(set, change, { now })
     .violations.map((v) => `${v.policyId}/${v.ruleId}`)
     .sort()
