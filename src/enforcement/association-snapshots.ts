@@ -1,7 +1,8 @@
-// Part of step 1, read: the association snapshots a run takes. A (deal, kind) timeline starts with a snapshot the first
-// time a deal of the run needs that kind's count — a rule whose verdict turns on it, an open violation's re-check
-// (association-needs.ts), any change when an expression reads the count — and that call (≤1000 deals) then covers every
-// deal of the run not covered yet. A deal whose changes never needed a kind isn't read for it: a burst of moves no
+// Part of step 1, read: the association snapshots a run takes. A (deal, kind) timeline starts with a snapshot when the
+// engine sees the deal created, or else the first time a deal of the run needs that kind's count — a rule whose verdict
+// turns on it, an open violation's re-check (association-needs.ts), any change when an expression reads the count —
+// and that call (≤1000 deals) then covers every deal of the run not covered yet. A deal first seen changed (it predates
+// the engine, or an import) whose changes never needed a kind isn't read for it: a burst of edits and moves no
 // association rule cares about costs no association read (it cost one call per kind per run, most of a burst's
 // overhead). Such a deal's timeline starts at a later snapshot; its earlier changes are counted back from it by
 // undoing the association events logged since (association-timeline.ts) and counted again then (read-associations.ts).
@@ -54,8 +55,8 @@ export async function takeSnapshots(
 }
 
 /**
- * The kinds some live deal of the run needs counted and has no timeline of yet: its changes' verdicts or an open
- * violation's re-check turn on the count (association-needs.ts), or an expression reads it (any count may matter).
+ * The kinds some live deal of the run needs counted and has no timeline of yet: it was created, its changes' verdicts
+ * or an open violation's re-check turn on the count (association-needs.ts), or an expression reads it (any may matter).
  */
 function kindsToSnapshot(set: CompiledPolicySet, kinds: AssociationKind[], deals: DealSnapshot[], timeline: AssociationTimeline, now: number): Set<AssociationKind> {
   const out = new Set(expressionAssociations(set).filter((k) => kinds.includes(k)));
@@ -63,7 +64,11 @@ function kindsToSnapshot(set: CompiledPolicySet, kinds: AssociationKind[], deals
     if (out.size === kinds.length) break;
     const uncovered = kinds.filter((k) => !out.has(k) && !timeline.coverage.has(`${d.deal.id}|${k}`));
     if (d.mergedInto !== null || uncovered.length === 0) continue;
-    for (const k of associationNeeds(set, uncovered, d.built.map((b) => b.change), d.current, d.open, now)) out.add(k);
+    // A deal seen at its creation: its timeline starts then, before any move. Snapshotted only when a move needs it,
+    // the read comes moments after the move, and an association added just after (its event not yet delivered, or
+    // stamped by a clock a little ahead) would count at the move.
+    const created = d.group.changes.some((c) => c.kind === "created");
+    for (const k of created ? uncovered : associationNeeds(set, uncovered, d.built.map((b) => b.change), d.current, d.open, now)) out.add(k);
   }
   return out;
 }

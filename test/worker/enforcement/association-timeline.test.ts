@@ -52,11 +52,22 @@ async function newDeal() {
 }
 
 describe("association timeline", () => {
-  it("takes no snapshot until a change needs the count, then one; a contact associated after a later move doesn't make that move compliant", async () => {
+  it("snapshots a deal seen at its creation then, before any move", async () => {
+    const { deal } = await newDeal();
+    await h.drain();
+    expect(await rows("SELECT kind FROM association_coverage WHERE deal_id = ?", deal.id)).toEqual([{ kind: "contacts" }]);
+  }, 30_000);
+
+  it("takes no snapshot of a deal first seen changed until a change needs the count, then one; a contact associated after a later move doesn't make that move compliant", async () => {
+    // Created before the engine heard of it (webhooks off), first seen moving back to Appointment Scheduled, where no
+    // rule counts its contacts: no association read.
+    await h.portal.setKnobs({ webhook: { enabled: false } });
     const { deal, owner } = await newDeal();
+    await h.portal.setKnobs({ webhook: { enabled: true, mode: "outbox", flushMs: 0 } });
     const as = { kind: "user" as const, ownerId: owner.id };
     const since = Date.now();
-    await h.drain(); // first seen at Qualified To Buy: no rule counts its contacts there, so no association read
+    await h.portal.moveStage(deal.id, "appointmentscheduled", { as });
+    await h.drain();
     expect(await rows("SELECT kind FROM association_coverage WHERE deal_id = ?", deal.id)).toEqual([]);
     expect(await h.portal.calls({ since, pathIncludes: "/associations/" })).toEqual([]);
     const uncounted = async () => (await rows<{ change: string }>("SELECT change FROM judged_changes WHERE deal_id = ? ORDER BY occurred_at", deal.id)).map((r) => (JSON.parse(r.change) as { uncounted?: string[] }).uncounted ?? []);
@@ -130,16 +141,17 @@ describe("association timeline", () => {
 
   it("a merge moves contacts the engine never counted nor heard of on the merged deal: the survivor's read tells them, from the merge on", async () => {
     const { deal: survivor, owner } = await newDeal();
-    const { deal: merged } = await newDeal();
     const as = { kind: "user" as const, ownerId: owner.id };
-    await h.drain();
-    await h.portal.moveStage(survivor.id, "presentationscheduled", { as });
-    await h.drain(); // the survivor's move needs its contacts (none)
-    // The merged deal's contact, added with no webhook (as before the engine was installed): no rule ever needed its
-    // count, so the engine never read it.
+    await h.drain(); // the survivor, seen created: counted from then (no contact)
+    // The merged deal and its contact, made with no webhook (as before the engine was installed); then seen moving
+    // where no rule counts contacts, so the engine never read them.
     await h.portal.setKnobs({ webhook: { enabled: false } });
+    const { deal: merged } = await newDeal();
     await h.portal.associate(merged.id, "contacts", { properties: { email: "m@initech.test" }, as });
     await h.portal.setKnobs({ webhook: { enabled: true, mode: "outbox", flushMs: 0 } });
+    await h.portal.moveStage(merged.id, "appointmentscheduled", { as });
+    await h.portal.moveStage(survivor.id, "presentationscheduled", { as });
+    await h.drain(); // the survivor's move has no contact; the merged deal's needs no count
     expect(await rows("SELECT deal_id FROM association_coverage WHERE deal_id IN (?, ?)", survivor.id, merged.id)).toEqual([{ deal_id: survivor.id }]);
 
     await h.portal.merge(survivor.id, merged.id, as);
