@@ -4,7 +4,7 @@
 // In a run that reverts, the values ride in the reverts' batch update (as if the reverts land); written apart only
 // when a revert didn't land or the batch was refused.
 import type { HubSpotClient } from "../hubspot/client";
-import type { RidingWrite } from "../hubspot/deals";
+import type { RidingWrite } from "../hubspot/deal-writes";
 import type { HubSpotError } from "../hubspot/errors";
 import { installGovernanceProperties, writeGovernanceProperties } from "../hubspot/governance-properties";
 import { toHubSpotProperties, type GovernanceValues } from "../governance";

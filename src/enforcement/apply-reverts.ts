@@ -2,7 +2,8 @@
 // before the write, never for a deleted deal; the run's governance values ride in the same batch update. Planned in D1 (reverts, engine_writes) before the write so a retried
 // message never reverts twice; what HubSpot answered comes back as values for record.ts to mark.
 import type { HubSpotClient } from "../hubspot/client";
-import { readDeals, writeDealStage, writeDealStages, writeDealStagesWith, type RevertWrite, type RidingWrite, type StageWriteOutcome } from "../hubspot/deals";
+import { writeDealStage, writeDealStages, writeDealStagesWith, type RevertWrite, type RidingWrite, type StageWriteOutcome } from "../hubspot/deal-writes";
+import { readDeals } from "../hubspot/deals";
 import { describeError, type HubSpotError } from "../hubspot/errors";
 import { chunk } from "../chunk";
 import type { Result } from "../result";
