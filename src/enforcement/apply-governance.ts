@@ -47,7 +47,7 @@ export async function applyGovernance(ctx: { db: D1Database; client: HubSpotClie
   await ctx.db.batch(
     recordEngineWriteStatements(
       ctx.db,
-      writes.flatMap((w) => Object.entries(w.properties).map(([property, value]) => ({ dealId: w.dealId, property, value, violationId: GOVERNANCE_WRITE_REF }))),
+      governanceWriteRows(writes),
       ctx.now,
     ),
   );
@@ -56,6 +56,11 @@ export async function applyGovernance(ctx: { db: D1Database; client: HubSpotClie
   const written = new Set(answer.value.written);
   for (const r of answer.value.refused) console.warn(`governance properties of deal ${r.dealId} not written: ${r.error}`);
   return { written: chosen.filter((c) => written.has(c.dealId)), refused: answer.value.refused, install, failure: null };
+}
+
+/** The engine_writes rows of governance writes (recorded before the write, so their echoes are known as ours). */
+export function governanceWriteRows(writes: RidingWrite[]) {
+  return writes.flatMap((w) => Object.entries(w.properties).map(([property, value]) => ({ dealId: w.dealId, property, value, violationId: GOVERNANCE_WRITE_REF })));
 }
 
 /** The values that ride in the reverts' batch (those for when the reverts land); none when there is nothing to ride. */

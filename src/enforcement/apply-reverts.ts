@@ -9,7 +9,7 @@ import { chunk } from "../chunk";
 import type { Result } from "../result";
 import { recordEngineWriteStatements } from "../store/engine-writes";
 import { planRevertStatement } from "../store/reverts";
-import { GOVERNANCE_WRITE_REF } from "./apply-governance";
+import { governanceWriteRows } from "./apply-governance";
 import type { ActionOutcome, Applied, RevertIntent, RevertResult } from "./outcomes";
 
 /** A read younger than this counts as "re-read just before the write" (no second read needed). */
@@ -79,7 +79,7 @@ export async function applyReverts(ctx: RevertContext, intents: RevertIntent[], 
       ]),
       ctx.now,
     ),
-    ...recordEngineWriteStatements(ctx.db, ride.flatMap((r) => Object.entries(r.properties).map(([property, value]) => ({ dealId: r.dealId, property, value, violationId: GOVERNANCE_WRITE_REF }))), ctx.now),
+    ...recordEngineWriteStatements(ctx.db, governanceWriteRows(ride), ctx.now),
   ]);
   const written = await writeWithRiders(ctx.client, writes.map((w) => w.write), ride);
   if (!written.ok) return { ...out, failure: written.error };
