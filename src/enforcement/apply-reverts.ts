@@ -68,7 +68,9 @@ export async function applyReverts(ctx: RevertContext, intents: RevertIntent[], 
     }
   }
   if (writes.length === 0) return out;
-  const ride = writes.length + riders.length <= BATCH_WRITE_LIMIT ? riders : [];
+  // One input per deal: a reverted deal's own values merge into its revert's input.
+  const inputs = new Set([...writes.map((w) => w.write.dealId), ...riders.map((r) => r.dealId)]).size;
+  const ride = inputs <= BATCH_WRITE_LIMIT ? riders : [];
   await ctx.db.batch([
     ...writes.map(({ intent }) => planRevertStatement(ctx.db, { violationId: intent.ref.violationId, dealId: intent.dealId, toPipeline: intent.target.pipelineId, toStage: intent.target.stageId, fromStage: intent.fromStage }, ctx.now)),
     ...recordEngineWriteStatements(

@@ -44,6 +44,26 @@ describe("governance writes within the essential calls", () => {
   });
 });
 
+describe("governance writes beside the run's reverts", () => {
+  // The values ride in the reverts' batch update, one input per deal: the ride-alongs fill what the union leaves.
+  it.each([
+    { reverts: 10, revertsWithValues: 10, essential: 0, other: 250, written: 100 },
+    { reverts: 10, revertsWithValues: 0, essential: 0, other: 250, written: 90 },
+    { reverts: 10, revertsWithValues: 10, essential: 5, other: 250, written: 100 },
+    { reverts: 1, revertsWithValues: 1, essential: 99, other: 250, written: 100 },
+    { reverts: 2, revertsWithValues: 2, essential: 99, other: 250, written: 200 },
+  ])("$reverts reverts ($revertsWithValues with values), $essential essential, $other riding along → $written written", ({ reverts, revertsWithValues, essential, other, written }) => {
+    const revertDeals = new Set(Array.from({ length: reverts }, (_, i) => `r${i}`));
+    const own = Array.from({ length: revertsWithValues }, (_, i) => intent(`r${i}`, true));
+    const kept = withinEssentialCalls([...own, ...intents(essential, other)], revertDeals);
+    expect(kept).toHaveLength(written);
+    const inputs = new Set([...kept.map((w) => w.dealId), ...revertDeals]).size;
+    // Never a call more than the reverts and the essential values need on their own.
+    expect(calls(inputs)).toBe(calls(new Set([...revertDeals, ...kept.filter((w) => w.essential).map((w) => w.dealId)]).size));
+    expect(inputs % GOVERNANCE_BATCH_LIMIT).toBe(0);
+  });
+});
+
 describe("the governance plan of a big batch", () => {
   it("writes the deal whose status changed and at most one call's worth of first 'compliant' values", () => {
     const snapshot = snapshotOf({

@@ -73,19 +73,22 @@ export function planGovernance(i: GovernanceInputs): GovernancePlan {
       plan.repairs.push({ dealId, property: e.propertyName ?? "", foundValue: e.propertyValue, restoredValue: wanted[e.propertyName ?? ""] ?? null, foundBy: "webhook" });
     }
   }
-  plan.writes = withinEssentialCalls(plan.writes);
+  plan.writes = withinEssentialCalls(plan.writes, new Set(i.reverts.map((r) => r.dealId)));
   return plan;
 }
 
 /**
  * No call of its own for a first "compliant" or a check refresh: those only fill the room left in the batch calls
  * the essential writes make anyway (the background repair writes the rest). Riding along with every deal of a big
- * batch would cost a call per 100 deals and lengthen the run that the queue's next batch waits for.
+ * batch would cost a call per 100 deals and lengthen the run that the queue's next batch waits for. The reverts'
+ * deals share those calls (the values ride in the reverts' batch update, one input per deal): the room is what the
+ * union of both leaves, so the ride-alongs never push the reverts' batch into a second call.
  */
-export function withinEssentialCalls(writes: GovernanceIntent[]): GovernanceIntent[] {
-  const essential = writes.filter((w) => w.essential);
-  const room = Math.ceil(essential.length / GOVERNANCE_BATCH_LIMIT) * GOVERNANCE_BATCH_LIMIT - essential.length;
-  return [...essential, ...writes.filter((w) => !w.essential).slice(0, room)];
+export function withinEssentialCalls(writes: GovernanceIntent[], revertDeals: ReadonlySet<string> = new Set()): GovernanceIntent[] {
+  const paid = writes.filter((w) => w.essential || revertDeals.has(w.dealId));
+  const inputs = new Set([...paid.map((w) => w.dealId), ...revertDeals]).size;
+  const room = Math.ceil(inputs / GOVERNANCE_BATCH_LIMIT) * GOVERNANCE_BATCH_LIMIT - inputs;
+  return [...paid, ...writes.filter((w) => !w.essential && !revertDeals.has(w.dealId)).slice(0, room)];
 }
 
 /** The recorded facts with this run's new violations added and its resolutions taken out. */

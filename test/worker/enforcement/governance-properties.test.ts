@@ -100,6 +100,28 @@ describe("governance properties", () => {
     expect(await rows("SELECT id FROM violations WHERE deal_id = ?", deal.id)).toHaveLength(1);
   });
 
+  it("a run's first 'compliant' values fill the reverts' batch update, never into a second call", async () => {
+    const owner = h.seed.owners[0];
+    if (owner === undefined) throw new Error("seed has no owners");
+    const as = { kind: "user" as const, ownerId: owner.id };
+    const props = { pipeline: "default", dealstage: "appointmentscheduled", hubspot_owner_id: owner.id, amount: "5000", closedate: String(Date.now() + 30 * 86_400_000) };
+    // 99 deals that move by the book (their first "compliant" only rides along) and one that skips a stage (reverted).
+    const deals = await Promise.all(Array.from({ length: 100 }, (_, i) => h.portal.createDeal({ properties: { dealname: `Ride ${i}`, ...props }, as })));
+    await h.drain();
+    const [skipper, ...compliant] = deals;
+    if (skipper === undefined) throw new Error("no deals");
+    await h.portal.clearCalls();
+    for (const d of compliant) await h.portal.moveStage(d.id, "qualifiedtobuy", { as });
+    await h.portal.moveStage(skipper.id, "presentationscheduled", { as });
+    const report = await h.drain();
+    expect(report.deferred + report.retries).toBe(0);
+    // One batch update: the revert and 99 riders, one input per deal (the reverted deal's values merge into its revert's).
+    const writes = (await h.portal.calls({ pathIncludes: "/objects/deals/" })).filter((c) => c.method !== "GET" && !c.path.includes("/batch/read"));
+    expect(writes.map((c) => [c.path, (c.body as { inputs?: unknown[] }).inputs?.length])).toEqual([["/crm/v3/objects/deals/batch/update", 100]]);
+    expect((await h.portal.getDeal(skipper.id)).properties).toMatchObject({ dealstage: "appointmentscheduled", governance_status: "reverted" });
+    expect((await h.portal.getDeal(compliant[0]?.id ?? "")).properties.governance_status).toBe("compliant");
+  }, 60_000);
+
   it("puts back a hand edit that arrives by webhook, records it, and never treats it as a rep's change", async () => {
     const { deal, owner } = await newDeal();
     await h.portal.updateDeal(deal.id, { governance_status: "exception" }, { kind: "user", ownerId: owner.id });
