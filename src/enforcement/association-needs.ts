@@ -1,7 +1,7 @@
 // Which association counts a deal's changes actually depend on. Reading them costs one call per kind per run, so
 // they are read only for deals where some rule's verdict (or an open violation's re-check) changes with the count:
 // each change is evaluated with the kind at zero and with every kind plentiful, and only a difference counts. Pure.
-import { evaluateChange, recheckViolation, type AssociationKind, type CompiledPolicySet, type DealChange } from "../policy";
+import { countingRules, evaluateChange, recheckViolation, type AssociationKind, type CompiledPolicySet, type DealChange } from "../policy";
 import type { OpenViolation } from "./snapshot";
 
 /** A count no minimum exceeds. */
@@ -23,14 +23,19 @@ function withCounts(change: DealChange, zero: AssociationKind[]): DealChange {
 
 /** The association kinds (of `kinds`) whose counts can change a verdict for these changes / open violations. */
 export function associationNeeds(
-  set: CompiledPolicySet,
+  all: CompiledPolicySet,
   kinds: AssociationKind[],
   changes: DealChange[],
   current: DealChange,
-  open: OpenViolation[],
+  openViolations: OpenViolation[],
   now: number,
 ): AssociationKind[] {
   if (kinds.length === 0) return [];
+  // Only the rules that count associations can judge a change differently with other counts: the rest (most of a
+  // set) are left out, and a change none of those rules judges costs next to nothing.
+  const set = countingRules(all);
+  const counted = new Set(set.policies.flatMap((p) => p.rules.map((r) => `${p.id}/${r.id}`)));
+  const open = openViolations.filter((v) => counted.has(`${v.policyId}/${v.ruleId}`));
   // Each change judged with every count plentiful once, and with all of `kinds` at zero: most changes are judged
   // alike (no rule counts associations on them) and need no judgement per kind — a burst's runs test every new deal.
   const plenty = changes.map((c) => verdictKey(set, withCounts(c, []), now));

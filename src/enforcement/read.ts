@@ -119,23 +119,20 @@ async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: Merge
   // (an amount filled in a later delivery must not make an earlier move compliant, nor a later clear a violation).
   // HubSpot allows at most 50 inputs per batch read with history; readDeals chunks accordingly.
   const withHistory = properties;
-  const reads = await readDeals(ctx.client, alive.map((g) => g.dealId), properties, withHistory);
+  const asked = alive.map((g) => g.dealId);
+  const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
+  // The engine's own records of the deals, read while HubSpot answers (they are on the way to the tasks).
+  const early = storedFacts(db, asked, since, now);
+  const reads = await readDeals(ctx.client, asked, properties, withHistory);
+  const facts = await early;
   if (!reads.ok) return { ok: false, error: { kind: "hubspot", error: reads.error } };
   const readAt = ctx.clock();
   const merged = await readMergedAway(ctx.client, alive, reads.value.mergedInto, properties);
   if (!merged.ok) return { ok: false, error: { kind: "hubspot", error: merged.error } };
   const foundIds = [...reads.value.found.keys(), ...reads.value.mergedInto.keys()];
-  const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
-  const [states, open, resolvedLater, stored, reverts, recentReverts, dailyReverts, openTasks] = await Promise.all([
-    getDealStates(db, foundIds),
-    listOpenViolations(db, foundIds),
-    listResolvedSince(db, foundIds, since),
-    listViolationsSince(db, foundIds, since),
-    listReverts(db, foundIds),
-    countRecentReverts(db, foundIds, now - HOUR_MS),
-    countRecentReverts(db, foundIds, now - DAY_MS),
-    listOpenTasks(db, foundIds),
-  ]);
+  // A merged-away deal's read answers with its survivor: read the records of all of them again (rare).
+  const askedIds = new Set(asked);
+  const [states, open, resolvedLater, stored, reverts, recentReverts, dailyReverts, openTasks] = foundIds.every((id) => askedIds.has(id)) ? facts : await storedFacts(db, foundIds, since, now);
 
   const deals: DealSnapshot[] = [];
   for (const group of alive) {
@@ -161,6 +158,20 @@ async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: Merge
   for (const d of deals) d.approval = approvals.value.get(d.deal.id) ?? null;
   const missing = alive.filter((g) => !reads.value.found.has(g.dealId) && !reads.value.mergedInto.has(g.dealId));
   return { ok: true, value: { set, metadata: metadata.value, properties, deals, missing, unread, stored, reverts, recentReverts, dailyReverts, openTasks, readAt, associationLog: associationLog.value } };
+}
+
+/** The engine's records of the deals: states, open / recent violations, reverts and open tasks. */
+function storedFacts(db: D1Database, dealIds: string[], since: number, now: number) {
+  return Promise.all([
+    getDealStates(db, dealIds),
+    listOpenViolations(db, dealIds),
+    listResolvedSince(db, dealIds, since),
+    listViolationsSince(db, dealIds, since),
+    listReverts(db, dealIds),
+    countRecentReverts(db, dealIds, now - HOUR_MS),
+    countRecentReverts(db, dealIds, now - DAY_MS),
+    listOpenTasks(db, dealIds),
+  ]);
 }
 
 /**

@@ -5,7 +5,7 @@ export { loadPolicySet } from "./load-set";
 export { evaluateChange, explainChange } from "./evaluate";
 export { recheckViolation } from "./recheck";
 export { anchoredChange, isMoveRule, judgeMoveFrom, moveComplies, type MoveAnchor } from "./move-compliance";
-export { requiredProperties, neededAssociations, expressionAssociations, updateTriggers, type UpdateTriggers } from "./requirements";
+export { requiredProperties, countingRules, neededAssociations, expressionAssociations, updateTriggers, type UpdateTriggers } from "./requirements";
 export { formatPolicyError } from "./errors";
 export { parsePortalSchema, PortalSchemaSchema } from "./portal";
 export { normalizeChangeSource } from "./source";

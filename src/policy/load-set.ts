@@ -13,7 +13,7 @@ import { planNative } from "./native/compile";
 /** Properties every evaluation needs regardless of the rules (stage, pipeline, owner, name for messages). */
 const BASE_PROPERTIES = ["dealname", "dealstage", "hubspot_owner_id", "pipeline"];
 /** The association counts an expression can read, by path. */
-const EXPRESSION_KINDS: Record<string, AssociationKind> = { "deal.contacts": "contacts", "deal.companies": "companies", "deal.lineItems": "line_items" };
+export const EXPRESSION_KINDS: Readonly<Record<string, AssociationKind>> = { "deal.contacts": "contacts", "deal.companies": "companies", "deal.lineItems": "line_items" };
 
 /**
  * Parses, validates, resolves (stage labels/ids, pipelines, properties against `portal`) and compiles every policy

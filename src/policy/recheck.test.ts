@@ -1,6 +1,6 @@
 // Remediation re-checks, what the set reads (properties/associations), and trace replay's ability to fail.
 import { describe, expect, it } from "vitest";
-import { evaluateChange, expressionAssociations, loadPolicySet, neededAssociations, recheckViolation, replayViolation, requiredProperties } from "./index";
+import { countingRules, evaluateChange, expressionAssociations, loadPolicySet, neededAssociations, recheckViolation, replayViolation, requiredProperties } from "./index";
 import { makeChange, NOW, policyFile, TEST_PORTAL } from "./test-portal";
 import type { CompiledPolicySet, DealChange } from "./types";
 
@@ -70,6 +70,35 @@ describe("what the set reads", () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
     expect(neededAssociations(loaded.value)).toEqual(["contacts", "line_items"]);
     expect(expressionAssociations(loaded.value)).toEqual(["contacts", "line_items"]);
+  });
+});
+
+describe("countingRules", () => {
+  const ruleIds = (s: CompiledPolicySet) => s.policies.flatMap((p) => p.rules.map((r) => `${p.id}/${r.id}`));
+  it("keeps only the rules whose verdict can turn on an association count", () => {
+    expect(ruleIds(countingRules(set))).toEqual(["test-policy/contract-fields"]);
+    // The cut-down set judges those rules as the whole set does.
+    const change = makeChange({ fromStage: "decisionmakerboughtin", toStage: "contractsent", associations: { contacts: 0, companies: 0, line_items: 0 } });
+    const ids = (s: CompiledPolicySet) => evaluateChange(s, change, { now: NOW }).violations.map((v) => v.ruleId);
+    expect(ids(countingRules(set))).toEqual(["contract-fields"]);
+    expect(ids(set)).toContain("contract-fields");
+  });
+  it("keeps a rule whose expression reads a count, and every rule of a policy whose scope does", () => {
+    const loaded = loadPolicySet([
+      policyFile(`
+  - id: few-line-items
+    on: { stageEntered: Contract Sent }
+    assert: deal.lineItems <= 5
+  - id: no-skip
+    on: { stageChanged: true }
+    transition: { maxSkip: 0 }`),
+      policyFile(`
+  - id: no-skip-when-staffed
+    on: { stageChanged: true }
+    transition: { maxSkip: 0 }`, "scope:\n  when: deal.contacts > 1", "scoped", "policies/scoped.yaml"),
+    ], TEST_PORTAL);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+    expect(ruleIds(countingRules(loaded.value)).sort()).toEqual(["scoped/no-skip-when-staffed", "test-policy/few-line-items"]);
   });
 });
 
