@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { updateTriggers } from "../policy";
 import { groupDealEvents } from "./group-events";
-import { FIRES_NO_RULE, likelyRead, NOT_READ_BY_POLICIES, splitUnread } from "./split-unread";
+import { eventsWithinCalls, FIRES_NO_RULE, likelyRead, NOT_READ_BY_POLICIES, splitUnread } from "./split-unread";
 import { compile, event, NOW } from "./test-snapshot";
 
 const ENTRY_ONLY = `
@@ -57,5 +57,31 @@ describe("splitUnread", () => {
     expect(likelyRead(events, compile(ENTRY_ONLY))).toBe(1);
     expect(likelyRead(events, compile(ENTRY_ONLY + ON_AMOUNT))).toBe(2);
     expect(likelyRead(events, compile(ENTRY_ONLY + RESTRICTED))).toBe(3);
+  });
+});
+
+describe("the part of a batch a refused run can take now", () => {
+  const move = (dealId: string, at: number) => event({ objectId: dealId, propertyName: "dealstage", propertyValue: "qualifiedtobuy", occurredAt: at });
+  // 120 deals moved in turn, the first one edited again at the end; one deal only edited (no read).
+  const events = [...Array.from({ length: 120 }, (_, i) => move(`d${i}`, NOW + i)), edit("e0", "description", NOW + 500), edit("d0", "hs_next_step", NOW + 1_000)];
+  const dealsOf = (part: ReturnType<typeof event>[]) => [...new Set(part.map((e) => e.objectId))];
+
+  it.each([
+    { calls: 2, deals: 0 },
+    { calls: 3, deals: 50 },
+    { calls: 4, deals: 100 },
+  ])("with room for $calls calls: the first $deals deals read, each with all its events", ({ calls, deals }) => {
+    const part = eventsWithinCalls(events, compile(ENTRY_ONLY), calls);
+    const taken = dealsOf(part);
+    expect(taken.slice(0, deals)).toEqual(Array.from({ length: deals }, (_, i) => `d${i}`));
+    expect(taken.filter((id) => id.startsWith("d"))).toHaveLength(deals);
+    // d0's late edit goes with its move; e0 (no read) comes after the first deal that didn't fit, so it waits too.
+    if (deals > 0) expect(part.filter((e) => e.objectId === "d0")).toHaveLength(2);
+    expect(taken.includes("e0")).toBe(false);
+  });
+
+  it("takes a deal that costs no read when every read before it fits", () => {
+    const part = eventsWithinCalls(events, compile(ENTRY_ONLY), 5);
+    expect(dealsOf(part)).toHaveLength(121);
   });
 });

@@ -1,6 +1,7 @@
 // Which of a batch's deals need no HubSpot read: their changes can't fire a rule, change a verdict or make one good.
 // Calls are what HubSpot's rate limit rations (a portal's whole budget, shared with its other integrations), and in
 // a burst every read spent on such a deal delays the reads that lead to a task. Pure.
+import { estimateCalls } from "../hubspot/budget";
 import type { HubSpotEvent } from "../hubspot/events";
 import { requiredProperties, updateTriggers, type CompiledPolicySet, type UpdateTriggers } from "../policy";
 import type { DealGroup, ChangeGroup } from "./group-events";
@@ -58,10 +59,32 @@ export function needsOpenCheck(groups: DealGroup[], properties: readonly string[
  * a burst's big batches wait for room they didn't need.
  */
 export function likelyRead(events: HubSpotEvent[], set: CompiledPolicySet | null): number {
-  const all = new Set(events.map((e) => e.objectId));
-  if (set === null) return all.size;
+  return likelyReadIds(events, set).size;
+}
+
+function likelyReadIds(events: HubSpotEvent[], set: CompiledPolicySet | null): Set<string> {
+  if (set === null) return new Set(events.map((e) => e.objectId));
   const read = new Set(requiredProperties(set));
   const triggers = updateTriggers(set);
   const fires = (e: HubSpotEvent) => e.subscriptionType !== "deal.propertyChange" || propertyFires(e.propertyName ?? "", triggers, read);
-  return new Set(events.filter(fires).map((e) => e.objectId)).size;
+  return new Set(events.filter(fires).map((e) => e.objectId));
+}
+
+/**
+ * The events of the deals a run of at most `calls` HubSpot calls can take (`estimateCalls` of the deals it will likely
+ * read), taking deals in order of their first event and each deal with all its events: what a run the rate budget
+ * refused can do now rather than wait whole seconds for room for all of it. Empty when not even one read fits.
+ */
+export function eventsWithinCalls(events: HubSpotEvent[], set: CompiledPolicySet | null, calls: number): HubSpotEvent[] {
+  const readIds = likelyReadIds(events, set);
+  const taken = new Set<string>();
+  let reads = 0;
+  for (const e of events) {
+    if (taken.has(e.objectId)) continue;
+    const cost = readIds.has(e.objectId) ? 1 : 0;
+    if (estimateCalls(reads + cost) > calls) break;
+    reads += cost;
+    taken.add(e.objectId);
+  }
+  return reads === 0 ? [] : events.filter((e) => taken.has(e.objectId));
 }

@@ -40,6 +40,8 @@ export const MAX_INLINE_WAIT_MS = 2_000;
 export interface BudgetRefusal {
   error: string;
   retryAfterSeconds?: number;
+  /** The calls that would fit now, when the budget (not a 429 or an outage) refused the run. */
+  room?: number;
 }
 
 export interface BudgetedClient {
@@ -58,8 +60,13 @@ export interface BudgetedClient {
  * unchecked) plus a task batch and a write. What the run uses beyond it is charged, what it doesn't is given back.
  */
 export function budgetFor(config: Config, db: D1Database, dealsToRead: number, now: number, onCall?: (call: HubSpotCall) => void): BudgetOptions {
-  const estimate = Math.ceil(dealsToRead / BATCH_HISTORY_READ_LIMIT) + 2;
+  const estimate = estimateCalls(dealsToRead);
   return { db, accessToken: config.HUBSPOT_ACCESS_TOKEN, basePath: config.HUBSPOT_BASE_URL, estimate, now, ...(onCall === undefined ? {} : { onCall }) };
+}
+
+/** The calls a run that reads `dealsToRead` deals reserves (see budgetFor). */
+export function estimateCalls(dealsToRead: number): number {
+  return Math.ceil(dealsToRead / BATCH_HISTORY_READ_LIMIT) + 2;
 }
 
 /** Reserves the estimate and builds the client, or says how long to wait. Throws only for D1. */
@@ -79,7 +86,7 @@ export async function openBudgetedClient(o: BudgetOptions): Promise<Result<Budge
     reserved = await reserveBudget(o.db, o.estimate, reservedAt);
   }
   const reservedClock = clock();
-  if (!reserved.ok) return { ok: false, error: { error: `HubSpot budget: ${reserved.reason}`, retryAfterSeconds: reserved.retryAfterSeconds } };
+  if (!reserved.ok) return { ok: false, error: { error: `HubSpot budget: ${reserved.reason}`, retryAfterSeconds: reserved.retryAfterSeconds, room: reserved.room } };
   let calls = 0;
   let headerMax: number | null = null;
   let headerInterval: number | null = null;

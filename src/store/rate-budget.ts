@@ -7,7 +7,8 @@ export const WINDOW_MS = 10_000;
 export const DEFAULT_WINDOW_MAX = 80;
 
 /** A refusal says how long to wait: `waitMs` exactly (the window fading), `retryAfterSeconds` for the queue; `blocked` after a 429. */
-export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; waitMs: number; blocked: boolean; reason: string };
+/** `room`: the calls that would fit now (0 while blocked) — a run too big to wait for may do that much of its work. */
+export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; waitMs: number; blocked: boolean; reason: string; room: number };
 
 /** The previous window's weight at the time bound to `param`: never above 1 (a clock behind the row's window). */
 const weightSql = (param: string) => `MIN(1.0, MAX(0.0, (window_start + ${WINDOW_MS} - ${param}) / ${WINDOW_MS}.0))`;
@@ -42,10 +43,10 @@ export async function reserveBudget(db: D1Database, calls: number, now: number):
     .first<{ window_start: number; used: number; previous_used: number; window_max: number; blocked_until: number; blocked_reason: string | null }>();
   if (row !== null && row.blocked_until > now) {
     const wait = row.blocked_until - now;
-    return { ok: false, retryAfterSeconds: Math.ceil(wait / 1000), waitMs: wait, blocked: true, reason: row.blocked_reason ?? "blocked after 429" };
+    return { ok: false, retryAfterSeconds: Math.ceil(wait / 1000), waitMs: wait, blocked: true, reason: row.blocked_reason ?? "blocked after 429", room: 0 };
   }
   const wait = Math.max(1, Math.ceil(waitMs(row, calls, now)));
-  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), waitMs: wait, blocked: false, reason: "request budget for this window spent" };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), waitMs: wait, blocked: false, reason: "request budget for this window spent", room: roomAt(row, now) };
 }
 
 /** Moves the row to the window `now` is in (this window's count becomes the previous one's); creates it if missing. */
@@ -61,6 +62,13 @@ function rollWindowStatement(db: D1Database, now: number): D1PreparedStatement {
          window_start = MAX(rate_budget.window_start, excluded.window_start), updated_at = excluded.updated_at`,
     )
     .bind(SCOPE, windowStart, DEFAULT_WINDOW_MAX, now);
+}
+
+/** The calls that fit in the rolling window at `now` (as IN_WINDOW_SQL counts it), rounded down. */
+function roomAt(row: { window_start: number; used: number; previous_used: number; window_max: number } | null, now: number): number {
+  if (row === null) return 0;
+  const weight = Math.min(1, Math.max(0, (row.window_start + WINDOW_MS - now) / WINDOW_MS));
+  return Math.max(0, Math.floor(row.window_max - row.used - row.previous_used * weight));
 }
 
 /** How long until `calls` fit: the previous window's weight fading, or this window ending and then its own fading. */

@@ -115,14 +115,9 @@ async function consumeBatch(batch: MessageBatch<unknown>, env: Env, deps: Consum
   }
   const send: SendDelayed = deps.sendDelayed ?? (async (body: QueueMessageBody, delaySeconds: number) => void (await env.EVENTS.send(body, { delaySeconds })));
   const after = "retryAfterSeconds" in failure ? failure.retryAfterSeconds : undefined;
-  if (after !== undefined) {
-    // A wait for HubSpot's rate budget, not a failure: re-sent with the delay, no retry spent.
-    await settle(noteInboxFailure(env.DB, hashes, failure.error));
-    for (const message of owners) await deferOrRetry(message, bodies, after, failure.error, send);
-    return;
-  }
-  await settleFailedRun({ pending, hashes, owners, owned: prepared.owned, bodies, error: failure.error, run, send, env, deps });
-
+  const failed: FailedRun = { pending, hashes, owners, owned: prepared.owned, bodies, error: failure.error, run, send, env, deps };
+  if (after !== undefined) await settleBudgetWait(failed, after, "done" in failure ? (failure.done ?? []) : []);
+  else await settleFailedRun(failed);
 }
 
 /** Parses each message's body; a malformed one is dead-lettered (retrying can't fix it) and left out. */
@@ -164,6 +159,24 @@ interface FailedRun {
   send: SendDelayed;
   env: Env;
   deps: ConsumeDeps;
+}
+
+/**
+ * A wait for HubSpot's rate budget, not a failure: the messages are re-sent with the delay, no retry spent. The events
+ * enforced all the same (`done`: the part the budget had room for) are processed; a message with nothing else is acked.
+ */
+async function settleBudgetWait(f: FailedRun, after: number, doneEvents: HubSpotEvent[]): Promise<void> {
+  const { hashes, owners, bodies, env, deps } = f;
+  const done = new Set(hashesOf(doneEvents));
+  const marked = done.size === 0 ? null : await settle(markInboxProcessed(env.DB, [...done], deps.now()));
+  const finished = (h: string) => marked?.ok === true && done.has(h);
+  await settle(noteInboxFailure(env.DB, hashes.filter((h) => !finished(h)), f.error));
+  const pendingHashes = new Set(hashes);
+  for (const message of owners) {
+    const mine = (f.owned.get(message.id) ?? []).map((p) => p.row.hash).filter((h) => pendingHashes.has(h));
+    if (mine.every(finished)) message.ack();
+    else await deferOrRetry(message, bodies, after, f.error, f.send);
+  }
 }
 
 /**
