@@ -3,18 +3,19 @@
 // "retry after N s" (only a window about to free room is waited for, hubspot/budget.ts), and it never acks or retries
 // queue messages — the consumer does.
 import type { Config, Env } from "../env";
-import { budgetFor, openBudgetedClient, type BudgetedClient, type BudgetRefusal } from "../hubspot/budget";
+import { budgetFor, openBudgetedClient, type BudgetedClient } from "../hubspot/budget";
 import type { HubSpotCall } from "../hubspot/client";
 import type { HubSpotEvent } from "../hubspot/events";
 import type { PolicyFile, PortalProperty } from "../policy";
 import { applyPlan, lastReadOf } from "./apply";
+import { enforceInParts, type EnforceOutcome, type RunOutcome } from "./budget-parts";
 import { evaluateSnapshot } from "./evaluate";
 import type { EnforceFailure } from "./outcomes";
-import { planEnforcement, planOptions, type EnforceStats } from "./plan";
+import { planEnforcement, planOptions } from "./plan";
 import { lastCompiled } from "./policy-set";
 import { readSettings, readSnapshot } from "./read";
 import { recordRun, statsOf } from "./record";
-import { eventsWithinCalls, likelyRead } from "./split-unread";
+import { likelyRead } from "./split-unread";
 
 export interface EnforceDeps {
   env: Env;
@@ -29,43 +30,24 @@ export interface EnforceDeps {
   onHubSpotCall?: (call: HubSpotCall) => void;
 }
 
-/**
- * ok: every event is done (the consumer marks them processed). not ok: retry the messages (after `retryAfterSeconds`);
- * `done`: the events that were enforced all the same (a rate-budget wait for the rest) — marked processed, not retried.
- */
-export type EnforceOutcome = { ok: true; processed: number; stats?: EnforceStats } | { ok: false; error: string; retryAfterSeconds?: number; done?: HubSpotEvent[] };
+export type { EnforceOutcome } from "./budget-parts";
 
 /**
- * Enforces the policies on the events. Never throws for HubSpot trouble or bad policies: they become outcomes. When
- * the rate budget has room for part of the run but not all of it, the deals that fit are enforced now (in order of
- * their first event) and the rest wait: a burst's big batch near the limit waited whole seconds for room for all of it.
+ * Enforces the policies on the events. Never throws for HubSpot trouble or bad policies: they become outcomes. A run
+ * the rate budget can't fit whole does the part it has room for now (budget-parts.ts).
  */
 export async function enforceDealEvents(events: HubSpotEvent[], deps: EnforceDeps): Promise<EnforceOutcome> {
-  const whole = await enforceRun(events, deps);
-  if (!("refused" in whole)) return whole;
-  const room = whole.refused.room ?? 0;
-  const part = room === 0 ? [] : eventsWithinCalls(events, lastCompiled(readSettings(deps.config, deps).policyFiles), room);
-  if (part.length === 0 || part.length === events.length) return refusal(whole.refused);
-  const done = await enforceRun(part, deps);
-  if ("refused" in done) return refusal(done.refused);
-  return done.ok ? { ...refusal(whole.refused), done: part } : done;
-}
-
-/** A run the rate budget refused before it began (with the room there was). */
-type RunOutcome = EnforceOutcome | { ok: false; refused: BudgetRefusal };
-
-function refusal(r: BudgetRefusal): { ok: false; error: string; retryAfterSeconds?: number } {
-  return { ok: false, error: r.error, ...(r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds }) };
+  if (events.length === 0) return { ok: true, processed: 0 };
+  return enforceInParts(events, (part, wait) => enforceRun(part, deps, wait), lastCompiled(readSettings(deps.config, deps).policyFiles));
 }
 
 /** One run over all the events: read → evaluate → plan → apply → record. A budget refusal says how much room there is. */
-async function enforceRun(events: HubSpotEvent[], deps: EnforceDeps): Promise<RunOutcome> {
-  if (events.length === 0) return { ok: true, processed: 0 };
+async function enforceRun(events: HubSpotEvent[], deps: EnforceDeps, wait: boolean): Promise<RunOutcome> {
   const { config, env } = deps;
   const now = deps.now();
   const settings = readSettings(config, deps);
   const toRead = likelyRead(events, lastCompiled(settings.policyFiles));
-  const hubspot = await openBudgetedClient(budgetFor(config, env.DB, toRead, now, deps.onHubSpotCall));
+  const hubspot = await openBudgetedClient({ ...budgetFor(config, env.DB, toRead, now, deps.onHubSpotCall), ...(wait ? {} : { maxInlineWaitMs: 0 }) });
   if (!hubspot.ok) return { ok: false, refused: hubspot.error };
   const ctx = { db: env.DB, client: hubspot.value.client, now, clock: () => Date.now() };
 

@@ -24,7 +24,9 @@ describe("a batch bigger than the budget's room", () => {
     await h.drain();
     for (const d of deals) await h.portal.moveStage(d.id, "qualifiedtobuy", { as });
 
-    // Room for 4 calls: two history reads (100 deals) and the run's task batch and write; the batch needs five.
+    // Room for 4 calls: two history reads (100 deals) and the run's task batch and write; the batch needs five. Early
+    // in a window, so the rest can't fit within the 2 s a run waits in place: it goes back to the queue.
+    if (Date.now() % WINDOW_MS > 4_000) await new Promise((r) => setTimeout(r, WINDOW_MS - (Date.now() % WINDOW_MS) + 100));
     const now = Date.now();
     await env.DB.prepare("UPDATE rate_budget SET window_start = ?, used = 148, previous_used = 0, window_max = 152, blocked_until = 0").bind(now - (now % WINDOW_MS)).run();
     await h.portal.clearCalls();
