@@ -16,6 +16,7 @@ export { buildDealChange, ChangeSpecSchema, type ChangeSpec } from "./change-spe
 export { runPolicyTestFile, PolicyTestSchema, type TestCaseResult } from "./policy-tests";
 export { replayViolation } from "./trace";
 export { describeMissing } from "./describe-missing";
+export { associationKindWords } from "./wording";
 export { snapshotRules, diffRuleSnapshots, type RuleSnapshot, type RuleChange, type RuleChangeKind } from "./rule-snapshot";
 export { diffLines, type DiffLine } from "./line-diff";
 export { overlayPolicyFiles } from "./overlay";

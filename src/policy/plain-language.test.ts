@@ -2,7 +2,7 @@
 // every rule of the shipped set: the portal's labels, never CEL, internal property names, rule ids or markers.
 import { describe, expect, it } from "vitest";
 import { POLICY_FILES, PORTAL_SNAPSHOT } from "../generated/policies";
-import { buildDealChange, evaluateChange, loadPolicySet, type ChangeSpec, type Violation } from "./index";
+import { associationKindWords, buildDealChange, evaluateChange, loadPolicySet, type ChangeSpec, type Violation } from "./index";
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const set = loadPolicySet(POLICY_FILES, PORTAL_SNAPSHOT);
@@ -95,5 +95,13 @@ describe("plain language over the shipped policies", () => {
     expect(past?.trace.find((t) => t.check === "assert")?.detail).toBe("An open deal's close date is today or later: no");
     const skip = all.find((v) => v.ruleId === "no-stage-skipping" && v.message.includes("Appointment Scheduled to Presentation Scheduled"));
     expect(skip?.message).toContain("it skipped Qualified To Buy; deals move one stage at a time");
+  });
+});
+
+describe("association kinds in words", () => {
+  it("names kinds as an admin reads them", () => {
+    expect(associationKindWords(["line_items"])).toBe("line items");
+    expect(associationKindWords(["contacts", "line_items"])).toBe("contacts and line items");
+    expect(associationKindWords(["companies", "contacts", "line_items"])).toBe("companies, contacts and line items");
   });
 });

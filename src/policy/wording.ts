@@ -13,6 +13,11 @@ export function requirementWords(req: RequirementPlan): string {
 const ASSOCIATION_NOUNS = { contacts: ["contact", "contacts"], companies: ["company", "companies"], line_items: ["line item", "line items"] } as const;
 
 /** "an associated contact", "at least 2 associated line items". */
+/** Association kinds as an admin reads them: "contacts and line items". */
+export function associationKindWords(kinds: ReadonlyArray<keyof typeof ASSOCIATION_NOUNS>): string {
+  return joinWords(kinds.map((k) => ASSOCIATION_NOUNS[k][1]), "and");
+}
+
 export function associationWords(kind: keyof typeof ASSOCIATION_NOUNS, min: number): string {
   const [one, many] = ASSOCIATION_NOUNS[kind];
   return min <= 1 ? `an associated ${one}` : `at least ${min} associated ${many}`;

@@ -1,5 +1,6 @@
 // A back-test for people: one table per set of rules (hits, deals, reps, reverts and tasks enforce would have made),
 // the latest examples with deal names, and the difference against the set compared with. Node-only formatting.
+import { associationKindWords } from "../../src/policy/index";
 import { weekOf, type BacktestHit, type BacktestResult, type RuleDiff, type RuleSummary } from "../../src/backtest/index";
 import type { PortalMetadata } from "../../src/enforcement/portal-metadata";
 
@@ -93,7 +94,7 @@ export function renderBacktest(result: BacktestResult, ctx: RenderContext): stri
   }
   if (result.uncounted.changes > 0) {
     const n = result.uncounted.changes;
-    out.push("", `! on ${n} change${n === 1 ? "" : "s"} the draft's verdict turns on ${result.uncounted.kinds.join(", ")} counts the engine hadn't taken yet (no running rule needed them; recorded as 0) — back-test with --source hubspot`);
+    out.push("", `! on ${n} change${n === 1 ? "" : "s"} the draft's verdict turns on ${associationKindWords(result.uncounted.kinds)} counts the engine hadn't taken yet (no running rule needed them; recorded as 0) — back-test with --source hubspot`);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 // The back-test page's form (a staged set by GET, an uploaded file by POST; window and source) and its headline.
+import { associationKindWords } from "../../policy";
 import type { BacktestFailure, DashboardBacktest } from "../api/backtest-run";
 import { Card } from "./components/card";
 import { formatCount, formatDate } from "./format";
@@ -77,7 +78,7 @@ export function BacktestSummary(props: { b: DashboardBacktest; draftName: string
         <p class="alert" id="unrecorded-edits">The draft fires on edits of {result.unrecordedEdits.join(", ")}; no running rule does, so the engine recorded few such edits (only on deals with an open violation). <code>npm run policies -- backtest … --source hubspot</code> replays every edit from HubSpot's history.</p>
       ) : null}
       {result.uncounted.changes > 0 ? (
-        <p class="alert" id="uncounted">On {result.uncounted.changes} change{result.uncounted.changes === 1 ? "" : "s"} the draft's verdict turns on {result.uncounted.kinds.join(", ")} counts the engine hadn't taken yet (no running rule needed them, so they were recorded as 0). <code>npm run policies -- backtest … --source hubspot</code> reads them from HubSpot.</p>
+        <p class="alert" id="uncounted">On {result.uncounted.changes} change{result.uncounted.changes === 1 ? "" : "s"} the draft's verdict turns on {associationKindWords(result.uncounted.kinds)} counts the engine hadn't taken yet (no running rule needed them, so they were recorded as 0). <code>npm run policies -- backtest … --source hubspot</code> reads them from HubSpot.</p>
       ) : null}
     </Card>
   );
