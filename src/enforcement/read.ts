@@ -122,9 +122,7 @@ async function readLive(ctx: ReadContext, groups: DealGroup[], mergedAway: Merge
   const asked = alive.map((g) => g.dealId);
   const since = Math.min(...alive.map((g) => g.changes[0]?.occurredAt ?? now));
   // The engine's own records of the deals, read while HubSpot answers (they are on the way to the tasks).
-  const early = storedFacts(db, asked, since, now);
-  const reads = await readDeals(ctx.client, asked, properties, withHistory);
-  const facts = await early;
+  const [reads, facts] = await Promise.all([readDeals(ctx.client, asked, properties, withHistory), storedFacts(db, asked, since, now)]);
   if (!reads.ok) return { ok: false, error: { kind: "hubspot", error: reads.error } };
   const readAt = ctx.clock();
   const merged = await readMergedAway(ctx.client, alive, reads.value.mergedInto, properties);

@@ -6,8 +6,10 @@ export const WINDOW_MS = 10_000;
 /** Private apps get 100–190 requests per 10 s; start at the low tier and learn the real max from headers. */
 export const DEFAULT_WINDOW_MAX = 80;
 
-/** A refusal says how long to wait: `waitMs` exactly (the window fading), `retryAfterSeconds` for the queue; `blocked` after a 429. */
-/** `room`: the calls that would fit now (0 while blocked) — a run too big to wait for may do that much of its work. */
+/**
+ * A refusal says how long to wait: `waitMs` exactly (the window fading), `retryAfterSeconds` for the queue; `blocked`
+ * after a 429; `room`: the calls that would fit now (0 while blocked) — a run too big to wait for does that much of it.
+ */
 export type BudgetDecision = { ok: true } | { ok: false; retryAfterSeconds: number; waitMs: number; blocked: boolean; reason: string; room: number };
 
 /** The previous window's weight at the time bound to `param`: never above 1 (a clock behind the row's window). */
